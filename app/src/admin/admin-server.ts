@@ -1,0 +1,36 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import { ADMIN_PATHS } from '../contract';
+import type { BuildInfo } from '../build-info';
+import type { LifecycleState } from '../lifecycle/lifecycle-state';
+import type { GatewayMetrics } from '../telemetry/gateway-metrics';
+
+export interface AdminServerOptions {
+  readonly lifecycle: LifecycleState;
+  readonly metrics: GatewayMetrics;
+  readonly build: BuildInfo;
+  readonly environment: string;
+}
+
+/** Probes, metrics and version on their own listener, so proxy load or drain never hides them. */
+export function createAdminServer(options: AdminServerOptions): FastifyInstance {
+  const { lifecycle, metrics, build, environment } = options;
+  const app = Fastify({ logger: false, return503OnClosing: false, forceCloseConnections: true });
+  const noStore = { 'cache-control': 'no-store' };
+
+  // Answering at all proves the event loop turns; that is all liveness should claim.
+  app.get(ADMIN_PATHS.live, async (_request, reply) => reply.headers(noStore).send({ status: 'ok' }));
+  app.get(ADMIN_PATHS.startup, async (_request, reply) =>
+    reply.headers(noStore).code(lifecycle.started ? 200 : 503).send({ status: lifecycle.started ? 'started' : 'starting' }),
+  );
+  app.get(ADMIN_PATHS.ready, async (_request, reply) =>
+    reply.headers(noStore).code(lifecycle.ready ? 200 : 503).send({ status: lifecycle.ready ? 'ready' : lifecycle.phase }),
+  );
+  app.get(ADMIN_PATHS.metrics, async (_request, reply) => {
+    const body = await metrics.registry.metrics();
+    return reply.headers(noStore).header('content-type', metrics.registry.contentType).send(body);
+  });
+  app.get(ADMIN_PATHS.version, async (_request, reply) =>
+    reply.headers(noStore).send({ ...build, environment, node: process.version }),
+  );
+  return app;
+}

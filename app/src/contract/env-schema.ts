@@ -1,0 +1,102 @@
+import { z } from 'zod';
+import { DEFAULT_ADMIN_PORT, DEFAULT_HTTP_PORT } from './ports';
+
+/**
+ * Every environment variable the gateway reads, with its default and meaning. The README table
+ * is checked against this list, and infra sets variables by these names.
+ */
+
+export const GATEWAY_ENVIRONMENTS = ['local', 'dev', 'staging', 'prod'] as const;
+export type GatewayEnvironment = (typeof GATEWAY_ENVIRONMENTS)[number];
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export const TRACE_SAMPLERS = [
+  'always_on',
+  'always_off',
+  'traceidratio',
+  'parentbased_always_on',
+  'parentbased_always_off',
+  'parentbased_traceidratio',
+] as const;
+
+export const DEFAULT_SERVICE_NAME = 'unified-access-gateway';
+
+interface EnvVarSpec {
+  readonly description: string;
+  /** Shown in docs; `undefined` means unset by default. */
+  readonly default?: string;
+  readonly schema: z.ZodType;
+}
+
+function port(fallback: number) {
+  return z.coerce
+    .number({ error: 'must be a port number 1..65535' })
+    .int({ error: 'must be a port number 1..65535' })
+    .min(1, { error: 'must be a port number 1..65535' })
+    .max(65535, { error: 'must be a port number 1..65535' })
+    .default(fallback);
+}
+
+function milliseconds(fallback: number, min = 0, max = 86_400_000) {
+  const rule = `must be a whole number of milliseconds ${min}..${max}`;
+  return z.coerce.number({ error: rule }).int({ error: rule }).min(min, { error: rule }).max(max, { error: rule }).default(fallback);
+}
+
+function bytes(fallback: number, min: number, max: number) {
+  const rule = `must be a whole number of bytes ${min}..${max}`;
+  return z.coerce.number({ error: rule }).int({ error: rule }).min(min, { error: rule }).max(max, { error: rule }).default(fallback);
+}
+
+const IPV4_OR_CIDR = /^(\d{1,3}\.){3}\d{1,3}(\/\d{1,2})?$/;
+const IPV6_OR_CIDR = /^[0-9a-fA-F:.]*:[0-9a-fA-F:.]*(\/\d{1,3})?$/;
+
+export const ENV_VARS = {
+  UAG_HOST: { description: 'Address both listeners bind to.', default: '0.0.0.0', schema: z.string().min(1).default('0.0.0.0') },
+  UAG_HTTP_PORT: { description: 'Data-plane (proxy) port.', default: String(DEFAULT_HTTP_PORT), schema: port(DEFAULT_HTTP_PORT) },
+  UAG_ADMIN_PORT: { description: 'Admin port: health probes, /metrics, /version.', default: String(DEFAULT_ADMIN_PORT), schema: port(DEFAULT_ADMIN_PORT) },
+  UAG_ROUTES_FILE: {
+    description: 'Path to the route table (YAML or JSON). Required.',
+    schema: z.string({ error: 'is required: set it to the path of a route table file, e.g. app/routes.sample.yaml' }).min(1, { error: 'is required: set it to the path of a route table file, e.g. app/routes.sample.yaml' }),
+  },
+  UAG_ENV: {
+    description: '`local`, `dev`, `staging` or `prod`. Unset: `dev` inside Kubernetes (KUBERNETES_SERVICE_HOST set), else `local`.',
+    schema: z.enum(GATEWAY_ENVIRONMENTS, { error: `must be one of ${GATEWAY_ENVIRONMENTS.join(', ')}` }).optional(),
+  },
+  UAG_DRAIN_DELAY_MS: { description: 'After SIGTERM, how long to keep serving (readiness 503) before the listener closes.', default: '5000', schema: milliseconds(5000) },
+  UAG_SHUTDOWN_TIMEOUT_MS: { description: 'After SIGTERM, when to force-close whatever is still open. Counts from the signal.', default: '30000', schema: milliseconds(30_000, 1) },
+  UAG_TRUSTED_PROXIES: {
+    description: 'Comma-separated IPs/CIDRs whose X-Forwarded-* headers are trusted. Unset: none.',
+    schema: z
+      .string()
+      .transform((s) => s.split(',').map((p) => p.trim()).filter((p) => p.length > 0))
+      .refine((list) => list.every((p) => IPV4_OR_CIDR.test(p) || IPV6_OR_CIDR.test(p)), { error: 'must be a comma-separated list of IP addresses or CIDRs, e.g. 10.0.0.0/8,127.0.0.1' })
+      .optional(),
+  },
+  UAG_MAX_HEADER_BYTES: { description: 'Largest request header block accepted; larger gets 431.', default: '16384', schema: bytes(16_384, 1024, 1_048_576) },
+  UAG_HEADERS_TIMEOUT_MS: { description: 'Time a client has to send complete request headers (slowloris guard).', default: '10000', schema: milliseconds(10_000, 1) },
+  UAG_REQUEST_TIMEOUT_MS: { description: 'Time a client has to send a complete request, body included.', default: '60000', schema: milliseconds(60_000, 1) },
+  UAG_KEEPALIVE_TIMEOUT_MS: { description: 'Idle time before a client keep-alive connection is closed; keep above the load balancer idle timeout.', default: '65000', schema: milliseconds(65_000, 1) },
+  UAG_CONNECTIONS_CHECK_INTERVAL_MS: { description: 'How often header and request timeouts are enforced.', default: '1000', schema: milliseconds(1000, 10, 60_000) },
+  LOG_LEVEL: { description: `pino level: ${LOG_LEVELS.join(', ')}.`, default: 'info', schema: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info') },
+  OTEL_SERVICE_NAME: { description: 'Service name on spans.', default: DEFAULT_SERVICE_NAME, schema: z.string().min(1).default(DEFAULT_SERVICE_NAME) },
+  OTEL_EXPORTER_OTLP_ENDPOINT: {
+    description: 'OTLP/HTTP collector base URL (e.g. http://jaeger-collector:4318). Tracing is off when unset.',
+    schema: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL such as http://jaeger-collector.observability:4318' }).optional(),
+  },
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: {
+    description: 'Full traces URL; overrides OTEL_EXPORTER_OTLP_ENDPOINT + /v1/traces.',
+    schema: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
+  },
+  OTEL_TRACES_SAMPLER: {
+    description: `Sampler: ${TRACE_SAMPLERS.join(', ')}.`,
+    default: 'parentbased_always_on',
+    schema: z.enum(TRACE_SAMPLERS, { error: `must be one of ${TRACE_SAMPLERS.join(', ')}` }).default('parentbased_always_on'),
+  },
+  OTEL_TRACES_SAMPLER_ARG: {
+    description: 'Ratio 0..1 for the traceidratio samplers.',
+    schema: z.coerce.number({ error: 'must be a number 0..1' }).min(0, { error: 'must be a number 0..1' }).max(1, { error: 'must be a number 0..1' }).optional(),
+  },
+  OTEL_RESOURCE_ATTRIBUTES: { description: 'Extra resource attributes, `key=value,key=value`.', schema: z.string().optional() },
+} as const satisfies Record<string, EnvVarSpec>;
+
+export type EnvVarName = keyof typeof ENV_VARS;

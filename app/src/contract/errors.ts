@@ -1,0 +1,20 @@
+/**
+ * Every error the gateway answers with itself (as opposed to relaying the upstream's).
+ * Clients and runbooks key on `code`; the status is fixed per code.
+ */
+export const GATEWAY_ERRORS = {
+  UAG_ERR_NO_ROUTE: { status: 404, message: 'no route matches this request' },
+  UAG_ERR_METHOD_NOT_ALLOWED: { status: 405, message: 'method not allowed on this route' },
+  UAG_ERR_BAD_PATH: { status: 400, message: 'request path is not acceptable' },
+  UAG_ERR_BODY_TOO_LARGE: { status: 413, message: 'request body exceeds the route limit' },
+  UAG_ERR_UPSTREAM_FAILED: { status: 502, message: 'upstream connection failed' },
+  UAG_ERR_NO_UPSTREAM: { status: 503, message: 'no usable upstream' },
+  UAG_ERR_UPSTREAM_TIMEOUT: { status: 504, message: 'upstream did not answer in time' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type GatewayErrorCode = keyof typeof GATEWAY_ERRORS;
+
+/** Shape of every JSON error body the gateway writes. */
+export interface GatewayErrorBody {
+  error: { code: GatewayErrorCode; message: string; requestId: string };
+}

@@ -1,0 +1,79 @@
+import { Pool } from 'undici';
+import type { UpstreamConfig } from '../contract';
+
+/** Settings shared by every upstream connection pool. */
+export interface PoolOptions {
+  /** @default 5000 */
+  readonly connectTimeoutMs?: number;
+  /** Idle upstream sockets are kept this long for reuse. @default 30000 */
+  readonly keepAliveTimeoutMs?: number;
+  /** Most sockets per upstream origin; further requests queue. @default 512 */
+  readonly maxConnectionsPerOrigin?: number;
+}
+
+export const POOL_DEFAULTS = { connectTimeoutMs: 5000, keepAliveTimeoutMs: 30_000, maxConnectionsPerOrigin: 512 } as const;
+
+/** One upstream address: a keep-alive pool and the path every request is prefixed with. */
+export interface UpstreamTarget {
+  readonly origin: string;
+  readonly basePath: string;
+  readonly pool: Pool;
+}
+
+/** Where a route's requests go, given where the gateway runs. */
+export function upstreamUrls(upstream: UpstreamConfig, inKubernetes: boolean): { urls: string[]; warning?: string } {
+  if (upstream.url !== undefined) return { urls: Array.isArray(upstream.url) ? [...upstream.url] : [upstream.url] };
+  const clusterUrl = `http://${upstream.service}.${upstream.namespace}.svc.cluster.local:${upstream.port}`;
+  if (inKubernetes) return { urls: [clusterUrl] };
+  if (upstream.localUrl !== undefined) return { urls: [upstream.localUrl] };
+  return {
+    urls: [clusterUrl],
+    warning: `service upstream "${upstream.service}.${upstream.namespace}" has no localUrl; outside Kubernetes it resolves only if cluster DNS is reachable`,
+  };
+}
+
+/** Owns one pool per origin so routes that share an upstream share its connections. */
+export class UpstreamPools {
+  private readonly pools = new Map<string, Pool>();
+  private readonly options: Required<PoolOptions>;
+
+  constructor(options: PoolOptions = {}) {
+    this.options = { ...POOL_DEFAULTS, ...options };
+  }
+
+  target(url: string): UpstreamTarget {
+    const parsed = new URL(url);
+    let pool = this.pools.get(parsed.origin);
+    if (pool === undefined) {
+      pool = new Pool(parsed.origin, {
+        connections: this.options.maxConnectionsPerOrigin,
+        connectTimeout: this.options.connectTimeoutMs,
+        keepAliveTimeout: this.options.keepAliveTimeoutMs,
+      });
+      this.pools.set(parsed.origin, pool);
+    }
+    return { origin: parsed.origin, basePath: parsed.pathname === '/' ? '' : parsed.pathname.replace(/\/$/, ''), pool };
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.pools.values()].map((pool) => pool.close()));
+  }
+
+  /** Aborts in-flight upstream requests; used when shutdown runs out of time. */
+  async destroy(): Promise<void> {
+    await Promise.all([...this.pools.values()].map((pool) => pool.destroy()));
+  }
+}
+
+/** Round-robin over a route's targets. */
+export class RoundRobin<T> {
+  private next = 0;
+  constructor(readonly items: readonly T[]) {
+    if (items.length === 0) throw new Error('RoundRobin needs at least one item');
+  }
+  pick(): T {
+    const item = this.items[this.next]!;
+    this.next = (this.next + 1) % this.items.length;
+    return item;
+  }
+}

@@ -1,0 +1,51 @@
+import { createServer, type Server } from 'node:http';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { EnvConfig } from '../config/env-config';
+import type { LifecycleState } from '../lifecycle/lifecycle-state';
+import { compileTrust } from '../proxy/forwarding';
+import { createProxyHandler, type ProxyDependencies } from '../proxy/proxy-handler';
+import type { GatewayMetrics } from '../telemetry/gateway-metrics';
+
+export interface DataPlaneOptions extends Omit<ProxyDependencies, 'trust'> {
+  readonly env: EnvConfig;
+  readonly metrics: GatewayMetrics;
+  readonly lifecycle: LifecycleState;
+}
+
+/**
+ * The proxy listener. The Node server is built here (not by Fastify) so every slowloris and
+ * size guard is set explicitly from the environment.
+ */
+export function createDataPlane(options: DataPlaneOptions): FastifyInstance {
+  const { env, metrics } = options;
+  const trust = compileTrust(env.UAG_TRUSTED_PROXIES);
+  const app = Fastify({
+    logger: false,
+    trustProxy: trust,
+    // During drain, requests that reach an open connection are still served.
+    return503OnClosing: false,
+    forceCloseConnections: 'idle',
+    serverFactory: (handler) => {
+      const server: Server = createServer(
+        {
+          maxHeaderSize: env.UAG_MAX_HEADER_BYTES,
+          headersTimeout: env.UAG_HEADERS_TIMEOUT_MS,
+          requestTimeout: env.UAG_REQUEST_TIMEOUT_MS,
+          connectionsCheckingInterval: env.UAG_CONNECTIONS_CHECK_INTERVAL_MS,
+          keepAliveTimeout: env.UAG_KEEPALIVE_TIMEOUT_MS,
+        },
+        handler,
+      );
+      server.on('connection', (socket) => {
+        metrics.activeConnections.inc({ protocol: 'http' });
+        socket.once('close', () => metrics.activeConnections.dec({ protocol: 'http' }));
+      });
+      return server;
+    },
+  });
+  // Bodies are streamed to the upstream untouched, never parsed.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', (_request, _payload, done) => done(null));
+  createProxyHandler(app, { ...options, trust });
+  return app;
+}

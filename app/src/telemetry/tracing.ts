@@ -1,0 +1,44 @@
+import type { EnvConfig } from '../config/env-config';
+import type { BuildInfo } from '../build-info';
+import type { Logger } from './logger';
+
+export interface Tracing {
+  readonly enabled: boolean;
+  /** Exports buffered spans and stops the SDK; safe to call when disabled. */
+  shutdown(): Promise<void>;
+}
+
+const DISABLED: Tracing = { enabled: false, shutdown: async () => undefined };
+
+/**
+ * Starts the OpenTelemetry SDK when an OTLP endpoint is configured. No auto-instrumentation:
+ * the gateway creates its own server and client spans, which keeps start-up fast and the span
+ * tree exactly what the proxy did. Sampler and exporter protocol come from the standard
+ * `OTEL_*` variables, which the SDK reads itself.
+ */
+export async function startTracing(env: EnvConfig, build: BuildInfo, logger: Logger): Promise<Tracing> {
+  if (env.OTEL_EXPORTER_OTLP_ENDPOINT === undefined && env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT === undefined) return DISABLED;
+  // Loaded only when needed: the SDK is the heaviest module the gateway has.
+  const { NodeSDK } = await import('@opentelemetry/sdk-node');
+  const { resourceFromAttributes } = await import('@opentelemetry/resources');
+  const sdk = new NodeSDK({
+    serviceName: env.OTEL_SERVICE_NAME,
+    resource: resourceFromAttributes({ 'service.version': build.version, 'deployment.environment.name': env.UAG_ENV }),
+    instrumentations: [],
+  });
+  sdk.start();
+  logger.info(
+    { endpoint: env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? env.OTEL_EXPORTER_OTLP_ENDPOINT, sampler: env.OTEL_TRACES_SAMPLER },
+    'tracing enabled',
+  );
+  return {
+    enabled: true,
+    shutdown: async () => {
+      try {
+        await sdk.shutdown();
+      } catch (error) {
+        logger.warn({ err: error }, 'tracing shutdown failed; some spans may be lost');
+      }
+    },
+  };
+}

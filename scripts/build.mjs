@@ -1,0 +1,44 @@
+// Bundles the gateway into app/dist/ and stamps it. The stamp (version, commit, build time) goes
+// into build-info.json beside the bundle rather than into it, so main.js depends on source alone
+// and its content hash can name the image.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const outdir = join(root, 'app', 'dist');
+
+function git(args) {
+  try {
+    return execFileSync('git', args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return undefined;
+  }
+}
+
+const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+const commit = process.env.GIT_COMMIT || git(['rev-parse', 'HEAD']) || 'unknown';
+// Reproducible: SOURCE_DATE_EPOCH, else the commit time, else now.
+const epoch = process.env.SOURCE_DATE_EPOCH || git(['log', '-1', '--format=%ct']);
+const buildTime = new Date(epoch ? Number(epoch) * 1000 : Date.now()).toISOString();
+
+rmSync(outdir, { recursive: true, force: true });
+mkdirSync(outdir, { recursive: true });
+const started = performance.now();
+await build({
+  entryPoints: [join(root, 'app', 'src', 'main.ts')],
+  outfile: join(outdir, 'main.js'),
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  // Runtime dependencies are installed next to the bundle (npm ci --omit=dev in the image).
+  packages: 'external',
+  sourcemap: 'linked',
+  legalComments: 'none',
+  logLevel: 'warning',
+});
+writeFileSync(join(outdir, 'build-info.json'), `${JSON.stringify({ version, commit, buildTime }, null, 2)}\n`);
+console.log(`built app/dist/main.js (version ${version}, commit ${commit.slice(0, 12)}) in ${Math.round(performance.now() - started)} ms`);
