@@ -60,6 +60,34 @@ describe('lifecycle', () => {
     }
   });
 
+  it('exports spans over OTLP/HTTP when an endpoint is set, and flushes them before exiting', async () => {
+    const upstream = track(await startLoopbackServer(echoHandler));
+    const exports: { path: string; contentType: string; body: Buffer }[] = [];
+    const collector = track(
+      await startLoopbackServer((req, res) => {
+        const chunks: Buffer[] = [];
+        req.on('data', (chunk: Buffer) => chunks.push(chunk));
+        req.on('end', () => {
+          exports.push({ path: req.url ?? '', contentType: req.headers['content-type'] ?? '', body: Buffer.concat(chunks) });
+          res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
+        });
+      }),
+    );
+    const gateway = run({ UAG_ROUTES_FILE: routesFile(upstream.url), UAG_DRAIN_DELAY_MS: '0', OTEL_EXPORTER_OTLP_ENDPOINT: collector.url });
+    const { http } = await servingPorts(gateway);
+    const traceId = '0af7651916cd43dd8448eb211c80319c';
+    await (await request(`http://127.0.0.1:${http}/api/users/1`, { headers: { traceparent: `00-${traceId}-b7ad6b7169203331-01` } })).body.dump();
+    gateway.child.kill('SIGTERM');
+    expect(await gateway.exited).toBe(0);
+
+    expect(gateway.lines.find((line) => line.msg === 'tracing enabled')).toMatchObject({ sampler: 'parentbased_always_on' });
+    expect(exports.map((e) => [e.path, e.contentType])).toContainEqual(['/v1/traces', 'application/x-protobuf']);
+    const payload = Buffer.concat(exports.map((e) => e.body));
+    expect(payload.includes(Buffer.from(traceId, 'hex'))).toBe(true);
+    expect(payload.includes(Buffer.from('unified-access-gateway'))).toBe(true);
+    expect(upstream.requests[0]!.headers.traceparent).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`));
+  });
+
   it('drains on SIGTERM: readiness 503 at once, serves through the drain delay, finishes in-flight work, exits 0', async () => {
     const upstream = track(
       await startLoopbackServer((req, res) => {
