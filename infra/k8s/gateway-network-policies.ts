@@ -1,0 +1,58 @@
+import { Construct } from 'constructs';
+import { DEFAULT_ADMIN_PORT, DEFAULT_HTTP_PORT, type RouteTable } from '../../app/src/contract';
+import type { GatewayWorkload } from './gateway-workload';
+import { DNS_EGRESS, ISTIOD_EGRESS, allowTraffic, type TrafficRule } from './network-traffic';
+import { INGRESS_GATEWAY_POD_LABELS, JAEGER, NAMESPACES, PROMETHEUS } from './platform-names';
+
+export interface GatewayNetworkPoliciesProps {
+  readonly workload: GatewayWorkload;
+  /** Egress opens exactly the Service namespaces and ports these routes name. */
+  readonly routes: RouteTable;
+}
+
+/**
+ * What the gateway pods may talk to past the namespace's default deny: client traffic only from
+ * the Istio ingress gateway, scrapes only from Prometheus; out to DNS, istiod, the declared
+ * upstreams and the trace collector.
+ */
+export class GatewayNetworkPolicies extends Construct {
+  constructor(scope: Construct, id: string, props: GatewayNetworkPoliciesProps) {
+    super(scope, id);
+    const { workload } = props;
+    allowTraffic(this, 'ingress', {
+      namespace: workload.namespace,
+      name: `${workload.name}-allow-ingress`,
+      podSelector: workload.selector,
+      ingress: [
+        { peers: [{ namespace: NAMESPACES.istio, pods: INGRESS_GATEWAY_POD_LABELS }], ports: [{ port: DEFAULT_HTTP_PORT }] },
+        { peers: [{ namespace: NAMESPACES.observability, pods: { 'app.kubernetes.io/name': PROMETHEUS.name } }], ports: [{ port: DEFAULT_ADMIN_PORT }] },
+      ],
+    });
+    allowTraffic(this, 'egress', {
+      namespace: workload.namespace,
+      name: `${workload.name}-allow-egress`,
+      podSelector: workload.selector,
+      egress: [
+        DNS_EGRESS,
+        ISTIOD_EGRESS,
+        ...upstreamEgress(props.routes),
+        { peers: [{ namespace: NAMESPACES.observability, pods: { 'app.kubernetes.io/name': JAEGER.name } }], ports: [{ port: JAEGER.otlpHttpPort }] },
+      ],
+    });
+  }
+}
+
+/** One rule per upstream namespace, with the ports its routes use, in a stable order. */
+function upstreamEgress(routes: RouteTable): TrafficRule[] {
+  const portsByNamespace = new Map<string, Set<number>>();
+  for (const { upstream } of routes.routes) {
+    if (upstream.namespace === undefined || upstream.port === undefined) continue;
+    const ports = portsByNamespace.get(upstream.namespace) ?? new Set<number>();
+    ports.add(upstream.port);
+    portsByNamespace.set(upstream.namespace, ports);
+  }
+  return [...portsByNamespace.keys()].sort().map((namespace) => ({
+    peers: [{ namespace }],
+    ports: [...portsByNamespace.get(namespace)!].sort((a, b) => a - b).map((port) => ({ port })),
+  }));
+}
