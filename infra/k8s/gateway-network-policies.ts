@@ -3,6 +3,7 @@ import { DEFAULT_ADMIN_PORT, DEFAULT_HTTP_PORT, type RouteTable } from '../../ap
 import type { GatewayWorkload } from './gateway-workload';
 import { DNS_EGRESS, ISTIOD_EGRESS, allowTraffic, type TrafficRule } from './network-traffic';
 import { INGRESS_GATEWAY_POD_LABELS, JAEGER, NAMESPACES, PROMETHEUS } from './platform-names';
+import { upstreamServices } from './upstream-services';
 
 export interface GatewayNetworkPoliciesProps {
   readonly workload: GatewayWorkload;
@@ -42,17 +43,13 @@ export class GatewayNetworkPolicies extends Construct {
   }
 }
 
-/** One rule per upstream namespace, with the ports its routes use, in a stable order. */
+/** One rule per upstream namespace, with the ports its Services use. */
 function upstreamEgress(routes: RouteTable): TrafficRule[] {
-  const portsByNamespace = new Map<string, Set<number>>();
-  for (const { upstream } of routes.routes) {
-    if (upstream.namespace === undefined || upstream.port === undefined) continue;
-    const ports = portsByNamespace.get(upstream.namespace) ?? new Set<number>();
-    ports.add(upstream.port);
-    portsByNamespace.set(upstream.namespace, ports);
+  const portsByNamespace = new Map<string, number[]>();
+  for (const { namespace, port } of upstreamServices(routes)) {
+    const ports = portsByNamespace.get(namespace) ?? [];
+    if (!ports.includes(port)) ports.push(port);
+    portsByNamespace.set(namespace, ports);
   }
-  return [...portsByNamespace.keys()].sort().map((namespace) => ({
-    peers: [{ namespace }],
-    ports: [...portsByNamespace.get(namespace)!].sort((a, b) => a - b).map((port) => ({ port })),
-  }));
+  return [...portsByNamespace].map(([namespace, ports]) => ({ peers: [{ namespace }], ports: ports.sort((a, b) => a - b).map((port) => ({ port })) }));
 }

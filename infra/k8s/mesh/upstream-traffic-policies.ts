@@ -4,6 +4,7 @@ import type { RouteTable } from '../../../app/src/contract';
 import type { UpstreamTrafficPolicySpec } from '../../environments/types';
 import { addObject } from '../api-object';
 import type { Labels } from '../labels';
+import { upstreamServices } from '../upstream-services';
 
 export interface UpstreamTrafficPoliciesProps {
   /** Namespace the rules live in; they are exported to it only, so they shape the gateway's calls alone. */
@@ -18,19 +19,18 @@ export class UpstreamTrafficPolicies extends Construct {
   constructor(scope: Construct, id: string, props: UpstreamTrafficPoliciesProps) {
     super(scope, id);
     const { policy } = props;
-    const hosts = new Map<string, string>();
-    for (const { upstream } of props.routes.routes) {
-      if (upstream.service === undefined || upstream.namespace === undefined) continue;
-      hosts.set(`${upstream.service}.${upstream.namespace}`, `${upstream.service}.${upstream.namespace}.svc.cluster.local`);
-    }
-    for (const [name, host] of [...hosts].sort(([a], [b]) => a.localeCompare(b))) {
+    const names = new Set<string>();
+    for (const { service, namespace } of upstreamServices(props.routes)) {
+      const name = `${service}.${namespace}`;
+      if (names.has(name)) continue;
+      names.add(name);
       addObject(
         this,
         name,
         new DestinationRule({
           metadata: { name: `upstream-${name}`, namespace: props.namespace, labels: { ...props.labels } },
           spec: {
-            host,
+            host: `${name}.svc.cluster.local`,
             exportTo: ['.'],
             trafficPolicy: {
               loadBalancer: { simple: 'LEAST_REQUEST' },

@@ -1,4 +1,3 @@
-import { Testing } from 'cdk8s';
 import { DEFAULT_HTTP_PORT } from '../../../../app/src/contract';
 import { GatewayWorkload } from '../../../../infra/k8s/gateway-workload';
 import { IngressRouting, type IngressRoutingProps } from '../../../../infra/k8s/mesh/ingress-routing';
@@ -65,18 +64,6 @@ describe('IngressRouting', () => {
   });
 
   it('rejects a canary weight outside 0..100', () => {
-    const chart = Testing.chart();
-    const workload = new GatewayWorkload(chart, 'gw', { namespace: 'gateway', image: TEST_IMAGE, environment: 'dev', routes: TEST_ROUTES });
-    expect(
-      () =>
-        new IngressRouting(chart, 'ingress', {
-          workload,
-          serviceName: 'gateway',
-          ingress: { hosts: ['a.example.com'], tlsCredentialName: 't' },
-          routes: TEST_ROUTES,
-          retries: { attempts: 1, perTryTimeout: '1s', retryOn: 'reset' },
-          canary: { weightPercent: 101, headerName: 'canary' },
-        }),
-    ).toThrow(`IngressRouting: 'canary.weightPercent' (101) must be 0..100`);
+    expect(() => routing({ canary: { weightPercent: 101, headerName: 'canary' } })).toThrow(`IngressRouting: 'canary.weightPercent' (101) must be 0..100`);
   });
 });
