@@ -71,6 +71,7 @@ export function synthesizePlatform(props: PlatformProps): App {
   new IngressRouting(meshChart, 'ingress', {
     workload,
     serviceName: services.httpServiceName,
+    tcpServiceName: services.tcpServiceName,
     ingress: spec.ingress,
     routes,
     retries: spec.retries,

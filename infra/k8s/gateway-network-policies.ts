@@ -25,7 +25,10 @@ export class GatewayNetworkPolicies extends Construct {
       name: `${workload.name}-allow-ingress`,
       podSelector: workload.selector,
       ingress: [
-        { peers: [{ namespace: NAMESPACES.istio, pods: INGRESS_GATEWAY_POD_LABELS }], ports: [{ port: DEFAULT_HTTP_PORT }] },
+        {
+          peers: [{ namespace: NAMESPACES.istio, pods: INGRESS_GATEWAY_POD_LABELS }],
+          ports: [{ port: DEFAULT_HTTP_PORT }, ...workload.tcpListeners.map((listener) => ({ port: listener.port }))],
+        },
         { peers: [{ namespace: NAMESPACES.observability, pods: { 'app.kubernetes.io/name': PROMETHEUS.name } }], ports: [{ port: DEFAULT_ADMIN_PORT }] },
       ],
     });

@@ -25,6 +25,17 @@ import { RESTRICTED_CONTAINER_SECURITY_CONTEXT, RESTRICTED_POD_SECURITY_CONTEXT 
 export const ROUTES_MOUNT_PATH = '/etc/uag';
 export const ROUTES_FILE_NAME = 'routes.yaml';
 
+/** A raw TCP listener of the gateway (game clients), as the route table declares it. */
+export interface TcpListener {
+  readonly name: string;
+  readonly port: number;
+}
+
+/** Container and Service port name of a TCP listener: the `tcp-` prefix tells Istio the protocol, and it stays within 15 characters. */
+export function tcpPortName(listener: TcpListener): string {
+  return `tcp-${listener.port}`;
+}
+
 export interface GatewayWorkloadProps {
   readonly namespace: string;
   /** Immutable image reference from the pipeline, `<registry>/uag-gateway:<content hash>`. */
@@ -49,6 +60,8 @@ export interface GatewayWorkloadProps {
   readonly otlpEndpoint?: string;
   /** Seconds kubelet waits past the gateway's own shutdown timeout before SIGKILL. @default 10 */
   readonly terminationMarginSeconds?: number;
+  /** Raw TCP listeners to expose next to HTTP. @default [] */
+  readonly tcpListeners?: readonly TcpListener[];
 }
 
 /**
@@ -66,6 +79,7 @@ export class GatewayWorkload extends Construct {
   readonly shutdownTimeoutMs: number;
   readonly terminationGracePeriodSeconds: number;
   readonly routesChecksum: string;
+  readonly tcpListeners: readonly TcpListener[];
 
   constructor(scope: Construct, id: string, props: GatewayWorkloadProps) {
     super(scope, id);
@@ -74,6 +88,12 @@ export class GatewayWorkload extends Construct {
     this.drainDelayMs = props.drainDelayMs ?? 5_000;
     this.shutdownTimeoutMs = props.shutdownTimeoutMs ?? 30_000;
     const margin = props.terminationMarginSeconds ?? 10;
+    this.tcpListeners = props.tcpListeners ?? [];
+    for (const listener of this.tcpListeners) {
+      if (listener.port === DEFAULT_HTTP_PORT || listener.port === DEFAULT_ADMIN_PORT) {
+        throw new Error(`GatewayWorkload: TCP listener '${listener.name}' port (${listener.port}) collides with the HTTP (${DEFAULT_HTTP_PORT}) or admin (${DEFAULT_ADMIN_PORT}) port`);
+      }
+    }
     const resources = props.resources ?? { requests: { cpu: '250m', memory: '256Mi' }, limits: { cpu: '500m', memory: '512Mi' } };
     if (this.drainDelayMs >= this.shutdownTimeoutMs) {
       throw new Error(`GatewayWorkload: 'drainDelayMs' (${this.drainDelayMs}) must be below 'shutdownTimeoutMs' (${this.shutdownTimeoutMs}); the shutdown timeout counts from SIGTERM`);
@@ -150,6 +170,7 @@ export class GatewayWorkload extends Construct {
                   ports: [
                     { name: PORT_NAMES.http, containerPort: DEFAULT_HTTP_PORT, protocol: 'TCP' },
                     { name: PORT_NAMES.admin, containerPort: DEFAULT_ADMIN_PORT, protocol: 'TCP' },
+                    ...this.tcpListeners.map((listener) => ({ name: tcpPortName(listener), containerPort: listener.port, protocol: 'TCP' as const })),
                   ],
                   env,
                   resources: { requests: { ...resources.requests }, limits: { ...resources.limits } },

@@ -5,7 +5,7 @@ import { VirtualService } from '@kubernetes-models/istio/networking.istio.io/v1b
 import { DEFAULT_HTTP_PORT, type RouteTable } from '../../../app/src/contract';
 import type { CanarySpec, FaultInjectionSpec, IngressSpec, RetrySpec } from '../../environments/types';
 import { addObject } from '../api-object';
-import type { GatewayWorkload } from '../gateway-workload';
+import { tcpPortName, type GatewayWorkload } from '../gateway-workload';
 import { INGRESS_GATEWAY_POD_LABELS } from '../platform-names';
 
 /** Seconds the mesh waits beyond a route's own timeout, so the gateway's coded 504 reaches the client first. */
@@ -13,8 +13,10 @@ export const MESH_TIMEOUT_MARGIN_SECONDS = 1;
 
 export interface IngressRoutingProps {
   readonly workload: GatewayWorkload;
-  /** Name of the gateway's client Service. */
+  /** Name of the gateway's client HTTP Service. */
   readonly serviceName: string;
+  /** Name of the gateway's TCP Service, used when the workload has TCP listeners. */
+  readonly tcpServiceName: string;
   readonly ingress: IngressSpec;
   readonly routes: RouteTable;
   readonly retries: RetrySpec;
@@ -25,9 +27,11 @@ export interface IngressRoutingProps {
 }
 
 /**
- * How outside traffic reaches the gateway: the Istio ingress Gateway (HTTPS, HTTP redirected),
- * a VirtualService with one route per route-table entry (timeouts, retries, canary split, and
- * delay injection where the environment enables it), and the stable/canary subsets.
+ * How outside traffic reaches the gateway: the Istio ingress Gateway (HTTPS, HTTP redirected,
+ * plus one TCP server per raw TCP listener), a VirtualService with one route per route-table entry
+ * (timeouts, retries, canary split, and delay injection where the environment enables it), a TCP
+ * VirtualService forwarding each listener port, and the stable/canary subsets. The ingress
+ * gateway's own Service must expose the TCP ports too (set when Istio is installed).
  */
 export class IngressRouting extends Construct {
   constructor(scope: Construct, id: string, props: IngressRoutingProps) {
@@ -50,6 +54,7 @@ export class IngressRouting extends Construct {
           servers: [
             { port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: [...ingress.hosts], tls: { httpsRedirect: true } },
             { port: { number: 443, name: 'https', protocol: 'HTTPS' }, hosts: [...ingress.hosts], tls: { mode: 'SIMPLE', credentialName: ingress.tlsCredentialName } },
+            ...workload.tcpListeners.map((listener) => ({ port: { number: listener.port, name: tcpPortName(listener), protocol: 'TCP' }, hosts: ['*'] })),
           ],
         },
       }),
@@ -79,6 +84,21 @@ export class IngressRouting extends Construct {
         spec: { hosts: [...ingress.hosts], gateways: [gatewayName], http },
       }),
     );
+    if (workload.tcpListeners.length > 0) {
+      const tcpHost = `${props.tcpServiceName}.${workload.namespace}.svc.cluster.local`;
+      addObject(
+        this,
+        'tcp-virtual-service',
+        new VirtualService({
+          metadata: metadata(`${workload.name}-tcp`),
+          spec: {
+            hosts: ['*'],
+            gateways: [gatewayName],
+            tcp: workload.tcpListeners.map((listener) => ({ match: [{ port: listener.port }], route: [{ destination: { host: tcpHost, port: { number: listener.port } } }] })),
+          },
+        }),
+      );
+    }
     addObject(
       this,
       'subsets',

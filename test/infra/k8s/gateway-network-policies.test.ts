@@ -38,6 +38,17 @@ describe('GatewayNetworkPolicies', () => {
     ]);
   });
 
+  it('admits TCP listener ports from the ingress gateway', () => {
+    const withTcp = synth((chart) => {
+      const workload = new GatewayWorkload(chart, 'gw', { namespace: 'gateway', image: TEST_IMAGE, environment: 'dev', routes: TEST_ROUTES, tcpListeners: [{ name: 'game', port: 7777 }] });
+      new GatewayNetworkPolicies(chart, 'np', { workload, routes: TEST_ROUTES });
+    });
+    expect(find(withTcp, 'NetworkPolicy', 'gateway-allow-ingress').spec.ingress[0].ports).toEqual([
+      { port: 8080, protocol: 'TCP' },
+      { port: 7777, protocol: 'TCP' },
+    ]);
+  });
+
   it('refuses a policy that allows nothing', () => {
     expect(() => allowTraffic(Testing.chart(), 'x', { namespace: 'n', name: 'empty', podSelector: {} })).toThrow(
       `NetworkPolicy 'empty': set 'ingress' or 'egress'; a policy with neither allows nothing`,

@@ -1,16 +1,17 @@
 import { DEFAULT_HTTP_PORT } from '../../../../app/src/contract';
-import { GatewayWorkload } from '../../../../infra/k8s/gateway-workload';
+import { GatewayWorkload, type TcpListener } from '../../../../infra/k8s/gateway-workload';
 import { IngressRouting, type IngressRoutingProps } from '../../../../infra/k8s/mesh/ingress-routing';
 import { TEST_IMAGE, TEST_ROUTES, find, synth } from '../../fixtures';
 
-type Extra = Omit<IngressRoutingProps, 'workload' | 'serviceName' | 'ingress' | 'routes' | 'retries'>;
+type Extra = Omit<IngressRoutingProps, 'workload' | 'serviceName' | 'tcpServiceName' | 'ingress' | 'routes' | 'retries'>;
 
-function routing(extra: Extra = {}) {
+function routing(extra: Extra = {}, tcpListeners: readonly TcpListener[] = []) {
   return synth((chart) => {
-    const workload = new GatewayWorkload(chart, 'gw', { namespace: 'gateway', image: TEST_IMAGE, environment: 'dev', routes: TEST_ROUTES });
+    const workload = new GatewayWorkload(chart, 'gw', { namespace: 'gateway', image: TEST_IMAGE, environment: 'dev', routes: TEST_ROUTES, tcpListeners });
     new IngressRouting(chart, 'ingress', {
       workload,
       serviceName: 'gateway',
+      tcpServiceName: 'gateway-tcp',
       ingress: { hosts: ['api.test.example.com'], tlsCredentialName: 'test-tls' },
       routes: TEST_ROUTES,
       retries: { attempts: 3, perTryTimeout: '2s', retryOn: 'gateway-error,connect-failure,refused-stream' },
@@ -61,6 +62,17 @@ describe('IngressRouting', () => {
       { name: 'stable', labels: { version: 'stable' } },
       { name: 'canary', labels: { version: 'canary' } },
     ]);
+  });
+
+  it('forwards each TCP listener port through the ingress gateway to the TCP Service', () => {
+    const objects = routing({}, [{ name: 'game', port: 7777 }]);
+    expect(find(objects, 'Gateway').spec.servers[2]).toEqual({ port: { number: 7777, name: 'tcp-7777', protocol: 'TCP' }, hosts: ['*'] });
+    expect(find(objects, 'VirtualService', 'gateway-tcp').spec).toEqual({
+      hosts: ['*'],
+      gateways: ['gateway-ingress'],
+      tcp: [{ match: [{ port: 7777 }], route: [{ destination: { host: 'gateway-tcp.gateway.svc.cluster.local', port: { number: 7777 } } }] }],
+    });
+    expect(routing().filter((o) => o.kind === 'VirtualService').map((o) => o.metadata.name)).toEqual(['gateway']);
   });
 
   it('rejects a canary weight outside 0..100', () => {
