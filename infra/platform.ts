@@ -17,6 +17,7 @@ import { Jaeger } from './k8s/observability/jaeger';
 import { ObservabilityAccessPolicies } from './k8s/observability/observability-access-policies';
 import { ObservabilityNetworkPolicies } from './k8s/observability/observability-network-policies';
 import { PLATFORM_SELECTOR, PrometheusStack } from './k8s/observability/prometheus-stack';
+import { PLATFORM_LABELS } from './k8s/labels';
 import { NAMESPACES } from './k8s/platform-names';
 import { RequestsPerSecondMetric } from './k8s/requests-per-second-metric';
 import { WorkloadNamespace } from './k8s/workload-namespace';
@@ -91,7 +92,7 @@ export function synthesizePlatform(props: PlatformProps): App {
   });
   new AlertRouting(observabilityChart, 'alert-routing', {
     namespace: observability.name,
-    labels: PLATFORM_SELECTOR,
+    labels: PLATFORM_LABELS,
     selectorLabels: PLATFORM_SELECTOR,
     repeatInterval: spec.observability.alertRepeatInterval,
   });

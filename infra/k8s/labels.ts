@@ -14,6 +14,12 @@ export interface AppLabelsProps {
 
 export type Labels = Readonly<Record<string, string>>;
 
+/** Labels for objects that belong to the platform rather than to one app (namespaces, shared policies, rules). */
+export const PLATFORM_LABELS: Labels = {
+  'app.kubernetes.io/part-of': PART_OF,
+  'app.kubernetes.io/managed-by': MANAGED_BY,
+};
+
 export function appLabels(props: AppLabelsProps): Labels {
   return {
     'app.kubernetes.io/name': props.name,

@@ -2,7 +2,7 @@ import type { Construct } from 'constructs';
 import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
 import type { INetworkPolicyPeer } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicyPeer';
 import { addObject } from './api-object';
-import type { Labels } from './labels';
+import { PLATFORM_LABELS, type Labels } from './labels';
 import { NAMESPACES } from './platform-names';
 
 /** A peer: pods (all, or those with `pods` labels) in a namespace, or an address range. */
@@ -67,7 +67,7 @@ export function allowTraffic(scope: Construct, id: string, props: AllowTrafficPr
     scope,
     id,
     new NetworkPolicy({
-      metadata: { name: props.name, namespace: props.namespace },
+      metadata: { name: props.name, namespace: props.namespace, labels: { ...PLATFORM_LABELS } },
       spec: {
         podSelector: { matchLabels: { ...props.podSelector } },
         policyTypes,

@@ -3,6 +3,7 @@ import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { stringify } from 'yaml';
 import { METRICS } from '../../app/src/contract';
 import { addObject } from './api-object';
+import { PLATFORM_LABELS } from './labels';
 
 /** The per-pod rate the HPA scales on, served by prometheus-adapter on custom.metrics.k8s.io. */
 export const REQUESTS_PER_SECOND_METRIC = METRICS.requestsTotal.name.replace(/_total$/, '_per_second');
@@ -43,7 +44,7 @@ export class RequestsPerSecondMetric extends Construct {
       this,
       'rules',
       new ConfigMap({
-        metadata: { name: this.configMapName, namespace: props.namespace, labels: { 'app.kubernetes.io/name': 'prometheus-adapter', 'app.kubernetes.io/part-of': 'uag-platform' } },
+        metadata: { name: this.configMapName, namespace: props.namespace, labels: { ...PLATFORM_LABELS } },
         data: { 'config.yaml': stringify(rules) },
       }),
     );

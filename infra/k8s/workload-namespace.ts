@@ -4,7 +4,7 @@ import { AuthorizationPolicy } from '@kubernetes-models/istio/security.istio.io/
 import { Namespace } from 'kubernetes-models/v1/Namespace';
 import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
 import { addObject } from './api-object';
-import { MANAGED_BY, PART_OF } from './labels';
+import { PLATFORM_LABELS } from './labels';
 
 export interface WorkloadNamespaceProps {
   readonly name: string;
@@ -31,8 +31,7 @@ export class WorkloadNamespace extends Construct {
         metadata: {
           name: props.name,
           labels: {
-            'app.kubernetes.io/part-of': PART_OF,
-            'app.kubernetes.io/managed-by': MANAGED_BY,
+            ...PLATFORM_LABELS,
             'istio-injection': 'enabled',
             'pod-security.kubernetes.io/enforce': 'restricted',
             'pod-security.kubernetes.io/enforce-version': 'latest',
@@ -46,7 +45,7 @@ export class WorkloadNamespace extends Construct {
       this,
       'default-deny',
       new NetworkPolicy({
-        metadata: { name: 'default-deny', namespace: props.name },
+        metadata: { name: 'default-deny', namespace: props.name, labels: { ...PLATFORM_LABELS } },
         spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
       }),
     );
@@ -54,12 +53,12 @@ export class WorkloadNamespace extends Construct {
       this,
       'mtls-strict',
       new PeerAuthentication({
-        metadata: { name: 'default', namespace: props.name },
+        metadata: { name: 'default', namespace: props.name, labels: { ...PLATFORM_LABELS } },
         spec: { mtls: { mode: 'STRICT' } },
       }),
     );
     // An AuthorizationPolicy with an empty spec matches nothing, so every request is denied
     // unless another policy in the namespace allows it.
-    addObject(this, 'mesh-deny', new AuthorizationPolicy({ metadata: { name: 'default-deny', namespace: props.name }, spec: {} }));
+    addObject(this, 'mesh-deny', new AuthorizationPolicy({ metadata: { name: 'default-deny', namespace: props.name, labels: { ...PLATFORM_LABELS } }, spec: {} }));
   }
 }

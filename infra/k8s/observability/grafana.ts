@@ -44,13 +44,15 @@ export class Grafana extends Construct {
       providers: [{ name: 'uag', folder: 'UAG', type: 'file', disableDeletion: true, allowUiUpdates: false, options: { path: DASHBOARDS_PATH } }],
     });
     const dashboards = Object.fromEntries(Object.entries(props.dashboards).map(([file, dashboard]) => [file, `${JSON.stringify(dashboard, null, 2)}\n`]));
-    const configMap = (name: string, data: Record<string, string>) => {
-      addObject(this, name, new ConfigMap({ metadata: { name: `${GRAFANA.name}-${name}`, namespace }, data }));
-      return { name: `${GRAFANA.name}-${name}` };
+    const configMaps: Record<string, Record<string, string>> = {
+      datasources: { 'datasources.yaml': datasources },
+      'dashboard-providers': { 'providers.yaml': providers },
+      dashboards,
     };
-    const datasourcesMap = configMap('datasources', { 'datasources.yaml': datasources });
-    const providersMap = configMap('dashboard-providers', { 'providers.yaml': providers });
-    const dashboardsMap = configMap('dashboards', dashboards);
+    const configMapVolume = (id: string, mountPath: string) => ({
+      volume: { name: id, configMap: { name: `${GRAFANA.name}-${id}` } },
+      mount: { name: id, mountPath, readOnly: true },
+    });
 
     this.app = new SingleContainerApp(this, 'app', {
       namespace,
@@ -68,13 +70,16 @@ export class Grafana extends Construct {
       ],
       podAnnotations: { [CONFIG_CHECKSUM_ANNOTATION]: configChecksum(datasources, providers, ...Object.values(dashboards)) },
       volumes: [
-        { volume: { name: 'datasources', configMap: datasourcesMap }, mount: { name: 'datasources', mountPath: '/etc/grafana/provisioning/datasources', readOnly: true } },
-        { volume: { name: 'dashboard-providers', configMap: providersMap }, mount: { name: 'dashboard-providers', mountPath: '/etc/grafana/provisioning/dashboards', readOnly: true } },
-        { volume: { name: 'dashboards', configMap: dashboardsMap }, mount: { name: 'dashboards', mountPath: DASHBOARDS_PATH, readOnly: true } },
+        configMapVolume('datasources', '/etc/grafana/provisioning/datasources'),
+        configMapVolume('dashboard-providers', '/etc/grafana/provisioning/dashboards'),
+        configMapVolume('dashboards', DASHBOARDS_PATH),
         // Grafana writes its SQLite database and plugins here; dashboards come from ConfigMaps, so nothing is lost on restart.
         { volume: { name: 'data', emptyDir: { sizeLimit: '1Gi' } }, mount: { name: 'data', mountPath: '/var/lib/grafana' } },
         { volume: { name: 'tmp', emptyDir: { sizeLimit: '64Mi' } }, mount: { name: 'tmp', mountPath: '/tmp' } },
       ],
     });
+    for (const [id, data] of Object.entries(configMaps)) {
+      addObject(this, id, new ConfigMap({ metadata: { name: `${GRAFANA.name}-${id}`, namespace, labels: { ...this.app.labels } }, data }));
+    }
   }
 }

@@ -54,20 +54,10 @@ export class Jaeger extends Construct {
       processors: { batch: {} },
       exporters: { jaeger_storage_exporter: { trace_storage: 'primary' } },
     });
-    addObject(this, 'config', new ConfigMap({ metadata: { name: `${JAEGER.name}-config`, namespace: props.namespace }, data: { 'config.yaml': config } }));
 
-    let dataVolume: IVolume = { name: 'data', emptyDir: { sizeLimit: '1Gi' } };
-    if (storage.type === 'badger') {
-      addObject(
-        this,
-        'data',
-        new PersistentVolumeClaim({
-          metadata: { name: `${JAEGER.name}-data`, namespace: props.namespace },
-          spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: storage.volumeSize } } },
-        }),
-      );
-      dataVolume = { name: 'data', persistentVolumeClaim: { claimName: `${JAEGER.name}-data` } };
-    }
+    const claimName = `${JAEGER.name}-data`;
+    const dataVolume: IVolume =
+      storage.type === 'badger' ? { name: 'data', persistentVolumeClaim: { claimName } } : { name: 'data', emptyDir: { sizeLimit: '1Gi' } };
 
     this.app = new SingleContainerApp(this, 'app', {
       namespace: props.namespace,
@@ -92,5 +82,14 @@ export class Jaeger extends Construct {
         { volume: { name: 'tmp', emptyDir: { sizeLimit: '64Mi' } }, mount: { name: 'tmp', mountPath: '/tmp' } },
       ],
     });
+    const metadata = (name: string) => ({ name, namespace: props.namespace, labels: { ...this.app.labels } });
+    addObject(this, 'config', new ConfigMap({ metadata: metadata(`${JAEGER.name}-config`), data: { 'config.yaml': config } }));
+    if (storage.type === 'badger') {
+      addObject(
+        this,
+        'data',
+        new PersistentVolumeClaim({ metadata: metadata(claimName), spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: storage.volumeSize } } } }),
+      );
+    }
   }
 }

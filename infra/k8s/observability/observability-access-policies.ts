@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { AuthorizationPolicy } from '@kubernetes-models/istio/security.istio.io/v1/AuthorizationPolicy';
 import { addObject } from '../api-object';
-import type { Labels } from '../labels';
+import { PLATFORM_LABELS, type Labels } from '../labels';
 import { ALERTMANAGER, GATEWAY_NAME, GRAFANA, INGRESS_GATEWAY_PRINCIPAL, JAEGER, NAMESPACES, PROMETHEUS, principalOf } from '../platform-names';
 
 export interface ObservabilityAccessPoliciesProps {
@@ -49,7 +49,7 @@ export class ObservabilityAccessPolicies extends Construct {
         this,
         allow.name,
         new AuthorizationPolicy({
-          metadata: { name: allow.name, namespace },
+          metadata: { name: allow.name, namespace, labels: { ...PLATFORM_LABELS } },
           spec: {
             selector: { matchLabels: { ...allow.pods } },
             action: 'ALLOW',
