@@ -24,6 +24,17 @@ describe('charts-out/', () => {
     expect(validateManifests(objects)).toEqual([]);
   });
 
+  it('labels every object with the standard labels and names it readably, without hash suffixes', () => {
+    for (const o of objects) {
+      expect({ object: `${o.kind}/${o.metadata.name}`, labels: o.metadata.labels }).toEqual({
+        object: `${o.kind}/${o.metadata.name}`,
+        labels: expect.objectContaining({ 'app.kubernetes.io/part-of': 'uag-platform', 'app.kubernetes.io/managed-by': 'cdk8s' }),
+      });
+      expect(o.metadata.name).toMatch(/^[a-z][a-z0-9.-]*$/);
+      expect(o.metadata.name).not.toMatch(/-c8[0-9a-f]{6,}$/);
+    }
+  });
+
   it('writes no Secret and no LoadBalancer Service', () => {
     expect(ofKind('Secret')).toEqual([]);
     expect(ofKind('Service').filter((s) => s.spec.type === 'LoadBalancer')).toEqual([]);
