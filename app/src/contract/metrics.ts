@@ -58,7 +58,7 @@ export const METRICS = {
   },
   rateLimitRejected: {
     name: 'gateway_ratelimit_rejected_total',
-    help: 'Requests rejected with 429 by the rate limiter.',
+    help: 'Requests answered 429 by a route rate limit.',
     type: 'counter',
     labels: ['route'],
   },
