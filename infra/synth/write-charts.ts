@@ -76,8 +76,9 @@ export function writeCharts(props: WriteChartsProps): EnvironmentSummary[] {
 }
 
 /** The summary the synth command prints. */
-export function formatSummary(summaries: readonly EnvironmentSummary[], image: string, outdir: string, elapsedMs: number): string {
-  const lines = [`synthesized ${outdir}/ in ${Math.round(elapsedMs)} ms`, `image ${image}`];
+export function formatSummary(summaries: readonly EnvironmentSummary[], image: string, outdir: string, elapsedMs: number, processMs?: number): string {
+  const total = processMs === undefined ? '' : ` (${Math.round(processMs)} ms since the process started, module loading included)`;
+  const lines = [`synthesized ${outdir}/ in ${Math.round(elapsedMs)} ms${total}`, `image ${image}`];
   for (const summary of summaries) {
     const kinds = Object.entries(summary.kinds).map(([kind, count]) => `${kind} ${count}`).join(', ');
     lines.push(`${summary.environment.padEnd(8)} ${String(summary.objects).padStart(3)} objects: ${kinds}`);
