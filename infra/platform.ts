@@ -29,6 +29,8 @@ export interface PlatformProps {
   readonly environment: EnvironmentSpec;
   /** Immutable gateway image reference, e.g. `<registry>/uag-gateway:<content hash>` or a pushed digest. */
   readonly image: string;
+  /** Image of the canary Deployment, present while the environment's canary weight is above 0. @default image */
+  readonly canaryImage?: string;
   /** Where `app.synth()` writes. @default 'dist' (cdk8s's default; callers that only read the App leave it) */
   readonly outdir?: string;
 }
@@ -56,6 +58,7 @@ export function synthesizePlatform(props: PlatformProps): App {
     shutdownTimeoutMs: spec.gateway.shutdownTimeoutMs,
     logLevel: spec.gateway.logLevel,
     traceSamplingRatio: spec.observability.traceSamplingRatio,
+    canary: spec.canary.weightPercent > 0 ? { image: props.canaryImage ?? image, replicas: spec.canary.replicas } : undefined,
   });
   const services = new GatewayServices(gatewayChart, 'services', { workload });
   new GatewayAutoscaler(gatewayChart, 'autoscaler', { workload, ...spec.gateway.autoscaling, minAvailable: spec.gateway.minAvailable });

@@ -42,7 +42,7 @@ export const ENVIRONMENT_DEFAULTS: Omit<EnvironmentSpec, 'name' | 'ingress'> = {
       },
     ],
   },
-  canary: { weightPercent: 0, headerName: 'canary' },
+  canary: { weightPercent: 0, headerName: 'canary', replicas: 1 },
   faultInjection: { enabled: false, delayPercent: 0, fixedDelay: '0s' },
   retries: { attempts: 3, perTryTimeout: '2s', retryOn: 'gateway-error,connect-failure,refused-stream' },
   upstreamTrafficPolicy: {

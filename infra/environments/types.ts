@@ -53,6 +53,8 @@ export interface CanarySpec {
   readonly weightPercent: number;
   /** Requests carrying this header with value `true` always go to the canary. */
   readonly headerName: string;
+  /** Pods of the `gateway-canary` Deployment, synthesized while `weightPercent` is above 0. */
+  readonly replicas: number;
 }
 
 export interface FaultInjectionSpec {

@@ -49,6 +49,7 @@ export function validateEnvironment(spec: EnvironmentSpec): RouteTable {
     fail(`gateway.drainDelayMs (${gateway.drainDelayMs}) must be below gateway.shutdownTimeoutMs (${gateway.shutdownTimeoutMs}): the shutdown timeout counts from SIGTERM`);
   }
   if (!(canary.weightPercent >= 0 && canary.weightPercent <= 100)) fail(`canary.weightPercent (${canary.weightPercent}) must be 0..100`);
+  if (canary.weightPercent > 0 && canary.replicas < 1) fail(`canary.replicas (${canary.replicas}) must be at least 1 while canary.weightPercent (${canary.weightPercent}) sends traffic to it`);
   if (faultInjection.enabled && !(faultInjection.delayPercent > 0 && faultInjection.delayPercent <= 100)) {
     fail(`faultInjection.delayPercent (${faultInjection.delayPercent}) must be above 0 and at most 100 when faultInjection.enabled`);
   }

@@ -62,16 +62,26 @@ export interface GatewayWorkloadProps {
   readonly terminationMarginSeconds?: number;
   /** Raw TCP listeners to expose next to HTTP. @default [] */
   readonly tcpListeners?: readonly TcpListener[];
+  /**
+   * A second Deployment, `gateway-canary`, whose pods carry `version: canary` for the mesh's
+   * canary subset. @default no canary Deployment
+   */
+  readonly canary?: { readonly image: string; readonly replicas: number };
 }
 
+/** Release tracks; the pod label `version` carries the track and the mesh subsets select on it. */
+export type Track = 'stable' | 'canary';
+
 /**
- * The gateway's pods: ServiceAccount, route table ConfigMap and Deployment. The grace period is
- * derived from the drain settings so that kubelet never kills a pod the gateway is still draining.
+ * The gateway's pods: ServiceAccount, route table ConfigMap, the stable Deployment and optionally
+ * a canary one. The grace period is derived from the drain settings so that kubelet never kills a
+ * pod the gateway is still draining.
  */
 export class GatewayWorkload extends Construct {
   readonly name = GATEWAY_NAME;
   readonly namespace: string;
   readonly labels: Labels;
+  /** Pods of both tracks: what Services, policies, scrapes and the disruption budget select. */
   readonly selector: Labels;
   readonly serviceAccountName = GATEWAY_NAME;
   readonly replicas: number;
@@ -98,14 +108,16 @@ export class GatewayWorkload extends Construct {
     if (this.drainDelayMs >= this.shutdownTimeoutMs) {
       throw new Error(`GatewayWorkload: 'drainDelayMs' (${this.drainDelayMs}) must be below 'shutdownTimeoutMs' (${this.shutdownTimeoutMs}); the shutdown timeout counts from SIGTERM`);
     }
-    if (props.image.endsWith(':latest') || !/[:@]/.test(props.image.split('/').pop() ?? '')) {
-      throw new Error(`GatewayWorkload: 'image' (${props.image}) must carry an immutable tag or digest, not ':latest' or none`);
-    }
+    requireImmutableImage('image', props.image);
+    if (props.canary !== undefined) requireImmutableImage('canary.image', props.canary.image);
     // UAG_SHUTDOWN_TIMEOUT_MS counts from SIGTERM and already contains the drain delay.
     this.terminationGracePeriodSeconds = Math.ceil(this.shutdownTimeoutMs / 1000) + margin;
-    const version = imageVersion(props.image);
-    this.labels = appLabels({ name: GATEWAY_NAME, component: 'api-gateway', version });
-    this.selector = selectorLabels(this.labels);
+    const instanceOf = (track: Track) => (track === 'stable' ? GATEWAY_NAME : `${GATEWAY_NAME}-${track}`);
+    const trackLabels = (track: Track, image: string) => appLabels({ name: GATEWAY_NAME, component: COMPONENT, version: imageVersion(image), instance: instanceOf(track) });
+    this.labels = trackLabels('stable', props.image);
+    // Each Deployment selects its own instance; everything else selects the gateway's pods across tracks.
+    const { 'app.kubernetes.io/instance': _instance, ...acrossTracks } = selectorLabels(this.labels);
+    this.selector = acrossTracks;
 
     const routesYaml = stringify(props.routes, { sortMapEntries: true });
     this.routesChecksum = configChecksum(routesYaml);
@@ -127,72 +139,86 @@ export class GatewayWorkload extends Construct {
       OTEL_TRACES_SAMPLER_ARG: String(props.traceSamplingRatio ?? 1),
     });
 
-    addObject(
-      this,
-      'deployment',
-      new Deployment({
-        metadata: metadata(GATEWAY_NAME),
-        spec: {
-          replicas: this.replicas,
-          revisionHistoryLimit: 5,
-          selector: { matchLabels: { ...this.selector } },
-          // Never below the desired capacity during a rollout: a gateway replica draining long-lived
-          // connections is already out of rotation.
-          strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
-          template: {
-            metadata: {
-              labels: { ...this.labels, version: 'stable' },
-              annotations: {
-                [CONFIG_CHECKSUM_ANNOTATION]: this.routesChecksum,
-                // Start the app after its sidecar and keep the sidecar until the app has drained.
-                'proxy.istio.io/config': JSON.stringify({
-                  holdApplicationUntilProxyStarts: true,
-                  terminationDrainDuration: `${Math.ceil(this.shutdownTimeoutMs / 1000)}s`,
-                }),
+    const addDeployment = (track: Track, image: string, replicas: number) => {
+      const labels = trackLabels(track, image);
+      const selector = selectorLabels(labels);
+      addObject(
+        this,
+        track === 'stable' ? 'deployment' : `deployment-${track}`,
+        new Deployment({
+          metadata: { name: instanceOf(track), namespace: this.namespace, labels: { ...labels } },
+          spec: {
+            replicas,
+            revisionHistoryLimit: 5,
+            selector: { matchLabels: { ...selector } },
+            // Never below the desired capacity during a rollout: a gateway replica draining long-lived
+            // connections is already out of rotation.
+            strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
+            template: {
+              metadata: {
+                labels: { ...labels, version: track },
+                annotations: {
+                  [CONFIG_CHECKSUM_ANNOTATION]: this.routesChecksum,
+                  // Start the app after its sidecar and keep the sidecar until the app has drained.
+                  'proxy.istio.io/config': JSON.stringify({
+                    holdApplicationUntilProxyStarts: true,
+                    terminationDrainDuration: `${Math.ceil(this.shutdownTimeoutMs / 1000)}s`,
+                  }),
+                },
+              },
+              spec: {
+                serviceAccountName: this.serviceAccountName,
+                automountServiceAccountToken: false,
+                terminationGracePeriodSeconds: this.terminationGracePeriodSeconds,
+                securityContext: RESTRICTED_POD_SECURITY_CONTEXT,
+                topologySpreadConstraints: ['topology.kubernetes.io/zone', 'kubernetes.io/hostname'].map((topologyKey) => ({
+                  maxSkew: 1,
+                  topologyKey,
+                  whenUnsatisfiable: 'ScheduleAnyway' as const,
+                  labelSelector: { matchLabels: { ...selector } },
+                })),
+                containers: [
+                  {
+                    name: GATEWAY_NAME,
+                    image,
+                    imagePullPolicy: 'IfNotPresent',
+                    ports: [
+                      { name: PORT_NAMES.http, containerPort: DEFAULT_HTTP_PORT, protocol: 'TCP' },
+                      { name: PORT_NAMES.admin, containerPort: DEFAULT_ADMIN_PORT, protocol: 'TCP' },
+                      ...this.tcpListeners.map((listener) => ({ name: tcpPortName(listener), containerPort: listener.port, protocol: 'TCP' as const })),
+                    ],
+                    env,
+                    resources: { requests: { ...resources.requests }, limits: { ...resources.limits } },
+                    securityContext: RESTRICTED_CONTAINER_SECURITY_CONTEXT,
+                    startupProbe: { httpGet: { path: ADMIN_PATHS.startup, port: PORT_NAMES.admin }, periodSeconds: 2, failureThreshold: 30 },
+                    livenessProbe: { httpGet: { path: ADMIN_PATHS.live, port: PORT_NAMES.admin }, initialDelaySeconds: 15, periodSeconds: 10, failureThreshold: 3 },
+                    readinessProbe: { httpGet: { path: ADMIN_PATHS.ready, port: PORT_NAMES.admin }, initialDelaySeconds: 5, periodSeconds: 5, failureThreshold: 2 },
+                    volumeMounts: [
+                      { name: 'routes', mountPath: ROUTES_MOUNT_PATH, readOnly: true },
+                      { name: 'tmp', mountPath: '/tmp' },
+                    ],
+                  },
+                ],
+                volumes: [
+                  { name: 'routes', configMap: { name: `${GATEWAY_NAME}-routes` } },
+                  { name: 'tmp', emptyDir: { sizeLimit: '64Mi' } },
+                ],
               },
             },
-            spec: {
-              serviceAccountName: this.serviceAccountName,
-              automountServiceAccountToken: false,
-              terminationGracePeriodSeconds: this.terminationGracePeriodSeconds,
-              securityContext: RESTRICTED_POD_SECURITY_CONTEXT,
-              topologySpreadConstraints: ['topology.kubernetes.io/zone', 'kubernetes.io/hostname'].map((topologyKey) => ({
-                maxSkew: 1,
-                topologyKey,
-                whenUnsatisfiable: 'ScheduleAnyway' as const,
-                labelSelector: { matchLabels: { ...this.selector } },
-              })),
-              containers: [
-                {
-                  name: GATEWAY_NAME,
-                  image: props.image,
-                  imagePullPolicy: 'IfNotPresent',
-                  ports: [
-                    { name: PORT_NAMES.http, containerPort: DEFAULT_HTTP_PORT, protocol: 'TCP' },
-                    { name: PORT_NAMES.admin, containerPort: DEFAULT_ADMIN_PORT, protocol: 'TCP' },
-                    ...this.tcpListeners.map((listener) => ({ name: tcpPortName(listener), containerPort: listener.port, protocol: 'TCP' as const })),
-                  ],
-                  env,
-                  resources: { requests: { ...resources.requests }, limits: { ...resources.limits } },
-                  securityContext: RESTRICTED_CONTAINER_SECURITY_CONTEXT,
-                  startupProbe: { httpGet: { path: ADMIN_PATHS.startup, port: PORT_NAMES.admin }, periodSeconds: 2, failureThreshold: 30 },
-                  livenessProbe: { httpGet: { path: ADMIN_PATHS.live, port: PORT_NAMES.admin }, initialDelaySeconds: 15, periodSeconds: 10, failureThreshold: 3 },
-                  readinessProbe: { httpGet: { path: ADMIN_PATHS.ready, port: PORT_NAMES.admin }, initialDelaySeconds: 5, periodSeconds: 5, failureThreshold: 2 },
-                  volumeMounts: [
-                    { name: 'routes', mountPath: ROUTES_MOUNT_PATH, readOnly: true },
-                    { name: 'tmp', mountPath: '/tmp' },
-                  ],
-                },
-              ],
-              volumes: [
-                { name: 'routes', configMap: { name: `${GATEWAY_NAME}-routes` } },
-                { name: 'tmp', emptyDir: { sizeLimit: '64Mi' } },
-              ],
-            },
           },
-        },
-      }),
-    );
+        }),
+      );
+    };
+    addDeployment('stable', props.image, this.replicas);
+    if (props.canary !== undefined) addDeployment('canary', props.canary.image, props.canary.replicas);
+  }
+}
+
+const COMPONENT = 'api-gateway';
+
+function requireImmutableImage(prop: string, image: string): void {
+  if (image.endsWith(':latest') || !/[:@]/.test(image.split('/').pop() ?? '')) {
+    throw new Error(`GatewayWorkload: '${prop}' (${image}) must carry an immutable tag or digest, not ':latest' or none`);
   }
 }
 

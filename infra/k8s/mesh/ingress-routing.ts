@@ -21,7 +21,7 @@ export interface IngressRoutingProps {
   readonly routes: RouteTable;
   readonly retries: RetrySpec;
   /** @default no canary split */
-  readonly canary?: CanarySpec;
+  readonly canary?: Pick<CanarySpec, 'weightPercent' | 'headerName'>;
   /** @default no fault injection */
   readonly faultInjection?: FaultInjectionSpec;
 }

@@ -13,7 +13,7 @@ function services(tcpListeners: readonly TcpListener[] = []) {
 describe('GatewayServices', () => {
   it('exposes HTTP and the admin port on separate ClusterIP Services selecting the gateway pods', () => {
     const objects = services();
-    const selector = find(objects, 'Deployment').spec.selector.matchLabels;
+    const selector = { 'app.kubernetes.io/name': 'gateway', 'app.kubernetes.io/component': 'api-gateway', 'app.kubernetes.io/part-of': 'uag-platform', 'app.kubernetes.io/managed-by': 'cdk8s' };
     expect(objects.filter((o) => o.kind === 'Service').map((s) => [s.metadata.name, s.spec.type, s.spec.ports, s.spec.selector])).toEqual([
       ['gateway', 'ClusterIP', [{ name: 'http', port: 8080, targetPort: 'http', protocol: 'TCP', appProtocol: 'http' }], selector],
       ['gateway-admin', 'ClusterIP', [{ name: 'admin', port: 9090, targetPort: 'admin', protocol: 'TCP', appProtocol: 'http' }], selector],

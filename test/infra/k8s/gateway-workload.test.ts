@@ -62,7 +62,23 @@ describe('GatewayWorkload', () => {
     });
   });
 
+  it('adds a canary Deployment whose pods the shared selector also matches', () => {
+    const objects = synth((chart) => new GatewayWorkload(chart, 'gw', { ...props, canary: { image: 'registry.test/uag-gateway:fedcba9876543210', replicas: 1 } }));
+    const [stable, canary] = objects.filter((o) => o.kind === 'Deployment');
+    expect([stable!.metadata.name, canary!.metadata.name]).toEqual(['gateway', 'gateway-canary']);
+    expect(canary!.spec.replicas).toBe(1);
+    expect(canary!.spec.template.spec.containers[0].image).toBe('registry.test/uag-gateway:fedcba9876543210');
+    expect(canary!.spec.template.metadata.labels).toMatchObject({ version: 'canary', 'app.kubernetes.io/instance': 'gateway-canary', 'app.kubernetes.io/version': 'fedcba9876543210' });
+    expect(stable!.spec.template.metadata.labels).toMatchObject({ version: 'stable', 'app.kubernetes.io/instance': 'gateway' });
+    // The two Deployments must not select each other's pods; Services and policies select both.
+    expect(stable!.spec.selector.matchLabels['app.kubernetes.io/instance']).toBe('gateway');
+    expect(canary!.spec.selector.matchLabels['app.kubernetes.io/instance']).toBe('gateway-canary');
+    const workload = new GatewayWorkload(Testing.chart(), 'gw', props);
+    for (const deployment of [stable!, canary!]) expect(deployment.spec.template.metadata.labels).toMatchObject(workload.selector);
+  });
+
   it.each([
+    [{ canary: { image: 'registry.test/uag-gateway', replicas: 1 } }, `GatewayWorkload: 'canary.image' (registry.test/uag-gateway) must carry an immutable tag or digest, not ':latest' or none`],
     [{ drainDelayMs: 30_000 }, `GatewayWorkload: 'drainDelayMs' (30000) must be below 'shutdownTimeoutMs' (30000); the shutdown timeout counts from SIGTERM`],
     [{ image: 'registry.test/uag-gateway:latest' }, `GatewayWorkload: 'image' (registry.test/uag-gateway:latest) must carry an immutable tag or digest, not ':latest' or none`],
     [{ image: 'registry.test:5000/uag-gateway' }, `GatewayWorkload: 'image' (registry.test:5000/uag-gateway) must carry an immutable tag or digest, not ':latest' or none`],
