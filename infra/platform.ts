@@ -16,6 +16,7 @@ import { Grafana } from './k8s/observability/grafana';
 import { Jaeger } from './k8s/observability/jaeger';
 import { ObservabilityAccessPolicies } from './k8s/observability/observability-access-policies';
 import { ObservabilityNetworkPolicies } from './k8s/observability/observability-network-policies';
+import { PrometheusAdapter } from './k8s/observability/prometheus-adapter';
 import { PLATFORM_SELECTOR, PrometheusStack } from './k8s/observability/prometheus-stack';
 import { PLATFORM_LABELS } from './k8s/labels';
 import { NAMESPACES } from './k8s/platform-names';
@@ -99,7 +100,8 @@ export function synthesizePlatform(props: PlatformProps): App {
     selectorLabels: PLATFORM_SELECTOR,
     repeatInterval: spec.observability.alertRepeatInterval,
   });
-  new RequestsPerSecondMetric(observabilityChart, 'requests-per-second', { namespace: observability.name });
+  const requestsPerSecond = new RequestsPerSecondMetric(observabilityChart, 'requests-per-second', { namespace: observability.name });
+  new PrometheusAdapter(observabilityChart, 'prometheus-adapter', { namespace: observability.name, rulesConfigMapName: requestsPerSecond.configMapName });
   const jaeger = new Jaeger(observabilityChart, 'jaeger', { namespace: observability.name, storage: spec.observability.traceStorage });
   const dashboard = gatewayDashboard(monitoring.selector);
   const grafana = new Grafana(observabilityChart, 'grafana', {

@@ -18,10 +18,7 @@ export interface RequestsPerSecondMetricProps {
   readonly configMapName?: string;
 }
 
-/**
- * prometheus-adapter rules exposing `gateway_requests_per_second` per pod. The adapter itself is
- * a cluster add-on; it loads this ConfigMap as its `config.yaml`.
- */
+/** prometheus-adapter rules exposing `gateway_requests_per_second` per pod; the adapter loads this ConfigMap as its `config.yaml`. */
 export class RequestsPerSecondMetric extends Construct {
   readonly metricName = REQUESTS_PER_SECOND_METRIC;
   readonly configMapName: string;

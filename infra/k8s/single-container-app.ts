@@ -25,8 +25,8 @@ export interface SingleContainerAppProps {
   /** Exact image tag; also the `version` label. */
   readonly version: string;
   readonly ports: readonly AppPort[];
-  /** Port name and path answering liveness and readiness. */
-  readonly health: { readonly port: string; readonly path: string };
+  /** Port name, path and scheme (default HTTP) answering liveness and readiness. */
+  readonly health: { readonly port: string; readonly path: string; readonly scheme?: 'HTTP' | 'HTTPS' };
   readonly resources: ComputeResources;
   /** @default [] */
   readonly args?: readonly string[];
@@ -41,6 +41,8 @@ export interface SingleContainerAppProps {
    * @default 'RollingUpdate'
    */
   readonly strategy?: 'RollingUpdate' | 'Recreate';
+  /** Mount an API token, for apps that talk to the Kubernetes API. @default false */
+  readonly kubernetesApiAccess?: boolean;
 }
 
 /**
@@ -62,9 +64,10 @@ export class SingleContainerApp extends Construct {
     this.selector = selectorLabels(this.labels);
     const metadata = { name: props.name, namespace: props.namespace, labels: { ...this.labels } };
     const volumes = props.volumes ?? [];
-    const probe = { httpGet: { path: props.health.path, port: props.health.port } };
+    const probe = { httpGet: { path: props.health.path, port: props.health.port, scheme: props.health.scheme ?? 'HTTP' } };
+    const automountServiceAccountToken = props.kubernetesApiAccess ?? false;
 
-    addObject(this, 'service-account', new ServiceAccount({ metadata, automountServiceAccountToken: false }));
+    addObject(this, 'service-account', new ServiceAccount({ metadata, automountServiceAccountToken }));
     addObject(
       this,
       'deployment',
@@ -78,7 +81,7 @@ export class SingleContainerApp extends Construct {
             metadata: { labels: { ...this.labels }, annotations: { ...props.podAnnotations } },
             spec: {
               serviceAccountName: props.name,
-              automountServiceAccountToken: false,
+              automountServiceAccountToken,
               securityContext: RESTRICTED_POD_SECURITY_CONTEXT,
               containers: [
                 {
