@@ -9,7 +9,7 @@ import { parse } from 'yaml';
 
 /** Tests over the committed output, so what is reviewed and applied is what is checked. */
 const CHARTS_OUT = join(__dirname, '..', '..', 'charts-out');
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- manifests are read back as plain data
+// Manifests are read back as plain data of many kinds.
 type Manifest = any;
 const objects: Manifest[] = readManifests(CHARTS_OUT);
 const ofKind = (kind: string) => objects.filter((o) => o.kind === kind);

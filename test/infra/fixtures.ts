@@ -20,7 +20,6 @@ export interface SynthObject {
   kind: string;
   metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
   // Tests read deep fields of whichever kind they asserted.
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   [field: string]: any;
 }
 
