@@ -1,5 +1,3 @@
-import { DEFAULT_ADMIN_PORT } from '../../app/src/contract';
-
 /** Names that constructs in different charts must agree on. */
 
 export const NAMESPACES = {
@@ -36,6 +34,3 @@ export const OTLP_ENDPOINT = `http://${JAEGER.name}.${NAMESPACES.observability}.
 export const PROMETHEUS = { name: 'prometheus', port: 9090 } as const;
 export const ALERTMANAGER = { name: 'alertmanager', port: 9093 } as const;
 export const GRAFANA = { name: 'grafana', port: 3000 } as const;
-
-/** The gateway's admin port, where probes and Prometheus go. */
-export const GATEWAY_ADMIN_PORT = DEFAULT_ADMIN_PORT;
