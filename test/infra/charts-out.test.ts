@@ -117,6 +117,22 @@ describe('metric names in rules, dashboards and the HPA', () => {
     expect(served.flatMap((r) => metricNames(r.seriesQuery)).filter((n) => !known(n))).toEqual([]);
   });
 
+  /** Labels Prometheus attaches to every scraped series (ServiceMonitor target labels). */
+  const TARGET_LABELS = ['job', 'namespace', 'pod', 'instance', 'service', 'container', 'endpoint'];
+  function unknownLabels(expr: string): string[] {
+    return [...expr.matchAll(/([a-zA-Z_:][a-zA-Z0-9_:]*)\{([^}]*)\}/g)].flatMap(([, metric, matchers]) => {
+      const spec = Object.values(METRICS).find((m) => metric === m.name || (m.type === 'histogram' && metric!.replace(/_(bucket|sum|count)$/, '') === m.name));
+      const allowed = [...TARGET_LABELS, ...(spec?.labels ?? []), ...(metric!.endsWith('_bucket') ? ['le'] : [])];
+      return [...matchers!.matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)\s*(=~|!~|!=|=)/g)].map((m) => m[1]!).filter((label) => !allowed.includes(label)).map((label) => `${metric}{${label}}`);
+    });
+  }
+
+  it('matches only labels the contract declares for each metric', () => {
+    const exprs = [...ruleExprs, ...dashboards.flatMap(dashboardExprs)];
+    expect(exprs.flatMap(unknownLabels)).toEqual([]);
+    expect(unknownLabels('rate(gateway_requests_total{status="500"}[5m])')).toEqual(['gateway_requests_total{status}']);
+  });
+
   it('detects a metric name the contract lacks', () => {
     expect(metricNames('rate(gateway_bogus_total{job="x"}[5m])').filter((n) => !known(n))).toEqual(['gateway_bogus_total']);
   });
