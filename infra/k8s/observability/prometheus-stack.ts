@@ -3,6 +3,7 @@ import { Alertmanager } from '@kubernetes-models/prometheus-operator/monitoring.
 import { Prometheus } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/Prometheus';
 import { ClusterRole } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole';
 import { ClusterRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding';
+import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
 import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import { addObject } from '../api-object';
 import { PART_OF, appLabels } from '../labels';
@@ -28,7 +29,8 @@ export interface PrometheusStackProps {
 
 /**
  * Prometheus and Alertmanager instances run by prometheus-operator (installed with its CRDs as a
- * cluster add-on), with the service account and read-only RBAC Prometheus needs for discovery.
+ * cluster add-on), with the service account and read-only RBAC Prometheus needs for discovery,
+ * and a disruption budget for each that runs more than one replica (the operator makes none).
  */
 export class PrometheusStack extends Construct {
   constructor(scope: Construct, id: string, props: PrometheusStackProps) {
@@ -106,5 +108,20 @@ export class PrometheusStack extends Construct {
         },
       }),
     );
+    const budgets = [
+      { labels: prometheusLabels, replicas: props.prometheusReplicas ?? 1 },
+      { labels: alertmanagerLabels, replicas: props.alertmanagerReplicas ?? 1 },
+    ];
+    for (const { labels, replicas } of budgets.filter((b) => b.replicas > 1)) {
+      const name = labels['app.kubernetes.io/name']!;
+      addObject(
+        this,
+        `${name}-pdb`,
+        new PodDisruptionBudget({
+          metadata: { name, namespace, labels: { ...labels } },
+          spec: { maxUnavailable: 1, selector: { matchLabels: { 'app.kubernetes.io/name': name } } },
+        }),
+      );
+    }
   }
 }
