@@ -14,7 +14,7 @@ export interface GatewayNetworkPoliciesProps {
 /**
  * What the gateway pods may talk to past the namespace's default deny: client traffic only from
  * the Istio ingress gateway, scrapes only from Prometheus; out to DNS, istiod, the declared
- * upstreams and the trace collector.
+ * upstreams and the trace collector (the gateway's own exporter and its sidecar's).
  */
 export class GatewayNetworkPolicies extends Construct {
   constructor(scope: Construct, id: string, props: GatewayNetworkPoliciesProps) {
@@ -40,7 +40,8 @@ export class GatewayNetworkPolicies extends Construct {
         DNS_EGRESS,
         ISTIOD_EGRESS,
         ...upstreamEgress(props.routes),
-        { peers: [{ namespace: NAMESPACES.observability, pods: { 'app.kubernetes.io/name': JAEGER.name } }], ports: [{ port: JAEGER.otlpHttpPort }] },
+        // OTLP/HTTP from the gateway itself, OTLP/gRPC from its sidecar's mesh tracing.
+        { peers: [{ namespace: NAMESPACES.observability, pods: { 'app.kubernetes.io/name': JAEGER.name } }], ports: [{ port: JAEGER.otlpGrpcPort }, { port: JAEGER.otlpHttpPort }] },
       ],
     });
   }

@@ -34,7 +34,7 @@ describe('GatewayNetworkPolicies', () => {
       ['istio-system', [15012]],
       ['orders', [9000]],
       ['users', [8080]],
-      ['observability', [4318]],
+      ['observability', [4317, 4318]],
     ]);
   });
 
