@@ -32,5 +32,6 @@ export const JAEGER = {
 export const OTLP_ENDPOINT = `http://${JAEGER.name}.${NAMESPACES.observability}.svc.cluster.local:${JAEGER.otlpHttpPort}`;
 
 export const PROMETHEUS = { name: 'prometheus', port: 9090 } as const;
-export const ALERTMANAGER = { name: 'alertmanager', port: 9093 } as const;
+/** `clusterPort`: replicas gossip there to share silences and deduplicate notifications. */
+export const ALERTMANAGER = { name: 'alertmanager', port: 9093, clusterPort: 9094 } as const;
 export const GRAFANA = { name: 'grafana', port: 3000 } as const;

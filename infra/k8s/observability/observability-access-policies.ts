@@ -34,7 +34,7 @@ export class ObservabilityAccessPolicies extends Construct {
         name: `${ALERTMANAGER.name}-allow-prometheus`,
         pods: { 'app.kubernetes.io/name': ALERTMANAGER.name },
         principals: [local(PROMETHEUS.name), local(ALERTMANAGER.name)],
-        ports: [ALERTMANAGER.port],
+        ports: [ALERTMANAGER.port, ALERTMANAGER.clusterPort],
       },
       {
         name: `${JAEGER.name}-allow-otlp`,

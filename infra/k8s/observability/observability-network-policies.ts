@@ -13,7 +13,6 @@ export interface ObservabilityNetworkPoliciesProps {
 }
 
 const ANYWHERE = { cidr: '0.0.0.0/0' } as const;
-const ALERTMANAGER_CLUSTER_PORT = 9094;
 
 /**
  * Traffic the observability stack needs past the namespace's default deny. Prometheus reaches the
@@ -47,12 +46,12 @@ export class ObservabilityNetworkPolicies extends Construct {
       podSelector: alertmanagerPods,
       ingress: [
         { peers: [local(prometheusPods)], ports: [{ port: ALERTMANAGER.port }] },
-        { peers: [local(alertmanagerPods)], ports: [{ port: ALERTMANAGER_CLUSTER_PORT }, { port: ALERTMANAGER_CLUSTER_PORT, protocol: 'UDP' }] },
+        { peers: [local(alertmanagerPods)], ports: [{ port: ALERTMANAGER.clusterPort }, { port: ALERTMANAGER.clusterPort, protocol: 'UDP' }] },
       ],
       egress: [
         DNS_EGRESS,
         ISTIOD_EGRESS,
-        { peers: [local(alertmanagerPods)], ports: [{ port: ALERTMANAGER_CLUSTER_PORT }, { port: ALERTMANAGER_CLUSTER_PORT, protocol: 'UDP' }] },
+        { peers: [local(alertmanagerPods)], ports: [{ port: ALERTMANAGER.clusterPort }, { port: ALERTMANAGER.clusterPort, protocol: 'UDP' }] },
         { peers: [ANYWHERE], ports: [{ port: 443 }] },
       ],
     });
