@@ -56,6 +56,18 @@ export const METRICS = {
     type: 'gauge',
     labels: ['version', 'commit'],
   },
+  rateLimitRejected: {
+    name: 'gateway_ratelimit_rejected_total',
+    help: 'Requests answered 429 by a route rate limit.',
+    type: 'counter',
+    labels: ['route'],
+  },
+  circuitState: {
+    name: 'gateway_circuit_state',
+    help: 'Circuit breaker state per upstream: 0 closed, 1 half-open, 2 open.',
+    type: 'gauge',
+    labels: ['upstream'],
+  },
 } as const satisfies Record<string, MetricSpec<readonly string[]>>;
 
 export type MetricKey = keyof typeof METRICS;
