@@ -2,6 +2,7 @@
 import { relative, resolve } from 'node:path';
 import { ENVIRONMENTS } from '../environments';
 import { EnvironmentError } from '../environments/validate-environment';
+import { uncommittedChartChanges } from './charts-out-freshness';
 import { imageReference } from './image-reference';
 import { ManifestValidationError, formatSummary, writeCharts } from './write-charts';
 
@@ -14,6 +15,14 @@ try {
   // performance.now() counts from process start, so `finished` also covers loading the models.
   const finished = performance.now();
   console.log(formatSummary(summaries, image, relative(root, outdir), finished - started, finished));
+  // In CI (a clean clone) the committed output must already be what the source synthesizes.
+  if (process.env.CI === 'true') {
+    const stale = uncommittedChartChanges(root, outdir);
+    if (stale.length > 0) {
+      console.error(`${relative(root, outdir)}/ is stale: synthesizing changed\n${stale.join('\n')}\nRun \`npm run synth\` and commit ${relative(root, outdir)}/.`);
+      process.exitCode = 1;
+    }
+  }
 } catch (error) {
   if (!(error instanceof EnvironmentError || error instanceof ManifestValidationError)) throw error;
   console.error(`${error.message}\n${relative(root, outdir)}/ was left unchanged.`);
