@@ -4,11 +4,11 @@ import { HAS_POD_TEMPLATE, POD_WORKLOAD_RESOURCES, containerChecks } from './pod
 /** `name@sha256:<64 hex>`: content-addressed, cannot move. */
 const DIGEST = '@sha256:[a-f0-9]{64}$';
 /**
- * A tag after the last path segment (`registry:5000/app` has none: the colon belongs to the host).
- * Tags are immutable only if the registry enforces it (ECR `IMMUTABLE`), so `latest`, the tag every
- * push moves, is refused outright.
+ * A tag in the last path segment (`registry:5000/app` has none: that colon belongs to the host) of
+ * a reference without `@` (a malformed digest must not pass as a tag). Tags are immutable only if
+ * the registry enforces it (ECR `IMMUTABLE`), so `latest`, the tag every push moves, is refused.
  */
-const TAG = ':[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$';
+const TAG = '^[^@]*:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$';
 
 export const IMAGE_PINNING_RULE: AdmissionRule = {
   name: 'image-pinned',
