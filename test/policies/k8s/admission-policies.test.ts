@@ -62,7 +62,10 @@ describe('exceptions in the cluster', () => {
 
   it('become a matchCondition on the waived rule only', () => {
     const pairs = buildAdmissionPolicies({ asOf: AS_OF, exceptions: [EXCEPTION] });
-    const conditions = pairs.map((pair) => [pair.policy.metadata?.name, pair.policy.spec?.matchConditions?.map((condition) => condition.name) ?? []]);
+    const conditions = pairs.map((pair): [string | undefined, string[]] => [
+      pair.policy.metadata?.name,
+      pair.policy.spec?.matchConditions?.map((condition) => condition.name) ?? [],
+    ]);
     expect(conditions.filter(([, names]) => names.includes(NOT_EXCEPTED_CONDITION))).toEqual([
       ['uag-read-only-root-filesystem', ['has-pod-template', NOT_EXCEPTED_CONDITION]],
     ]);
