@@ -58,30 +58,45 @@ function isPeerAuthentication(object: KubernetesObject): boolean {
   return isKind(object, 'security.istio.io', 'PeerAuthentication');
 }
 
-/** Modes that let plaintext in; PeerAuthentication's mode UNSET inherits, which the namespace policy makes STRICT. */
-const WEAK_MODES = ['PERMISSIVE', 'DISABLE'];
-
 export const STRICT_MTLS_RULE: CrossObjectRule = {
   name: 'namespace-mtls-strict',
-  description: 'Every namespace that runs workloads has a namespace-wide Istio PeerAuthentication with mTLS STRICT, and nothing in it weakens that.',
-  fix: 'add a PeerAuthentication without spec.selector and with spec.mtls.mode: STRICT to the namespace; remove PERMISSIVE or DISABLE overrides',
+  description: 'Every namespace that runs workloads has a namespace-wide Istio PeerAuthentication with mTLS STRICT.',
+  fix: 'add a PeerAuthentication without spec.selector and with spec.mtls.mode: STRICT to the namespace',
   check(objects) {
     return workloadNamespaces(objects).map((namespace): CrossObjectCheck => {
       const subject = `Namespace/${namespace}`;
-      const policies = inNamespace(objects, namespace).filter(isPeerAuthentication);
-      const namespaceWide = policies.filter((policy) => {
-        const selector = fieldAt(policy, ['spec', 'selector']) as LabelSelector | undefined;
-        return selector === undefined || isEmptySelector(selector);
-      });
+      const strict = inNamespace(objects, namespace)
+        .filter(isPeerAuthentication)
+        .some((policy) => {
+          const selector = fieldAt(policy, ['spec', 'selector']) as LabelSelector | undefined;
+          return (selector === undefined || isEmptySelector(selector)) && fieldAt(policy, ['spec', 'mtls', 'mode']) === 'STRICT';
+        });
+      return { subject, violations: strict ? [] : [`${subject}: no PeerAuthentication without spec.selector has spec.mtls.mode STRICT`] };
+    });
+  },
+};
+
+/** Modes that accept plaintext. (UNSET inherits, which the namespace policy makes STRICT.) */
+const PLAINTEXT_MODES = ['PERMISSIVE', 'DISABLE'];
+
+/**
+ * A separate rule from namespace-mtls-strict so that a deliberate, reviewed override (a scrape
+ * port, say) can be excepted by naming that PeerAuthentication, without waiving the namespace.
+ */
+export const MTLS_OVERRIDE_RULE: CrossObjectRule = {
+  name: 'mtls-no-plaintext-override',
+  description: 'No PeerAuthentication lets plaintext in, for a workload or a port.',
+  fix: 'remove the PERMISSIVE or DISABLE mode (spec.mtls.mode, spec.portLevelMtls); if a client without a sidecar must connect, record a reviewed exception',
+  check(objects) {
+    return objects.filter(isPeerAuthentication).map((policy): CrossObjectCheck => {
+      const subject = objectReference(policy);
+      const mode = fieldAt(policy, ['spec', 'mtls', 'mode']);
+      const ports = Object.entries((fieldAt(policy, ['spec', 'portLevelMtls']) ?? {}) as Record<string, { mode?: string }>);
       const violations: string[] = [];
-      if (!namespaceWide.some((policy) => fieldAt(policy, ['spec', 'mtls', 'mode']) === 'STRICT')) {
-        violations.push(`${subject}: no PeerAuthentication without spec.selector has spec.mtls.mode STRICT`);
-      }
-      for (const policy of policies) {
-        const mode = fieldAt(policy, ['spec', 'mtls', 'mode']);
-        const portModes = Object.values((fieldAt(policy, ['spec', 'portLevelMtls']) ?? {}) as Record<string, { mode?: string }>).map((port) => port.mode);
-        if ([mode, ...portModes].some((value) => typeof value === 'string' && WEAK_MODES.includes(value))) {
-          violations.push(`${subject}: ${objectReference(policy)} sets spec.mtls.mode or spec.portLevelMtls to PERMISSIVE or DISABLE`);
+      if (typeof mode === 'string' && PLAINTEXT_MODES.includes(mode)) violations.push(`${subject}: spec.mtls.mode is ${mode}`);
+      for (const [port, setting] of ports) {
+        if (setting.mode !== undefined && PLAINTEXT_MODES.includes(setting.mode)) {
+          violations.push(`${subject}: spec.portLevelMtls[${port}].mode is ${setting.mode}`);
         }
       }
       return { subject, violations };

@@ -61,6 +61,7 @@ describe('evaluateManifestTree over the violations tree', () => {
     'replicated-workload-has-hpa': 'spec.scaleTargetRef',
     'namespace-default-deny': 'spec.podSelector',
     'namespace-mtls-strict': 'spec.mtls.mode',
+    'mtls-no-plaintext-override': 'spec.mtls.mode',
     'no-secret-data': 'stringData',
   };
 

@@ -1,4 +1,4 @@
-import { DEFAULT_DENY_RULE, STRICT_MTLS_RULE, isDefaultDeny } from '../../../../policies/k8s/cross-object/namespace-isolation';
+import { DEFAULT_DENY_RULE, MTLS_OVERRIDE_RULE, STRICT_MTLS_RULE, isDefaultDeny } from '../../../../policies/k8s/cross-object/namespace-isolation';
 import type { KubernetesObject } from '../../../../policies/k8s/manifest-object';
 
 const workload = { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'migrate', namespace: 'shop' }, spec: {} } as KubernetesObject;
@@ -54,11 +54,21 @@ describe('namespace-mtls-strict', () => {
       'Namespace/shop: no PeerAuthentication without spec.selector has spec.mtls.mode STRICT',
     ]);
   });
+});
 
-  it('reports a workload or port override that lets plaintext in', () => {
-    const override = peerAuthentication('metrics', { selector: { matchLabels: { app: 'api' } }, portLevelMtls: { '9090': { mode: 'PERMISSIVE' } } });
-    expect(STRICT_MTLS_RULE.check([workload, peerAuthentication('default', { mtls: { mode: 'STRICT' } }), override])[0]?.violations).toEqual([
-      'Namespace/shop: PeerAuthentication/shop/metrics sets spec.mtls.mode or spec.portLevelMtls to PERMISSIVE or DISABLE',
+describe('mtls-no-plaintext-override', () => {
+  it('passes STRICT and UNSET modes', () => {
+    const inheriting = peerAuthentication('api', { selector: { matchLabels: { app: 'api' } }, mtls: { mode: 'UNSET' }, portLevelMtls: { '8080': { mode: 'STRICT' } } });
+    expect(MTLS_OVERRIDE_RULE.check([peerAuthentication('default', { mtls: { mode: 'STRICT' } }), inheriting]).map((check) => check.violations)).toEqual([[], []]);
+  });
+
+  it('names the PeerAuthentication and the field for a workload or port override', () => {
+    const override = peerAuthentication('metrics', { selector: { matchLabels: { app: 'api' } }, mtls: { mode: 'DISABLE' }, portLevelMtls: { '9090': { mode: 'PERMISSIVE' } } });
+    expect(MTLS_OVERRIDE_RULE.check([override])).toEqual([
+      {
+        subject: 'PeerAuthentication/shop/metrics',
+        violations: ['PeerAuthentication/shop/metrics: spec.mtls.mode is DISABLE', 'PeerAuthentication/shop/metrics: spec.portLevelMtls[9090].mode is PERMISSIVE'],
+      },
     ]);
   });
 });
