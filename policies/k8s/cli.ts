@@ -1,7 +1,7 @@
-import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { evaluateManifestTree } from './evaluate-manifests';
 import { DEFAULT_EXCEPTIONS_FILE, loadExceptions } from './exceptions';
+import { repositoryPolicyOptions } from './policy-gate';
 import { DEFAULT_INGRESS_NAMESPACE } from './policy-options';
 import { formatReport } from './report-table';
 
@@ -30,9 +30,9 @@ function main(argv: string[]): number {
     return 0;
   }
   const root = parsed.positionals[0] ?? 'charts-out';
-  const exceptionsFile = parsed.values.exceptions ?? DEFAULT_EXCEPTIONS_FILE;
   try {
-    const exceptions = parsed.values.exceptions !== undefined || existsSync(exceptionsFile) ? loadExceptions(exceptionsFile) : [];
+    const exceptionsFile = parsed.values.exceptions;
+    const exceptions = exceptionsFile === undefined ? repositoryPolicyOptions(process.cwd()).exceptions : loadExceptions(exceptionsFile);
     const report = evaluateManifestTree(root, { exceptions, ingressNamespace: parsed.values['ingress-namespace'] ?? DEFAULT_INGRESS_NAMESPACE });
     console.log(formatReport(report, { problemsOnly: parsed.values['problems-only'] ?? false }));
     return report.failed ? EXIT_VIOLATION : 0;

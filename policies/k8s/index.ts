@@ -5,3 +5,4 @@ export { PolicyBundle, type PolicyBundleProps } from './policy-bundle';
 export { DEFAULT_INGRESS_NAMESPACE, type PolicyOptions } from './policy-options';
 export type { PolicyReport, PolicyResult, Verdict } from './policy-report';
 export { formatReport, summaryLine } from './report-table';
+export { assertPoliciesHold, PolicyViolationError, repositoryPolicyOptions } from './policy-gate';
