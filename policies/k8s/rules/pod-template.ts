@@ -25,10 +25,15 @@ export const HAS_POD_TEMPLATE: NamedExpression = {
   expression: "object.kind != 'Rollout' || has(object.spec.template)",
 };
 
-/** Bare Pods that run to completion (created by Jobs, or one-off) are batch work, not services. */
-export const RESTARTS_ALWAYS: NamedExpression = {
-  name: 'restarts-always',
-  expression: "object.kind != 'Pod' || !has(object.spec.restartPolicy) || object.spec.restartPolicy == 'Always'",
+/**
+ * Pods written by hand and meant to keep running. Run-to-completion Pods are batch work; Pods a
+ * controller created (ownerReferences) were checked through their workload, and also carry
+ * containers the mesh injected, which the author does not control.
+ */
+export const AUTHORED_LONG_RUNNING_POD: NamedExpression = {
+  name: 'authored-long-running-pod',
+  expression:
+    "object.kind != 'Pod' || (!has(object.metadata.ownerReferences) && (!has(object.spec.restartPolicy) || object.spec.restartPolicy == 'Always'))",
 };
 
 /**

@@ -19,7 +19,17 @@ describe('health-probes', () => {
     expect(violationsOf(admit('health-probes', pod))).toBe('not applicable');
   });
 
-  it('applies to long-running Pods', () => {
+  it('leaves Pods a controller created to the check on their workload', () => {
+    const owned = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'gateway-7d9f', namespace: 'gateway', ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'gateway-7d9f', uid: 'u' }] },
+      spec: { containers: [{ name: 'gateway', livenessProbe: {}, readinessProbe: {} }, { name: 'istio-proxy', readinessProbe: {} }] },
+    };
+    expect(violationsOf(admit('health-probes', owned))).toBe('not applicable');
+  });
+
+  it('applies to long-running Pods written by hand', () => {
     const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'x' }, spec: { containers: [{ name: 'c', livenessProbe: {} }] } };
     expect(violationsOf(admit('health-probes', pod))).toEqual(['Pod x/p: container(s) c have no readinessProbe']);
   });
