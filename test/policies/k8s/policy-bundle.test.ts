@@ -18,6 +18,12 @@ describe('PolicyBundle', () => {
     expect(Testing.synth(chart).map((manifest) => manifest.metadata.name)).toContain('uag-run-as-non-root');
   });
 
+  it('labels every object when asked, e.g. with the platform labels', () => {
+    const chart = new Chart(Testing.app(), 'policies');
+    new PolicyBundle(chart, 'guardrails', { labels: { 'app.kubernetes.io/part-of': 'uag-platform' } });
+    expect(Testing.synth(chart).every((manifest) => manifest.metadata.labels['app.kubernetes.io/part-of'] === 'uag-platform')).toBe(true);
+  });
+
   it('passes its options through, e.g. the ingress namespace', () => {
     const chart = new Chart(Testing.app(), 'policies');
     new PolicyBundle(chart, 'guardrails', { ingressNamespace: 'istio-ingress' });
