@@ -1,5 +1,6 @@
 import * as aws from '@pulumi/aws';
-import { validateResourceOfType, type ReportViolation, type ResourceValidationPolicy } from '@pulumi/policy';
+import { validateResourceOfType, type ResourceValidation, type ResourceValidationArgs, type ResourceValidationPolicy } from '@pulumi/policy';
+import type { Resource, Unwrap } from '@pulumi/pulumi';
 import { ebsVolumeViolations } from './ebs-volume';
 import { ecrRepositoryViolations } from './ecr-repository';
 import {
@@ -14,8 +15,15 @@ import { imdsV2Violations, launchTemplateVolumeViolations } from './launch-templ
 import { nodeGroupLaunchTemplateViolations } from './node-group';
 import { stackOfUrn } from './stack-name';
 
-function reportEach(violations: readonly string[], reportViolation: ReportViolation): void {
-  for (const violation of violations) reportViolation(violation);
+/** Reports each message `violations` returns for resources of `resourceClass`. */
+function validateWith<TResource extends Resource, TArgs>(
+  // `any[]` as in validateResourceOfType's own signature: resource constructors differ in their options type.
+  resourceClass: new (name: string, args: TArgs, ...rest: any[]) => TResource,
+  violations: (props: Unwrap<NonNullable<TArgs>>, args: ResourceValidationArgs) => readonly string[],
+): ResourceValidation {
+  return validateResourceOfType(resourceClass, (props, args, reportViolation) => {
+    for (const violation of violations(props, args)) reportViolation(violation);
+  });
 }
 
 /** Policy config of eks-private-endpoint; override with `--policy-pack-config`. */
@@ -43,19 +51,16 @@ export const CLOUD_POLICIES: ResourceValidationPolicy[] = [
     name: 'eks-secrets-encryption',
     description: 'EKS clusters encrypt Kubernetes Secrets with a KMS key.',
     enforcementLevel: 'mandatory',
-    validateResource: validateResourceOfType(aws.eks.Cluster, (cluster, _args, reportViolation) =>
-      reportEach(secretsEncryptionViolations(cluster), reportViolation),
-    ),
+    validateResource: validateWith(aws.eks.Cluster, secretsEncryptionViolations),
   },
   {
     name: 'eks-control-plane-logging',
     description: 'EKS clusters send API, audit and authenticator logs to CloudWatch.',
     enforcementLevel: 'mandatory',
     configSchema: { properties: { requiredLogTypes: stringList(DEFAULT_REQUIRED_LOG_TYPES, 'Control-plane log types that must be enabled.') } },
-    validateResource: validateResourceOfType(aws.eks.Cluster, (cluster, args, reportViolation) => {
-      const required = args.getConfig<ControlPlaneLoggingConfig>().requiredLogTypes ?? DEFAULT_REQUIRED_LOG_TYPES;
-      reportEach(controlPlaneLoggingViolations(cluster, required), reportViolation);
-    }),
+    validateResource: validateWith(aws.eks.Cluster, (cluster, args) =>
+      controlPlaneLoggingViolations(cluster, args.getConfig<ControlPlaneLoggingConfig>().requiredLogTypes ?? DEFAULT_REQUIRED_LOG_TYPES),
+    ),
   },
   {
     name: 'eks-private-endpoint',
@@ -64,55 +69,44 @@ export const CLOUD_POLICIES: ResourceValidationPolicy[] = [
     configSchema: {
       properties: { privateEndpointStacks: stringList(DEFAULT_PRIVATE_ENDPOINT_STACKS, 'Stacks whose EKS API endpoint must not be public.') },
     },
-    validateResource: validateResourceOfType(aws.eks.Cluster, (cluster, args, reportViolation) => {
-      const privateStacks = args.getConfig<PrivateEndpointConfig>().privateEndpointStacks ?? DEFAULT_PRIVATE_ENDPOINT_STACKS;
-      reportEach(publicEndpointViolations(cluster, stackOfUrn(args.urn), privateStacks), reportViolation);
-    }),
+    validateResource: validateWith(aws.eks.Cluster, (cluster, args) =>
+      publicEndpointViolations(cluster, stackOfUrn(args.urn), args.getConfig<PrivateEndpointConfig>().privateEndpointStacks ?? DEFAULT_PRIVATE_ENDPOINT_STACKS),
+    ),
   },
   {
     name: 'eks-node-group-launch-template',
     description: 'EKS managed node groups use a launch template, so the metadata and disk settings below apply.',
     enforcementLevel: 'mandatory',
-    validateResource: validateResourceOfType(aws.eks.NodeGroup, (nodeGroup, _args, reportViolation) =>
-      reportEach(nodeGroupLaunchTemplateViolations(nodeGroup), reportViolation),
-    ),
+    validateResource: validateWith(aws.eks.NodeGroup, nodeGroupLaunchTemplateViolations),
   },
   {
     name: 'launch-template-imdsv2',
     description: 'Launch templates require IMDSv2 with a hop limit of 1.',
     enforcementLevel: 'mandatory',
-    validateResource: validateResourceOfType(aws.ec2.LaunchTemplate, (template, _args, reportViolation) =>
-      reportEach(imdsV2Violations(template), reportViolation),
-    ),
+    validateResource: validateWith(aws.ec2.LaunchTemplate, imdsV2Violations),
   },
   {
     name: 'launch-template-encrypted-volumes',
     description: 'Launch templates declare only encrypted EBS block devices.',
     enforcementLevel: 'mandatory',
-    validateResource: validateResourceOfType(aws.ec2.LaunchTemplate, (template, _args, reportViolation) =>
-      reportEach(launchTemplateVolumeViolations(template), reportViolation),
-    ),
+    validateResource: validateWith(aws.ec2.LaunchTemplate, launchTemplateVolumeViolations),
   },
   {
     name: 'ebs-volume-encrypted',
     description: 'EBS volumes are encrypted.',
     enforcementLevel: 'mandatory',
-    validateResource: validateResourceOfType(aws.ebs.Volume, (volume, _args, reportViolation) => reportEach(ebsVolumeViolations(volume), reportViolation)),
+    validateResource: validateWith(aws.ebs.Volume, ebsVolumeViolations),
   },
   {
     name: 'ecr-immutable-scanned',
     description: 'ECR repositories have immutable tags and scan images on push.',
     enforcementLevel: 'mandatory',
-    validateResource: validateResourceOfType(aws.ecr.Repository, (repository, _args, reportViolation) =>
-      reportEach(ecrRepositoryViolations(repository), reportViolation),
-    ),
+    validateResource: validateWith(aws.ecr.Repository, ecrRepositoryViolations),
   },
   {
     name: 'elasticache-encryption',
     description: 'ElastiCache replication groups encrypt data at rest and in transit.',
     enforcementLevel: 'mandatory',
-    validateResource: validateResourceOfType(aws.elasticache.ReplicationGroup, (group, _args, reportViolation) =>
-      reportEach(replicationGroupViolations(group), reportViolation),
-    ),
+    validateResource: validateWith(aws.elasticache.ReplicationGroup, replicationGroupViolations),
   },
 ];
