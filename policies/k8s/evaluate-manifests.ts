@@ -73,26 +73,22 @@ class ExceptionLedger {
   }
 }
 
+/** A finding about an entry of the exceptions file rather than about a manifest. */
+function exceptionResult(exception: PolicyException, verdict: 'fail' | 'unused', message: string, fix: string): PolicyResult {
+  return { environment: '*', object: exception.object, rule: exception.rule, verdict, message, fix };
+}
+
 function expiredResult(exception: PolicyException): PolicyResult {
-  return {
-    environment: '*',
-    object: exception.object,
-    rule: exception.rule,
-    verdict: 'fail',
-    message: `exception expired on ${exception.expiry} (${exception.reason}); it is no longer applied`,
-    fix: 'make the object comply and delete the entry from policies/exceptions.yaml, or renew it with a new review and expiry',
-  };
+  return exceptionResult(
+    exception,
+    'fail',
+    `exception expired on ${exception.expiry} (${exception.reason}); it is no longer applied`,
+    'make the object comply and delete the entry from policies/exceptions.yaml, or renew it with a new review and expiry',
+  );
 }
 
 function unusedResult(exception: PolicyException): PolicyResult {
-  return {
-    environment: '*',
-    object: exception.object,
-    rule: exception.rule,
-    verdict: 'unused',
-    message: 'exception hides no violation in any environment',
-    fix: 'delete the entry from policies/exceptions.yaml',
-  };
+  return exceptionResult(exception, 'unused', 'exception hides no violation in any environment', 'delete the entry from policies/exceptions.yaml');
 }
 
 function groupByEnvironment(manifests: readonly ManifestObject[]): Map<string, KubernetesObject[]> {

@@ -3,14 +3,21 @@ import { namespaceOf, objectReference, type KubernetesObject } from '../manifest
 import { fieldAt, isKind, type CrossObjectCheck, type CrossObjectRule } from './cross-object-rule';
 import { isPodWorkload } from './workload-kinds';
 
-/** Namespaces that run pods in this environment, sorted. */
-function workloadNamespaces(objects: readonly KubernetesObject[]): string[] {
-  const namespaces = new Set(objects.filter(isPodWorkload).map((object) => namespaceOf(object) ?? ''));
-  return [...namespaces].sort();
-}
-
-function inNamespace(objects: readonly KubernetesObject[], namespace: string): KubernetesObject[] {
-  return objects.filter((object) => namespaceOf(object) === namespace);
+/**
+ * One check per namespace that runs pods in this environment (sorted): `missing` says what the
+ * namespace lacks when none of its objects satisfies `satisfies`.
+ */
+function checkWorkloadNamespaces(
+  objects: readonly KubernetesObject[],
+  satisfies: (object: KubernetesObject) => boolean,
+  missing: string,
+): CrossObjectCheck[] {
+  const namespaces = [...new Set(objects.filter(isPodWorkload).map((object) => namespaceOf(object) ?? ''))].sort();
+  return namespaces.map((namespace) => {
+    const subject = `Namespace/${namespace}`;
+    const found = objects.some((object) => namespaceOf(object) === namespace && satisfies(object));
+    return { subject, violations: found ? [] : [`${subject}: ${missing}`] };
+  });
 }
 
 function isEmptyList(value: unknown): boolean {
@@ -41,16 +48,7 @@ export const DEFAULT_DENY_RULE: CrossObjectRule = {
   description: 'Every namespace that runs workloads has a default-deny NetworkPolicy for ingress and egress.',
   fix: 'add a NetworkPolicy with spec.podSelector: {}, spec.policyTypes: [Ingress, Egress] and no ingress or egress rules, then allow the needed traffic in separate policies',
   check(objects) {
-    return workloadNamespaces(objects).map((namespace): CrossObjectCheck => {
-      const subject = `Namespace/${namespace}`;
-      const found = inNamespace(objects, namespace).some(isDefaultDeny);
-      return {
-        subject,
-        violations: found
-          ? []
-          : [`${subject}: no NetworkPolicy with empty spec.podSelector, spec.policyTypes [Ingress, Egress] and no rules`],
-      };
-    });
+    return checkWorkloadNamespaces(objects, isDefaultDeny, 'no NetworkPolicy with empty spec.podSelector, spec.policyTypes [Ingress, Egress] and no rules');
   },
 };
 
@@ -58,21 +56,17 @@ function isPeerAuthentication(object: KubernetesObject): boolean {
   return isKind(object, 'security.istio.io', 'PeerAuthentication');
 }
 
+function isNamespaceWideStrict(object: KubernetesObject): boolean {
+  const selector = fieldAt(object, ['spec', 'selector']) as LabelSelector | undefined;
+  return isPeerAuthentication(object) && (selector === undefined || isEmptySelector(selector)) && fieldAt(object, ['spec', 'mtls', 'mode']) === 'STRICT';
+}
+
 export const STRICT_MTLS_RULE: CrossObjectRule = {
   name: 'namespace-mtls-strict',
   description: 'Every namespace that runs workloads has a namespace-wide Istio PeerAuthentication with mTLS STRICT.',
   fix: 'add a PeerAuthentication without spec.selector and with spec.mtls.mode: STRICT to the namespace',
   check(objects) {
-    return workloadNamespaces(objects).map((namespace): CrossObjectCheck => {
-      const subject = `Namespace/${namespace}`;
-      const strict = inNamespace(objects, namespace)
-        .filter(isPeerAuthentication)
-        .some((policy) => {
-          const selector = fieldAt(policy, ['spec', 'selector']) as LabelSelector | undefined;
-          return (selector === undefined || isEmptySelector(selector)) && fieldAt(policy, ['spec', 'mtls', 'mode']) === 'STRICT';
-        });
-      return { subject, violations: strict ? [] : [`${subject}: no PeerAuthentication without spec.selector has spec.mtls.mode STRICT`] };
-    });
+    return checkWorkloadNamespaces(objects, isNamespaceWideStrict, 'no PeerAuthentication without spec.selector has spec.mtls.mode STRICT');
   },
 };
 

@@ -34,35 +34,42 @@ const runAsNonRoot: AdmissionRule = {
   ),
 };
 
-const noPrivilegeEscalation: AdmissionRule = {
+/** A rule that every container sets one securityContext flag to a fixed value, which has no pod-level default. */
+function containerFlagRule(rule: Pick<AdmissionRule, 'name' | 'description' | 'fix'> & { id: string; field: string; value: boolean }): AdmissionRule {
+  const field = `securityContext.${rule.field}`;
+  return {
+    name: rule.name,
+    description: rule.description,
+    fix: rule.fix,
+    resources: POD_WORKLOAD_RESOURCES,
+    matchConditions: [HAS_POD_TEMPLATE],
+    ...containerChecks('allContainers', [
+      {
+        id: rule.id,
+        compliant: `has(c.securityContext) && has(c.${field}) && c.${field} == ${rule.value}`,
+        problem: `do not set ${field}: ${rule.value}`,
+      },
+    ]),
+  };
+}
+
+const noPrivilegeEscalation = containerFlagRule({
   name: 'no-privilege-escalation',
   description: 'Containers cannot gain more privileges than their parent process.',
   fix: 'set securityContext.allowPrivilegeEscalation: false on each container',
-  resources: POD_WORKLOAD_RESOURCES,
-  matchConditions: [HAS_POD_TEMPLATE],
-  ...containerChecks('allContainers', [
-    {
-      id: 'escalatingContainers',
-      compliant: 'has(c.securityContext) && has(c.securityContext.allowPrivilegeEscalation) && c.securityContext.allowPrivilegeEscalation == false',
-      problem: 'do not set securityContext.allowPrivilegeEscalation: false',
-    },
-  ]),
-};
+  id: 'escalatingContainers',
+  field: 'allowPrivilegeEscalation',
+  value: false,
+});
 
-const readOnlyRootFilesystem: AdmissionRule = {
+const readOnlyRootFilesystem = containerFlagRule({
   name: 'read-only-root-filesystem',
   description: "Containers cannot write to their image's filesystem.",
   fix: 'set securityContext.readOnlyRootFilesystem: true on each container and mount an emptyDir where it must write',
-  resources: POD_WORKLOAD_RESOURCES,
-  matchConditions: [HAS_POD_TEMPLATE],
-  ...containerChecks('allContainers', [
-    {
-      id: 'writableContainers',
-      compliant: 'has(c.securityContext) && has(c.securityContext.readOnlyRootFilesystem) && c.securityContext.readOnlyRootFilesystem == true',
-      problem: 'do not set securityContext.readOnlyRootFilesystem: true',
-    },
-  ]),
-};
+  id: 'writableContainers',
+  field: 'readOnlyRootFilesystem',
+  value: true,
+});
 
 const dropAllCapabilities: AdmissionRule = {
   name: 'drop-all-capabilities',
