@@ -8,7 +8,7 @@ export interface ResourceUnderReview {
   readonly name: string;
   /** `urn:pulumi:<stack>::<project>::<type>::<name>`; the stack decides the private-endpoint rule. */
   readonly urn: string;
-  /** Resolved inputs, secrets unwrapped. */
+  /** Resolved inputs. No policy reads a secret input, so secret-wrapped values may stay wrapped. */
   readonly inputs: Record<string, unknown>;
 }
 
