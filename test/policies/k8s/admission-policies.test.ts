@@ -1,3 +1,4 @@
+import { parse } from '@bufbuild/cel';
 import { buildAdmissionPolicies, FIX_ANNOTATION, NOT_EXCEPTED_CONDITION, RULE_ANNOTATION } from '../../../policies/k8s/admission-policies';
 import type { PolicyException } from '../../../policies/k8s/exceptions';
 import { admit, compliantObject, policyFor } from './policy-fixtures';
@@ -26,6 +27,16 @@ describe('buildAdmissionPolicies', () => {
       expect(() => policy.validate()).not.toThrow();
       expect(() => binding.validate()).not.toThrow();
     }
+  });
+
+  it('writes every expression in CEL the evaluator parses, including messages no fixture triggers', () => {
+    const expressions = buildAdmissionPolicies({ asOf: AS_OF, exceptions: [EXCEPTION] }).flatMap(({ policy }) => [
+      ...(policy.spec?.matchConditions ?? []).map((condition) => condition.expression),
+      ...(policy.spec?.variables ?? []).map((variable) => variable.expression),
+      ...(policy.spec?.validations ?? []).flatMap((validation) => [validation.expression, validation.messageExpression ?? '']),
+    ]);
+    expect(expressions.filter((expression) => expression === '')).toEqual([]);
+    for (const expression of expressions) expect(() => parse(expression)).not.toThrow();
   });
 
   it('fails closed, matches create and update only, and carries the rule and fix for CI', () => {
