@@ -1,4 +1,6 @@
+import { resolve } from 'node:path';
 import { App, Chart } from 'cdk8s';
+import { PolicyBundle, repositoryPolicyOptions } from '../policies/k8s';
 import type { EnvironmentSpec } from './environments/types';
 import { validateEnvironment } from './environments/validate-environment';
 import { GatewayAutoscaler } from './k8s/gateway-autoscaler';
@@ -24,7 +26,7 @@ import { RequestsPerSecondMetric } from './k8s/requests-per-second-metric';
 import { WorkloadNamespace } from './k8s/workload-namespace';
 
 /** The charts each environment is made of; each becomes `charts-out/<env>/<chart>.k8s.yaml`. */
-export const CHART_NAMES = ['gateway', 'mesh', 'observability'] as const;
+export const CHART_NAMES = ['gateway', 'mesh', 'observability', 'policies'] as const;
 
 export interface PlatformProps {
   readonly environment: EnvironmentSpec;
@@ -119,5 +121,6 @@ export function synthesizePlatform(props: PlatformProps): App {
     grafanaSelector: grafana.app.selector,
     jaegerSelector: jaeger.app.selector,
   });
+  new PolicyBundle(new Chart(app, 'policies'), 'admission', { ...repositoryPolicyOptions(resolve(__dirname, '..')), labels: PLATFORM_LABELS });
   return app;
 }

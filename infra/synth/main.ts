@@ -2,6 +2,7 @@
 import { relative, resolve } from 'node:path';
 import { ENVIRONMENTS } from '../environments';
 import { EnvironmentError } from '../environments/validate-environment';
+import { PolicyViolationError } from '../../policies/k8s';
 import { uncommittedChartChanges } from './charts-out-freshness';
 import { imageReference } from './image-reference';
 import { ManifestValidationError, formatSummary, writeCharts } from './write-charts';
@@ -24,7 +25,7 @@ try {
     }
   }
 } catch (error) {
-  if (!(error instanceof EnvironmentError || error instanceof ManifestValidationError)) throw error;
+  if (!(error instanceof EnvironmentError || error instanceof ManifestValidationError || error instanceof PolicyViolationError)) throw error;
   console.error(`${error.message}\n${relative(root, outdir)}/ was left unchanged.`);
   process.exitCode = 1;
 }

@@ -26,6 +26,7 @@ const MODEL_MODULES: Readonly<Record<string, string>> = {
   'networking.k8s.io/v1': 'kubernetes-models/networking.k8s.io/v1',
   'rbac.authorization.k8s.io/v1': 'kubernetes-models/rbac.authorization.k8s.io/v1',
   'apiregistration.k8s.io/v1': 'kubernetes-models/apiregistration.k8s.io/v1',
+  'admissionregistration.k8s.io/v1': 'kubernetes-models/admissionregistration.k8s.io/v1',
   'networking.istio.io/v1beta1': '@kubernetes-models/istio/networking.istio.io/v1beta1',
   'security.istio.io/v1': '@kubernetes-models/istio/security.istio.io/v1',
   'security.istio.io/v1beta1': '@kubernetes-models/istio/security.istio.io/v1beta1',

@@ -3,6 +3,7 @@ import { basename, dirname, join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { EnvironmentError } from '../environments/validate-environment';
 import type { EnvironmentName, EnvironmentSpec } from '../environments/types';
+import { assertPoliciesHold, repositoryPolicyOptions } from '../../policies/k8s';
 import { synthesizePlatform } from '../platform';
 import { validateManifests, type ManifestObject } from './validate-manifests';
 
@@ -63,6 +64,8 @@ export function writeCharts(props: WriteChartsProps): EnvironmentSummary[] {
       if (problems.length > 0) throw new ManifestValidationError(problems.map((p) => `${environment.name}: ${p}`));
       return summarize(environment.name, objects);
     });
+    // Admission rules and cross-object rules, over exactly what is about to be swapped in.
+    assertPoliciesHold(staging, repositoryPolicyOptions(join(__dirname, '..', '..')));
     const previous = `${staging}-previous`;
     if (existsSync(props.outdir)) renameSync(props.outdir, previous);
     // mkdtemp creates the folder private to its owner; the output is ordinary, shared content.

@@ -19,7 +19,7 @@ describe('writeCharts', () => {
   it('replaces the output folder with one folder per environment and summarizes it', () => {
     const summaries = writeCharts({ environments: [ENVIRONMENTS.dev, ENVIRONMENTS.prod], image: TEST_IMAGE, outdir });
     expect(readdirSync(outdir).sort()).toEqual(['dev', 'prod']);
-    expect(readdirSync(join(outdir, 'dev')).sort()).toEqual(['gateway.k8s.yaml', 'mesh.k8s.yaml', 'observability.k8s.yaml']);
+    expect(readdirSync(join(outdir, 'dev')).sort()).toEqual(['gateway.k8s.yaml', 'mesh.k8s.yaml', 'observability.k8s.yaml', 'policies.k8s.yaml']);
     expect(summaries.map((s) => s.environment)).toEqual(['dev', 'prod']);
     expect(summaries[0]!.kinds.Deployment).toBe(4);
     expect(summaries[1]!.kinds.PersistentVolumeClaim).toBe(1);
