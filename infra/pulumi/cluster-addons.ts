@@ -34,7 +34,8 @@ export class ClusterAddons extends pulumi.ComponentResource {
 
   constructor(name: string, args: ClusterAddonsArgs, opts?: pulumi.ComponentResourceOptions) {
     super('uag:cloud:ClusterAddons', name, {}, opts);
-    const parent = { parent: this };
+    // Resource options are not inherited: children wait for what the component was told to wait for.
+    const parent = { parent: this, dependsOn: opts?.dependsOn };
     this.addons = addonsFor(args.phase).map((addonName) => {
       const podIdentityAssociations =
         addonName === 'aws-ebs-csi-driver'

@@ -56,6 +56,8 @@ export class Network extends pulumi.ComponentResource {
   readonly cidrBlock: pulumi.Output<string>;
   readonly publicSubnetIds: pulumi.Output<string[]>;
   readonly privateSubnetIds: pulumi.Output<string[]>;
+  /** The same private subnets, one Output per zone in zone order, for per-zone resources. */
+  readonly privateSubnetIdsByZone: pulumi.Output<string>[];
   /** One per zone with `per-zone` NAT, else one. */
   readonly natGatewayCount: number;
 
@@ -131,7 +133,8 @@ export class Network extends pulumi.ComponentResource {
     this.vpcId = vpc.id;
     this.cidrBlock = vpc.cidrBlock;
     this.publicSubnetIds = pulumi.output(publicSubnets.map((subnet) => subnet.id));
-    this.privateSubnetIds = pulumi.output(privateSubnets.map((subnet) => subnet.id));
+    this.privateSubnetIdsByZone = privateSubnets.map((subnet) => subnet.id);
+    this.privateSubnetIds = pulumi.output(this.privateSubnetIdsByZone);
     this.registerOutputs({ vpcId: this.vpcId, publicSubnetIds: this.publicSubnetIds, privateSubnetIds: this.privateSubnetIds });
   }
 

@@ -60,7 +60,8 @@ export class NodeGroups extends pulumi.ComponentResource {
   constructor(name: string, args: NodeGroupsArgs, opts?: pulumi.ComponentResourceOptions) {
     super('uag:cloud:NodeGroups', name, {}, opts);
     const plans = nodeGroupPlans(args);
-    const parent = { parent: this };
+    // Resource options are not inherited: children wait for what the component was told to wait for.
+    const parent = { parent: this, dependsOn: opts?.dependsOn };
     const role = serviceRole(`${name}-node`, 'ec2.amazonaws.com', NODE_POLICIES, parent);
     const launchTemplate = new aws.ec2.LaunchTemplate(`${name}-nodes`, launchTemplateArgs(args.volumeGiB), parent);
 
@@ -81,7 +82,7 @@ export class NodeGroups extends pulumi.ComponentResource {
             launchTemplate: { id: launchTemplate.id, version: launchTemplate.latestVersion.apply(String) },
           },
           // Whoever scales the group (by hand or an autoscaler) owns desiredSize; Pulumi would reset it every run.
-          { parent: this, ignoreChanges: ['scalingConfig.desiredSize'] },
+          { ...parent, ignoreChanges: ['scalingConfig.desiredSize'] },
         ),
     );
     this.nodeGroupNames = pulumi.output(this.nodeGroups.map((group) => group.nodeGroupName));
