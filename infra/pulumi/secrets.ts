@@ -67,7 +67,8 @@ export class PlatformSecrets extends pulumi.ComponentResource {
           {
             metadata: { name: plan.name, namespace: plan.namespace, labels: { 'app.kubernetes.io/managed-by': 'pulumi' } },
             type: plan.type ?? 'Opaque',
-            stringData: Object.fromEntries(Object.entries(plan.stringData).map(([key, value]) => [key, pulumi.secret(value)])),
+            // The Kubernetes SDK registers stringData as a secret as a whole, so it is encrypted in the state.
+            stringData: plan.stringData,
           },
           // Resource options are not inherited: each Secret waits for what the component was told to wait for.
           { parent: this, provider: args.provider, dependsOn: opts?.dependsOn },
