@@ -241,7 +241,7 @@ export function loadStackConfig(stack: string, source: ConfigSource): StackConfi
         pagerDutyRoutingKey && chatWebhookUrl && webhookUrl
           ? { pagerDutyRoutingKey, chatWebhookUrl, webhookUrl }
           : undefined,
-      redisAuthToken: redisAuthToken === undefined ? undefined : validRedisAuthToken(redisAuthToken),
+      redisAuthToken: redisAuthToken?.apply(checkRedisAuthToken),
       jwtPublicKey: secret('uag:jwtPublicKey'),
       tls: tlsCertificate && tlsPrivateKey ? { certificate: tlsCertificate, privateKey: tlsPrivateKey } : undefined,
     },
@@ -249,16 +249,14 @@ export function loadStackConfig(stack: string, source: ConfigSource): StackConfi
 }
 
 /**
- * ElastiCache's AUTH rules, checked when the secret is decrypted (its value is not known earlier)
- * so a bad token fails the update before the replication group is touched.
+ * ElastiCache's AUTH token rules. The token is a secret whose value is known only once decrypted,
+ * so this runs inside the Output and fails the update before the replication group is touched.
  */
-function validRedisAuthToken(token: pulumi.Output<string>): pulumi.Output<string> {
-  return token.apply((value) => {
-    if (!/^[\x21-\x7e]{16,128}$/.test(value) || /[@"/]/.test(value)) {
-      throw new Error(`uag:redisAuthToken must be 16-128 printable characters without @, " or /: ${setCommand('uag:redisAuthToken')}`);
-    }
-    return value;
-  });
+export function checkRedisAuthToken(value: string): string {
+  if (!/^[\x21-\x7e]{16,128}$/.test(value) || /[@"/]/.test(value)) {
+    throw new Error(`uag:redisAuthToken must be 16-128 printable characters without @, " or /: ${setCommand('uag:redisAuthToken')}`);
+  }
+  return value;
 }
 
 /** The stack's real configuration, as `pulumi up` provides it. */
