@@ -1,18 +1,16 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
-import { parse } from 'yaml';
-import type { KubernetesObject } from './platform-contract';
 import { PLATFORM_NAMES } from './platform-contract';
 import { HELM_CHARTS, type HelmChartVersion } from './versions';
 
-export type OperatorKey = 'istioBase' | 'istiod' | 'ingressGateway' | 'prometheusOperatorCrds' | 'prometheusOperator' | 'argoRollouts' | 'prometheusAdapter';
+export type OperatorKey = 'istioBase' | 'istiod' | 'ingressGateway' | 'prometheusOperatorCrds' | 'prometheusOperator' | 'argoRollouts';
 
 export interface OperatorRelease {
   readonly key: OperatorKey;
   readonly releaseName: string;
   readonly namespace: string;
   readonly chart: HelmChartVersion;
-  readonly values: pulumi.Input<Record<string, unknown>>;
+  readonly values: Record<string, unknown>;
   /** Releases installed first: CRDs before the controllers and webhooks that serve them. */
   readonly after: readonly OperatorKey[];
   /** Whether the platform's objects must wait for it (it serves CRDs, webhooks or sidecar injection they use). */
@@ -25,30 +23,12 @@ export interface OperatorsArgs {
   readonly highlyAvailable: boolean;
   /** Expose the ingress gateway through an AWS Network Load Balancer (EKS); otherwise a plain LoadBalancer Service. */
   readonly awsLoadBalancer: boolean;
-  /** The platform's objects, for the prometheus-adapter rules they carry. */
-  readonly platformObjects: pulumi.Input<KubernetesObject[]>;
-}
-
-/**
- * The prometheus-adapter rules the platform synthesizes (RequestsPerSecondMetric). Passing them as
- * chart values keeps one source for the metric while the adapter runs in its own namespace.
- */
-export function adapterRules(objects: readonly KubernetesObject[]): unknown[] {
-  const { configMap, key } = PLATFORM_NAMES.adapterRules;
-  const found = objects.find((object) => object.kind === 'ConfigMap' && object.metadata.name === configMap);
-  const text = (found?.data as Record<string, string> | undefined)?.[key];
-  if (text === undefined) {
-    throw new Error(`Operators: the platform manifests carry no ConfigMap '${configMap}' with '${key}'; the requests-per-second HPA metric would have no adapter rules`);
-  }
-  const rules = (parse(text) as { rules?: unknown } | null)?.rules;
-  if (!Array.isArray(rules) || rules.length === 0) throw new Error(`Operators: ConfigMap '${configMap}' '${key}' holds no 'rules' list`);
-  return rules;
 }
 
 /** Every Helm release, with its values and order. */
-export function operatorReleases(args: Pick<OperatorsArgs, 'highlyAvailable' | 'awsLoadBalancer' | 'platformObjects'>): OperatorRelease[] {
+export function operatorReleases(args: Pick<OperatorsArgs, 'highlyAvailable' | 'awsLoadBalancer'>): OperatorRelease[] {
   const controllerReplicas = args.highlyAvailable ? 2 : 1;
-  const { jaeger, prometheus, meshProviders, namespaces } = PLATFORM_NAMES;
+  const { jaeger, meshProviders, namespaces } = PLATFORM_NAMES;
   return [
     { key: 'istioBase', releaseName: 'istio-base', namespace: namespaces.istio, chart: HELM_CHARTS.istioBase, values: {}, after: [], platformPrerequisite: true },
     {
@@ -113,27 +93,14 @@ export function operatorReleases(args: Pick<OperatorsArgs, 'highlyAvailable' | '
       platformPrerequisite: true,
     },
     { key: 'argoRollouts', releaseName: 'argo-rollouts', namespace: 'argo-rollouts', chart: HELM_CHARTS.argoRollouts, values: { installCRDs: true, controller: { replicas: controllerReplicas } }, after: [], platformPrerequisite: true },
-    {
-      key: 'prometheusAdapter',
-      releaseName: 'prometheus-adapter',
-      namespace: 'prometheus-adapter',
-      chart: HELM_CHARTS.prometheusAdapter,
-      values: pulumi.output(args.platformObjects).apply((objects) => ({
-        replicas: controllerReplicas,
-        prometheus: { url: `http://${prometheus.service}.${namespaces.observability}.svc`, port: prometheus.port },
-        rules: { default: false, custom: adapterRules(objects) },
-      })),
-      after: [],
-      platformPrerequisite: false,
-    },
   ];
 }
 
 /**
  * The cluster add-ons the platform's manifests rely on, as pinned Helm releases (versions.ts):
  * Istio (CRDs, istiod with tracing to the platform's Jaeger, the ingress gateway),
- * prometheus-operator (CRDs, then the operator), Argo Rollouts and prometheus-adapter for the
- * requests-per-second HPA metric.
+ * prometheus-operator (CRDs, then the operator) and Argo Rollouts. prometheus-adapter, which
+ * serves the requests-per-second HPA metric, is part of the synthesized platform itself.
  */
 export class Operators extends pulumi.ComponentResource {
   readonly releases: Readonly<Record<OperatorKey, k8s.helm.v3.Release>>;

@@ -41,10 +41,6 @@ export const PLATFORM_NAMES = {
   ingressGateway: 'istio-ingressgateway',
   jaeger: { service: 'jaeger', otlpGrpcPort: 4317, queryPort: 16686 },
   grafana: { service: 'grafana', port: 3000 },
-  /** The Service prometheus-operator creates for the `prometheus` Prometheus. */
-  prometheus: { service: 'prometheus-operated', port: 9090 },
-  /** ConfigMap whose `config.yaml` holds the prometheus-adapter rules for the requests-per-second metric. */
-  adapterRules: { configMap: 'prometheus-adapter-rules', key: 'config.yaml' },
   /** Providers the mesh's Telemetry resources name; defined in istiod's meshConfig. */
   meshProviders: { metrics: 'prometheus', tracing: 'jaeger', accessLog: 'envoy' },
   secrets: {

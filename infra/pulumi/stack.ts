@@ -139,7 +139,6 @@ export function deployStack(config: StackConfig, platform: PlatformSource): Stac
     provider: access.provider,
     highlyAvailable: environment === 'prod',
     awsLoadBalancer: access.awsLoadBalancer,
-    platformObjects: objects,
   });
   new PlatformDeploy('platform', {
     provider: access.provider,

@@ -34,7 +34,6 @@ export const HELM_CHARTS = {
   // The CRDs chart and the stack chart move together: 24.x CRDs are the ones kube-prometheus-stack 79.x's operator expects.
   prometheusOperatorCrds: { repository: PROMETHEUS_COMMUNITY_REPOSITORY, chart: 'prometheus-operator-crds', version: '24.0.2' },
   prometheusOperator: { repository: PROMETHEUS_COMMUNITY_REPOSITORY, chart: 'kube-prometheus-stack', version: '79.5.0' },
-  prometheusAdapter: { repository: PROMETHEUS_COMMUNITY_REPOSITORY, chart: 'prometheus-adapter', version: '5.3.0' },
   argoRollouts: { repository: 'https://argoproj.github.io/argo-helm', chart: 'argo-rollouts', version: '2.40.9' },
 } as const satisfies Record<string, HelmChartVersion>;
 

@@ -5,7 +5,7 @@ export const PUSHED_DIGEST = `sha256:${'d'.repeat(64)}`;
 
 /**
  * A platform of the shape the cdk8s one renders: namespaces, the gateway Deployment using the
- * image it is given, adapter rules, and custom resources that need the operators' CRDs.
+ * image it is given, and custom resources that need the operators' CRDs.
  */
 export function fakePlatform(): PlatformSource & { readonly requests: PlatformRenderRequest[] } {
   const requests: PlatformRenderRequest[] = [];
@@ -21,12 +21,6 @@ export function fakePlatform(): PlatformSource & { readonly requests: PlatformRe
           kind: 'Deployment',
           metadata: { name: 'gateway', namespace: 'gateway' },
           spec: { template: { spec: { containers: [{ name: 'gateway', image: request.image, env: [{ name: 'UAG_ENV', value: request.environment }] }] } } },
-        },
-        {
-          apiVersion: 'v1',
-          kind: 'ConfigMap',
-          metadata: { name: 'prometheus-adapter-rules', namespace: 'observability' },
-          data: { 'config.yaml': 'rules:\n  - seriesQuery: gateway_requests_total{namespace!="",pod!=""}\n    name: { matches: ^gateway_requests_total$, as: gateway_requests_per_second }\n' },
         },
         { apiVersion: 'monitoring.coreos.com/v1', kind: 'Prometheus', metadata: { name: 'prometheus', namespace: 'observability' } },
         { apiVersion: 'networking.istio.io/v1', kind: 'Gateway', metadata: { name: 'gateway', namespace: 'gateway' }, spec: { servers: [{ hosts: request.hosts ?? ['api.dev.example.org'] }] } },

@@ -1,24 +1,8 @@
-import type { KubernetesObject } from '../../../infra/pulumi/platform-contract';
-import { adapterRules, operatorReleases } from '../../../infra/pulumi/operators';
+import { operatorReleases } from '../../../infra/pulumi/operators';
 import { HELM_CHARTS } from '../../../infra/pulumi/versions';
 
-const rulesConfigMap = (text: string): KubernetesObject => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'prometheus-adapter-rules', namespace: 'observability' }, data: { 'config.yaml': text } });
-
-describe('adapterRules', () => {
-  it('takes the rules list from the synthesized ConfigMap', () => {
-    expect(adapterRules([rulesConfigMap('rules:\n  - seriesQuery: gateway_requests_total\n')])).toEqual([{ seriesQuery: 'gateway_requests_total' }]);
-  });
-
-  it('fails, naming the ConfigMap, when the platform carries no rules', () => {
-    expect(() => adapterRules([])).toThrow(
-      "Operators: the platform manifests carry no ConfigMap 'prometheus-adapter-rules' with 'config.yaml'; the requests-per-second HPA metric would have no adapter rules",
-    );
-    expect(() => adapterRules([rulesConfigMap('rules: []\n')])).toThrow("Operators: ConfigMap 'prometheus-adapter-rules' 'config.yaml' holds no 'rules' list");
-  });
-});
-
 describe('operatorReleases', () => {
-  const releases = operatorReleases({ highlyAvailable: true, awsLoadBalancer: true, platformObjects: [rulesConfigMap('rules:\n  - seriesQuery: x\n')] });
+  const releases = operatorReleases({ highlyAvailable: true, awsLoadBalancer: true });
   const byKey = new Map(releases.map((release) => [release.key, release]));
 
   it('installs every release only after the releases it names, which come earlier in the list', () => {

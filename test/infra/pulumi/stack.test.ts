@@ -232,7 +232,6 @@ describe('the local stack', () => {
       'istio-base',
       'istio-ingressgateway',
       'istiod',
-      'prometheus-adapter',
       'prometheus-operator',
       'prometheus-operator-crds',
     ]);
