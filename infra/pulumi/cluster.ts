@@ -100,6 +100,20 @@ export class Cluster extends pulumi.ComponentResource {
       parent,
     );
     new aws.kms.Alias(`${name}-secrets`, { name: `alias/${args.clusterName}-secrets`, targetKeyId: secretsKey.keyId }, parent);
+    // The key policy defers to IAM; the control plane needs these to wrap and unwrap Secrets' data keys.
+    const keyAccess = new aws.iam.RolePolicy(
+      `${name}-secrets-key`,
+      {
+        role: role.id,
+        policy: secretsKey.arn.apply((keyArn) =>
+          JSON.stringify({
+            Version: '2012-10-17',
+            Statement: [{ Effect: 'Allow', Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:ListGrants', 'kms:DescribeKey'], Resource: keyArn }],
+          }),
+        ),
+      },
+      parent,
+    );
     // Created first so EKS writes into a log group whose retention we own instead of one kept forever.
     const logGroup = new aws.cloudwatch.LogGroup(
       `${name}-control-plane`,
@@ -120,7 +134,7 @@ export class Cluster extends pulumi.ComponentResource {
         enabledClusterLogTypes: [...CONTROL_PLANE_LOG_TYPES],
         vpcConfig: { subnetIds: args.subnetIds, ...vpcAccess },
       },
-      { parent: this, dependsOn: [logGroup] },
+      { parent: this, dependsOn: [logGroup, keyAccess] },
     );
     const cluster = this.eksCluster;
 

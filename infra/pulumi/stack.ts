@@ -77,7 +77,7 @@ function awsCluster(config: StackConfig, target: AwsTarget, platform: PlatformSo
   const image = new GatewayImage(`${name}-gateway-image`, {
     repository: registry.repositoryUrl,
     tag: platform.imageTag(REPOSITORY_ROOT),
-    login: { address: login.proxyEndpoint, username: login.userName, password: pulumi.secret(login.password) },
+    login: { address: registry.repositoryUrl, username: login.userName, password: pulumi.secret(login.password) },
   });
 
   const redisToken = config.secrets.redisAuthToken;
@@ -94,7 +94,7 @@ function awsCluster(config: StackConfig, target: AwsTarget, platform: PlatformSo
 
   const provider = new k8s.Provider(
     `${name}-kubernetes`,
-    { kubeconfig: cluster.kubeconfig, enableServerSideApply: true },
+    { kubeconfig: cluster.kubeconfig },
     { dependsOn: [...nodes.nodeGroups, ...workloadAddons.addons] },
   );
   return {
@@ -110,7 +110,7 @@ function awsCluster(config: StackConfig, target: AwsTarget, platform: PlatformSo
 }
 
 function localCluster(target: LocalTarget, platform: PlatformSource): ClusterAccess {
-  const provider = new k8s.Provider('local-kubernetes', { context: target.kubeconfigContext, enableServerSideApply: true });
+  const provider = new k8s.Provider('local-kubernetes', { context: target.kubeconfigContext });
   const built = target.image === undefined ? new GatewayImage('local-gateway-image', { repository: `${target.registry}/uag-gateway`, tag: platform.imageTag(REPOSITORY_ROOT) }) : undefined;
   const digestInReference = target.image?.match(/@(sha256:[0-9a-f]{64})$/)?.[1];
   return {

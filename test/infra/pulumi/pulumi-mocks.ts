@@ -61,7 +61,7 @@ export async function runMocked<T>(options: MockOptions, program: () => T): Prom
       },
       call: (args) => {
         if (args.token === 'aws:index/getAvailabilityZones:getAvailabilityZones') return { names: ZONES, zoneIds: ZONES.map((_, i) => `euw1-az${i + 1}`) };
-        if (args.token === 'aws:ecr/getAuthorizationToken:getAuthorizationToken') return { userName: 'AWS', password: 'ecr-token', proxyEndpoint: 'https://123456789012.dkr.ecr.eu-west-1.amazonaws.com' };
+        if (args.token === 'aws:ecr/getAuthorizationToken:getAuthorizationToken') return { userName: 'AWS', password: 'ecr-token' };
         throw new Error(`unexpected call ${args.token}`);
       },
     },
