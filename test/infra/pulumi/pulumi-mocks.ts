@@ -4,9 +4,10 @@ import * as pulumi from '@pulumi/pulumi';
 export interface RecordedResource {
   readonly type: string;
   readonly name: string;
-  readonly urn: string;
   /** Inputs as sent to the engine: secrets appear as `{ [SECRET_SIG_KEY]: SECRET_SIG, value }`. */
   readonly inputs: Record<string, unknown>;
+  /** Empty for resources read with `.get` (the engine reads them; they are not registered). */
+  readonly urn: string;
   /** URNs this resource waits for: explicit `dependsOn` plus the resources its inputs came from. */
   readonly dependencies: readonly string[];
   readonly parent: string;
@@ -89,7 +90,7 @@ export async function runMocked<T>(options: MockOptions, program: () => T): Prom
     const link = links.get(`${resource.type}::${resource.name}`);
     return { ...resource, urn: link?.urn ?? '', dependencies: link?.dependencies ?? [], parent: link?.parent ?? '' };
   });
-  const byUrn = new Map(resources.map((resource) => [resource.urn, resource]));
+  const byUrn = new Map(resources.filter((resource) => resource.urn !== '').map((resource) => [resource.urn, resource]));
   return {
     result,
     resources,

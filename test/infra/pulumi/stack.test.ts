@@ -179,6 +179,16 @@ describe('the prod stack', () => {
     });
   });
 
+  it('parents every resource to a uag:cloud component named as its prefix, except the provider and the ingress lookup', () => {
+    const byUrn = new Map(run.resources.filter((resource) => resource.urn !== '').map((resource) => [resource.urn, resource]));
+    const outsideComponents = run.resources.filter((resource) => !resource.type.startsWith('uag:cloud:') && !byUrn.get(resource.parent)?.type.startsWith('uag:cloud:'));
+    expect(outsideComponents.map((resource) => resource.name).sort()).toEqual(['ingress-gateway-service', 'uag-prod-kubernetes']);
+    for (const resource of run.resources) {
+      const parent = byUrn.get(resource.parent);
+      if (parent) expect({ resource: resource.name, prefixed: resource.name.startsWith(`${parent.name}-`) }).toEqual({ resource: resource.name, prefixed: true });
+    }
+  });
+
   it('pins every EKS add-on version and installs CoreDNS and the EBS CSI driver only once nodes exist', () => {
     const addons = run.ofType('aws:eks/addon:Addon');
     expect(addons.map((addon) => addon.inputs.addonName).sort()).toEqual(['aws-ebs-csi-driver', 'coredns', 'eks-pod-identity-agent', 'kube-proxy', 'vpc-cni']);
