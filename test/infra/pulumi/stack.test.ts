@@ -1,5 +1,5 @@
 import { loadStackConfig, type ConfigSource } from '../../../infra/pulumi/stack-config';
-import { deployStack } from '../../../infra/pulumi/stack';
+import { deployStack, type StackOutputs } from '../../../infra/pulumi/stack';
 import type { KubernetesObject } from '../../../infra/pulumi/platform-contract';
 import { PUSHED_DIGEST, fakePlatform } from './fake-platform';
 import { isSecretInput, plain, runMocked, type MockedRun, type RecordedResource } from './pulumi-mocks';
@@ -52,10 +52,11 @@ const OUTPUTS = {
   'kubernetes:core/v1:Service': () => ({ status: { loadBalancer: { ingress: [{ hostname: 'nlb.test' }] } } }),
 };
 
-const runs = new Map<string, MockedRun>();
+type StackRun = MockedRun & { readonly result: StackOutputs };
+const runs = new Map<string, StackRun>();
 
 /** Each stack's program runs once per file; the mock engine is global, so runs happen one after another. */
-async function deploy(stack: string): Promise<MockedRun> {
+async function deploy(stack: string): Promise<StackRun> {
   const cached = runs.get(stack);
   if (cached) return cached;
   const run = await runMocked({ stack, outputs: OUTPUTS }, () => deployStack(loadStackConfig(stack, configSource(STACK_CONFIG[stack] ?? {})), fakePlatform()));
@@ -142,8 +143,12 @@ describe.each(['dev', 'staging', 'prod'])('the %s stack', (stack) => {
   });
 });
 
+function resolved<T>(output: pulumi.Output<T>): Promise<T> {
+  return new Promise((resolve) => output.apply(resolve));
+}
+
 describe('the prod stack', () => {
-  let run: MockedRun;
+  let run: StackRun;
   beforeAll(async () => {
     run = await deploy('prod');
   });
@@ -176,6 +181,26 @@ describe('the prod stack', () => {
     expect(plain(gatewaySecret.inputs.stringData)).toEqual({
       UAG_REDIS_URL: 'rediss://:redis-token-value-0123456789@master.redis.test:6379',
       UAG_JWT_PUBLIC_KEY: 'jwt-public-key-value',
+    });
+  });
+
+  it('outputs a secret kubeconfig, the pushed digest, the ingress host and port-forward commands', async () => {
+    const outputs = run.result;
+    expect(await pulumi.isSecret(outputs.kubeconfig as pulumi.Output<string>)).toBe(true);
+    expect(JSON.parse(await resolved(outputs.kubeconfig as pulumi.Output<string>)).clusters[0].cluster.server).toBe('https://eks.test');
+    expect(await resolved(outputs.clusterName)).toBe('uag-prod');
+    expect(await resolved(outputs.imageDigest as pulumi.Output<string>)).toBe(PUSHED_DIGEST);
+    expect(await resolved(outputs.ingressHostname)).toBe('nlb.test');
+    expect(outputs.grafana).toBe('kubectl --context uag-prod -n observability port-forward svc/grafana 3000:3000, then open http://localhost:3000');
+    expect(outputs.jaeger).toBe('kubectl --context uag-prod -n observability port-forward svc/jaeger 16686:16686, then open http://localhost:16686');
+  });
+
+  it('gives the listed IAM principals cluster-admin access entries', () => {
+    const [entry] = run.ofType('aws:eks/accessEntry:AccessEntry');
+    expect(entry?.inputs).toMatchObject({ principalArn: 'arn:aws:iam::123456789012:role/platform-admin', type: 'STANDARD' });
+    expect(run.ofType('aws:eks/accessPolicyAssociation:AccessPolicyAssociation')[0]?.inputs).toMatchObject({
+      policyArn: 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy',
+      accessScope: { type: 'cluster' },
     });
   });
 
