@@ -53,13 +53,10 @@ export function natGatewayForZone(strategy: NetworkSpec['natGateways']): number[
  */
 export class Network extends pulumi.ComponentResource {
   readonly vpcId: pulumi.Output<string>;
-  readonly cidrBlock: pulumi.Output<string>;
   readonly publicSubnetIds: pulumi.Output<string[]>;
   readonly privateSubnetIds: pulumi.Output<string[]>;
   /** The same private subnets, one Output per zone in zone order, for per-zone resources. */
   readonly privateSubnetIdsByZone: pulumi.Output<string>[];
-  /** One per zone with `per-zone` NAT, else one. */
-  readonly natGatewayCount: number;
 
   constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
     super('uag:cloud:Network', name, {}, opts);
@@ -79,25 +76,25 @@ export class Network extends pulumi.ComponentResource {
       parent,
     );
 
-    const publicSubnets = layout.public.map((cidrBlock, zone) => {
+    // Load balancers pick subnets by role tag: internet-facing ones the public tier, internal ones the private tier.
+    const zoneSubnet = (tier: 'public' | 'private', zone: number, cidrBlock: string, routeTableId: pulumi.Input<string>) => {
+      const subnetName = `${name}-${tier}-${zone}`;
+      const roleTag = tier === 'public' ? 'kubernetes.io/role/elb' : 'kubernetes.io/role/internal-elb';
       const subnet = new aws.ec2.Subnet(
-        `${name}-public-${zone}`,
-        {
-          vpcId: vpc.id,
-          cidrBlock,
-          availabilityZone: zones.apply((names) => names[zone] as string),
-          tags: { Name: `${name}-public-${zone}`, 'kubernetes.io/role/elb': '1', ...clusterTag },
-        },
+        subnetName,
+        { vpcId: vpc.id, cidrBlock, availabilityZone: zones.apply((names) => names[zone] as string), tags: { Name: subnetName, [roleTag]: '1', ...clusterTag } },
         parent,
       );
-      new aws.ec2.RouteTableAssociation(`${name}-public-${zone}`, { subnetId: subnet.id, routeTableId: publicRoutes.id }, parent);
+      new aws.ec2.RouteTableAssociation(subnetName, { subnetId: subnet.id, routeTableId }, parent);
       return subnet;
-    });
+    };
+
+    const publicSubnets = layout.public.map((cidrBlock, zone) => zoneSubnet('public', zone, cidrBlock, publicRoutes.id));
 
     const natZones = natGatewayForZone(args.natGateways);
     const natGateways = new Map(
       [...new Set(natZones)].map((zone) => {
-          const address = new aws.ec2.Eip(`${name}-nat-${zone}`, { domain: 'vpc', tags: { Name: `${name}-nat-${zone}` } }, parent);
+        const address = new aws.ec2.Eip(`${name}-nat-${zone}`, { domain: 'vpc', tags: { Name: `${name}-nat-${zone}` } }, parent);
         const gateway = new aws.ec2.NatGateway(
           `${name}-nat-${zone}`,
           { allocationId: address.id, subnetId: (publicSubnets[zone] as aws.ec2.Subnet).id, tags: { Name: `${name}-nat-${zone}` } },
@@ -106,32 +103,19 @@ export class Network extends pulumi.ComponentResource {
         return [zone, gateway] as const;
       }),
     );
-    this.natGatewayCount = natGateways.size;
 
     const privateSubnets = layout.private.map((cidrBlock, zone) => {
-      const subnet = new aws.ec2.Subnet(
-        `${name}-private-${zone}`,
-        {
-          vpcId: vpc.id,
-          cidrBlock,
-          availabilityZone: zones.apply((names) => names[zone] as string),
-          tags: { Name: `${name}-private-${zone}`, 'kubernetes.io/role/internal-elb': '1', ...clusterTag },
-        },
-        parent,
-      );
       const routes = new aws.ec2.RouteTable(
         `${name}-private-${zone}`,
         { vpcId: vpc.id, routes: [{ cidrBlock: '0.0.0.0/0', natGatewayId: (natGateways.get(natZones[zone] as number) as aws.ec2.NatGateway).id }], tags: { Name: `${name}-private-${zone}` } },
         parent,
       );
-      new aws.ec2.RouteTableAssociation(`${name}-private-${zone}`, { subnetId: subnet.id, routeTableId: routes.id }, parent);
-      return subnet;
+      return zoneSubnet('private', zone, cidrBlock, routes.id);
     });
 
     if (args.flowLogs) this.createFlowLogs(name, vpc, args.flowLogRetentionDays ?? 90);
 
     this.vpcId = vpc.id;
-    this.cidrBlock = vpc.cidrBlock;
     this.publicSubnetIds = pulumi.output(publicSubnets.map((subnet) => subnet.id));
     this.privateSubnetIdsByZone = privateSubnets.map((subnet) => subnet.id);
     this.privateSubnetIds = pulumi.output(this.privateSubnetIdsByZone);
