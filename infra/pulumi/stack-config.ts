@@ -198,6 +198,9 @@ export function loadStackConfig(stack: string, source: ConfigSource): StackConfi
     if (publicAccessCidrs?.includes('0.0.0.0/0')) {
       invalid('uag:publicAccessCidrs', source.get('uag:publicAccessCidrs') ?? '', 'must not open the API endpoint to the whole internet');
     }
+    if (spec.publicEndpoint && publicAccessCidrs?.length === 0) {
+      invalid('uag:publicAccessCidrs', '[]', 'must list at least one CIDR block');
+    }
     const clusterAdminArns = stringList('uag:clusterAdminArns', IAM_PRINCIPAL_ARN, 'IAM role or user ARNs') ?? [];
     target = { kind: 'aws', region: region ?? '', publicAccessCidrs: spec.publicEndpoint ? (publicAccessCidrs ?? []) : [], clusterAdminArns };
   }

@@ -51,6 +51,9 @@ describe('loadStackConfig', () => {
     expect(problemsOf('dev', { ...COMPLETE_DEV, 'uag:publicAccessCidrs': '["0.0.0.0/0"]' })).toEqual([
       `uag:publicAccessCidrs ("[\\"0.0.0.0/0\\"]") must not open the API endpoint to the whole internet: pulumi config set uag:publicAccessCidrs '["203.0.113.0/24"]'`,
     ]);
+    expect(problemsOf('dev', { ...COMPLETE_DEV, 'uag:publicAccessCidrs': '[]' })).toEqual([
+      `uag:publicAccessCidrs ("[]") must list at least one CIDR block: pulumi config set uag:publicAccessCidrs '["203.0.113.0/24"]'`,
+    ]);
     expect(problemsOf('dev', { ...COMPLETE_DEV, 'uag:clusterAdminArns': '["platform-admin"]' })).toEqual([
       `uag:clusterAdminArns ("[\\"platform-admin\\"]") must be a JSON list of IAM role or user ARNs: pulumi config set uag:clusterAdminArns '["arn:aws:iam::123456789012:role/platform-admin"]'`,
     ]);
