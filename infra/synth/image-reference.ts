@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Registry used when UAG_IMAGE_REGISTRY is unset: a local registry, as kind and k3d set up. */
@@ -8,46 +8,47 @@ export const IMAGE_NAME = 'uag-gateway';
 /** Hex digits of the content hash kept in the tag: 64 bits, ample to never collide between builds. */
 const TAG_LENGTH = 16;
 
-/** Files whose content defines the image, relative to the repo root. Optional ones count when present. */
-export const IMAGE_INPUTS = {
-  required: ['app/dist/main.js'],
-  optional: ['app/dist/main.js.map', 'app/Dockerfile', '.dockerignore'],
-} as const;
-
-interface LockFile {
-  packages?: Record<string, { version?: string; integrity?: string; dev?: boolean; optional?: boolean }>;
-}
+/** The bundle the image runs; it must exist (built by `npm run build`). */
+export const BUNDLE = 'app/dist/main.js';
+/** The image recipe, hashed along with everything it admits into the build context. */
+const RECIPE = ['app/Dockerfile', '.dockerignore'] as const;
 
 /**
- * The runtime dependencies the image installs (`npm ci --omit=dev`), from the lock file. Dev
- * dependencies are left out so adding a test tool does not rename the image.
+ * Files the Docker build context holds, as `.dockerignore` admits them: it excludes everything
+ * (`*`) and re-includes paths with `!`. Hashing exactly the context matters because ECR tags are
+ * immutable: any change that makes `docker build` produce a new image (a dev dependency in the
+ * lock file the build stage installs, a comment in the sources) must also produce a new tag, or
+ * the push under the old tag is refused.
  */
-export function runtimeDependencies(lockFileText: string): string {
-  const lock = JSON.parse(lockFileText) as LockFile;
-  return Object.entries(lock.packages ?? {})
-    .filter(([path, entry]) => path !== '' && entry.dev !== true)
-    .map(([path, entry]) => `${path}@${entry.version ?? ''}#${entry.integrity ?? ''}`)
-    .sort()
-    .join('\n');
+export function dockerContextFiles(root: string): string[] {
+  const ignoreFile = join(root, '.dockerignore');
+  if (!existsSync(ignoreFile)) return [];
+  const included = readFileSync(ignoreFile, 'utf8')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line.startsWith('!'))
+    .map((line) => line.slice(1).replace(/\/+$/, ''));
+  return included.flatMap((path) => filesUnder(root, path)).sort();
+}
+
+function filesUnder(root: string, path: string): string[] {
+  const full = join(root, path);
+  if (!existsSync(full)) return [];
+  if (!statSync(full).isDirectory()) return [path];
+  return readdirSync(full).flatMap((entry) => filesUnder(root, `${path}/${entry}`));
 }
 
 /**
- * Tag derived from what goes into the image: the bundle, the runtime dependency set and the image
- * recipe. Same source, same tag; nothing time- or commit-dependent enters it (build-info.json is
+ * Tag derived from what goes into the image: the bundle, the image recipe and the whole build
+ * context. Same source, same tag; nothing time- or commit-dependent enters it (build-info.json is
  * deliberately not hashed), so charts-out stays reproducible.
  */
 export function imageContentTag(root: string): string {
+  const bundle = join(root, BUNDLE);
+  if (!existsSync(bundle)) throw new Error(`${BUNDLE} is missing: run \`npm run build\` first (npm run synth does)`);
   const hash = createHash('sha256');
-  for (const path of IMAGE_INPUTS.required) {
-    const file = join(root, path);
-    if (!existsSync(file)) throw new Error(`${path} is missing: run \`npm run build\` first (npm run synth does)`);
-    hash.update(`${path}\0`).update(readFileSync(file)).update('\0');
-  }
-  for (const path of IMAGE_INPUTS.optional) {
-    const file = join(root, path);
-    if (existsSync(file)) hash.update(`${path}\0`).update(readFileSync(file)).update('\0');
-  }
-  hash.update('runtime-dependencies\0').update(runtimeDependencies(readFileSync(join(root, 'package-lock.json'), 'utf8')));
+  const inputs = [BUNDLE, ...RECIPE.filter((path) => existsSync(join(root, path))), ...dockerContextFiles(root)];
+  for (const path of new Set(inputs)) hash.update(`${path}\0`).update(readFileSync(join(root, path))).update('\0');
   return hash.digest('hex').slice(0, TAG_LENGTH);
 }
 

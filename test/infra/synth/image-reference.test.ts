@@ -22,22 +22,29 @@ describe('image reference', () => {
     expect(imageReference(root)).toBe(`${process.env.UAG_IMAGE_REGISTRY || DEFAULT_IMAGE_REGISTRY}/uag-gateway:${imageContentTag(root)}`);
   });
 
-  it('stays the same when only the build stamp or dev dependencies change', () => {
+  it('stays the same when only the build stamp or files outside the build context change', () => {
     const before = imageContentTag(root);
     writeFileSync(join(root, 'app', 'dist', 'build-info.json'), '{"commit":"bbb","buildTime":"2026-02-02T00:00:00Z"}');
-    writeFileSync(join(root, 'package-lock.json'), lock('2.0.0'));
+    writeFileSync(join(root, 'README.md'), 'docs\n');
+    mkdirSync(join(root, 'infra'));
+    writeFileSync(join(root, 'infra', 'platform.ts'), 'export {};\n');
     expect(imageContentTag(root)).toBe(before);
   });
 
-  it('changes with the bundle, the runtime dependencies and the Dockerfile', () => {
+  it('changes with the bundle, the recipe and every file of the build context, dev dependencies included', () => {
     const tags = new Set([imageContentTag(root)]);
-    writeFileSync(join(root, 'app', 'dist', 'main.js'), 'console.log("gateway v2")\n');
-    tags.add(imageContentTag(root));
-    writeFileSync(join(root, 'package-lock.json'), lock('1.0.0', '1.0.1'));
-    tags.add(imageContentTag(root));
-    writeFileSync(join(root, 'app', 'Dockerfile'), 'FROM node:20-slim\n');
-    tags.add(imageContentTag(root));
-    expect(tags.size).toBe(4);
+    const change = (path: string, text: string) => {
+      writeFileSync(join(root, path), text);
+      tags.add(imageContentTag(root));
+    };
+    change('app/dist/main.js', 'console.log("gateway v2")\n');
+    change('app/Dockerfile', 'FROM node:22-slim\n');
+    change('.dockerignore', '*\n!package-lock.json\n!app/src/\n');
+    // The build stage installs the whole lock file, so a dev dependency changes the built image too.
+    change('package-lock.json', lock('2.0.0'));
+    mkdirSync(join(root, 'app', 'src'), { recursive: true });
+    change('app/src/main.ts', '// a comment is a new image: the build stage compiles it\n');
+    expect(tags.size).toBe(6);
   });
 
   it('asks for a build when the bundle is missing', () => {
