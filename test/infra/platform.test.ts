@@ -38,7 +38,7 @@ describe('synthesizePlatform', () => {
     expect(synthesizePlatform({ environment: ENVIRONMENTS[name], image: TEST_IMAGE }).synthYaml()).toMatchSnapshot();
   });
 
-  it('puts the given image on the gateway Deployment', () => {
+  it('puts the given image on the gateway Rollout', () => {
     const app = synthesizePlatform({ environment: ENVIRONMENTS.dev, image: 'r.example/uag-gateway@sha256:abc' });
     expect(app.synthYaml()).toContain('image: r.example/uag-gateway@sha256:abc');
   });
@@ -49,6 +49,6 @@ describe('synthesizePlatform', () => {
     // With every declared field masked, the specs differ in their name alone, and the name may
     // only reach the gateway's UAG_ENV: any other difference is environment-specific behaviour
     // hidden in the constructs instead of declared in the spec.
-    expect(differences(render(ENVIRONMENTS.dev), render(masked))).toEqual(['/Deployment gateway/gateway/spec/template/spec/containers/0/env/0/value']);
+    expect(differences(render(ENVIRONMENTS.dev), render(masked))).toEqual(['/Rollout gateway/gateway/spec/template/spec/containers/0/env/0/value']);
   });
 });
