@@ -24,9 +24,8 @@ export interface GatewayAutoscalerProps {
 /**
  * HorizontalPodAutoscaler (CPU, memory, requests per second) of the gateway's Rollout, and the
  * PodDisruptionBudget that keeps voluntary evictions from taking the gateway's pods, stable and
- * canary together, below `minAvailable`. Scale-up reacts within a
- * minute; scale-down waits five and sheds at most 10 % a minute, since each removed pod drains
- * long-lived connections.
+ * canary together, below `minAvailable`. Scale-up reacts within a minute; scale-down waits five
+ * and sheds at most 10 % a minute, since each removed pod drains long-lived connections.
  */
 export class GatewayAutoscaler extends Construct {
   readonly minReplicas: number;
