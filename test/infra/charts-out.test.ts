@@ -174,6 +174,17 @@ describe('metric names in rules, dashboards, rollout analyses and the HPA', () =
     expect(unknownLabels('rate(gateway_requests_total{status="500"}[5m])')).toEqual(['gateway_requests_total{status}']);
   });
 
+  it('selects the canary in analyses by a label the ServiceMonitor of the same namespace sets', () => {
+    for (const template of ofKind('AnalysisTemplate')) {
+      const relabelled = ofKind('ServiceMonitor')
+        .filter((m) => m.metadata.namespace === template.metadata.namespace)
+        .flatMap((m) => m.spec.endpoints.flatMap((e: Manifest) => (e.relabelings ?? []).map((r: Manifest) => r.targetLabel)));
+      const byArgument = template.spec.metrics.flatMap((m: Manifest) => [...String(m.provider.prometheus.query).matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="\{\{args\.[^}]+\}\}"/g)].map((match) => match[1]));
+      expect(byArgument.length).toBeGreaterThan(0);
+      expect(byArgument.filter((label: string) => !relabelled.includes(label))).toEqual([]);
+    }
+  });
+
   it('detects a metric name the contract lacks', () => {
     expect(metricNames('rate(gateway_bogus_total{job="x"}[5m])').filter((n) => !known(n))).toEqual(['gateway_bogus_total']);
   });
