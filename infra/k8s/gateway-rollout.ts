@@ -78,7 +78,7 @@ export class GatewayRollout extends Construct {
           replicas: workload.replicas,
           revisionHistoryLimit: 5,
           selector: { matchLabels: { ...workload.selector } },
-          template: workload.podTemplate as NonNullable<IRollout['spec']['template']>,
+          template: workload.podTemplate,
           strategy: rolloutStrategy,
         },
       }),

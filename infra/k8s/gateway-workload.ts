@@ -75,7 +75,6 @@ export class GatewayWorkload extends Construct {
   readonly labels: Labels;
   /** The gateway's pods, of every version: what the Rollout, Services, policies, scrapes and the disruption budget select. */
   readonly selector: Labels;
-
   readonly serviceAccountName = GATEWAY_NAME;
   readonly replicas: number;
   readonly drainDelayMs: number;
