@@ -1,12 +1,12 @@
 type Closer = () => Promise<unknown> | unknown;
 
 /**
- * Collects things a test started and closes them in reverse order in `afterEach`, whether the
- * test passed or not.
+ * Collects things a test started and closes them in reverse order whether the test passed or
+ * not: after each test, or with `'all'` after the file's tests, for what a `beforeAll` started.
  */
-export function useCleanup(): <T extends { close?: Closer; stop?: Closer }>(resource: T) => T {
+export function useCleanup(scope: 'each' | 'all' = 'each'): <T extends { close?: Closer; stop?: Closer }>(resource: T) => T {
   const closers: Closer[] = [];
-  afterEach(async () => {
+  (scope === 'each' ? afterEach : afterAll)(async () => {
     const pending = closers.splice(0).reverse();
     for (const close of pending) await close();
   });

@@ -1,8 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
 const MAIN = join(__dirname, '..', '..', 'app', 'src', 'main.ts');
+/** What `npm run build` bundles and the image runs. */
+const BUILT_MAIN = join(__dirname, '..', '..', 'app', 'dist', 'main.js');
 
 export interface GatewayProcess {
   readonly child: ChildProcess;
@@ -15,9 +18,14 @@ export interface GatewayProcess {
   kill(): void;
 }
 
-/** Runs the gateway from source (`node --import tsx`) as its own process, as in production. */
-export function spawnGateway(env: Record<string, string>): GatewayProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+/**
+ * Runs the gateway as its own process, as in production: from source (`node --import tsx`), or
+ * with `built` the bundle `npm run build` wrote, exactly what the image runs.
+ */
+export function spawnGateway(env: Record<string, string>, options: { built?: boolean } = {}): GatewayProcess {
+  if (options.built === true && !existsSync(BUILT_MAIN)) throw new Error(`${BUILT_MAIN} is missing; run npm run build (npm run synth runs it too)`);
+  const args = options.built === true ? ['--enable-source-maps', BUILT_MAIN] : ['--import', 'tsx', MAIN];
+  const child = spawn(process.execPath, args, {
     env: { PATH: process.env.PATH ?? '', UAG_HOST: '127.0.0.1', UAG_HTTP_PORT: '0', UAG_ADMIN_PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
