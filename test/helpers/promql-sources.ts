@@ -31,8 +31,8 @@ function ruleQueries(rule: Manifest): PlatformQuery[] {
 function panelQueries(dashboardFile: string, panels: Manifest[]): PlatformQuery[] {
   return panels.flatMap((panel) => [
     ...((panel.targets ?? []) as Manifest[])
-      .map((target, index) => ({ id: `dashboard ${dashboardFile} panel "${panel.title}" target ${target.refId ?? index}`, origin: 'dashboard-panel' as const, expr: target.expr }))
-      .filter((query): query is PlatformQuery => typeof query.expr === 'string'),
+      .map((target, index): PlatformQuery => ({ id: `dashboard ${dashboardFile} panel "${panel.title}" target ${target.refId ?? index}`, origin: 'dashboard-panel', expr: target.expr }))
+      .filter((query) => typeof query.expr === 'string'),
     // Collapsed rows carry their panels inside.
     ...panelQueries(dashboardFile, panel.panels ?? []),
   ]);
