@@ -1,5 +1,6 @@
-import { parse as parseYaml } from 'yaml';
 import type { ManifestObject } from '../../infra/synth/validate-manifests';
+import { configMapDocuments, isDashboard } from './config-map-documents';
+import { flatPanels } from './grafana-dashboard-types';
 import { TEST_POD_TEMPLATE_HASH } from './service-monitor-targets';
 
 /** Where in the platform a query lives; decides how its templating is filled in. */
@@ -29,17 +30,16 @@ function ruleQueries(rule: Manifest): PlatformQuery[] {
 }
 
 function panelQueries(dashboardFile: string, panels: Manifest[]): PlatformQuery[] {
-  return panels.flatMap((panel) => [
-    ...((panel.targets ?? []) as Manifest[])
+  return flatPanels(panels).flatMap((panel) =>
+    ((panel.targets ?? []) as Manifest[])
       .map((target, index): PlatformQuery => ({ id: `dashboard ${dashboardFile} panel "${panel.title}" target ${target.refId ?? index}`, origin: 'dashboard-panel', expr: target.expr }))
       .filter((query) => typeof query.expr === 'string'),
-    // Collapsed rows carry their panels inside.
-    ...panelQueries(dashboardFile, panel.panels ?? []),
-  ]);
+  );
 }
 
 function adapterQueries(file: string, config: Manifest): PlatformQuery[] {
-  return [...(config.rules ?? []), ...(config.externalRules ?? [])]
+  return [config.rules, config.externalRules]
+    .flatMap((rules) => (Array.isArray(rules) ? rules : []))
     .filter((rule: Manifest) => typeof rule.seriesQuery === 'string')
     .flatMap((rule: Manifest, index: number) => {
       const series = /^[a-zA-Z_:][a-zA-Z0-9_:]*/.exec(rule.seriesQuery)?.[0];
@@ -49,22 +49,6 @@ function adapterQueries(file: string, config: Manifest): PlatformQuery[] {
         ...(typeof rule.metricsQuery === 'string' ? [{ id: `${id} metricsQuery`, origin: 'adapter-metrics' as const, expr: rule.metricsQuery as string, series }] : []),
       ];
     });
-}
-
-/** Dashboards (JSON with `panels`) and prometheus-adapter configurations (YAML with `seriesQuery` rules) held in ConfigMaps. */
-function configMapQueries(configMap: Manifest): PlatformQuery[] {
-  return Object.entries((configMap.data ?? {}) as Record<string, string>).flatMap(([key, text]) => {
-    const file = `${configMap.metadata.namespace}/${configMap.metadata.name}/${key}`;
-    let content: Manifest;
-    try {
-      content = key.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
-    } catch {
-      return [];
-    }
-    if (typeof content !== 'object' || content === null) return [];
-    if (Array.isArray(content.panels)) return panelQueries(file, content.panels);
-    return adapterQueries(file, content);
-  });
 }
 
 function kedaQueries(scaledObject: Manifest): PlatformQuery[] {
@@ -112,12 +96,14 @@ function analysisQueries(template: Manifest, rollouts: readonly Manifest[]): Pla
 export function collectPlatformQueries(objects: readonly ManifestObject[]): PlatformQuery[] {
   const manifests = objects as Manifest[];
   const rollouts = manifests.filter((o) => o.kind === 'Rollout');
-  return manifests.flatMap((o): PlatformQuery[] => {
+  // Dashboards and prometheus-adapter configurations live in ConfigMaps.
+  const fromConfigMaps = configMapDocuments(objects).flatMap((document) =>
+    isDashboard(document) ? panelQueries(document.file, document.content.panels) : adapterQueries(document.file, document.content),
+  );
+  const fromObjects = manifests.flatMap((o): PlatformQuery[] => {
     switch (o.kind) {
       case 'PrometheusRule':
         return ruleQueries(o);
-      case 'ConfigMap':
-        return configMapQueries(o);
       case 'ScaledObject':
         return kedaQueries(o);
       case 'AnalysisTemplate':
@@ -127,6 +113,7 @@ export function collectPlatformQueries(objects: readonly ManifestObject[]): Plat
         return [];
     }
   });
+  return [...fromObjects, ...fromConfigMaps];
 }
 
 /** Values for the template variables dashboards and the adapter use. */
