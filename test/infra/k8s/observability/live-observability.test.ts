@@ -9,7 +9,7 @@ import { NAMESPACES } from '../../../../infra/k8s/platform-names';
 import { readManifests } from '../../../../infra/synth/write-charts';
 import { useCleanup } from '../../../helpers/cleanup';
 import { scriptedHandler, startTcpEchoServer, startWebSocketEchoServer } from '../../../helpers/echo-upstreams';
-import { spawnGateway, servingPorts, type GatewayProcess } from '../../../helpers/gateway-process';
+import { buildGatewayBundle, spawnGateway, servingPorts, type GatewayProcess } from '../../../helpers/gateway-process';
 import { TRAFFIC_MIX, httpRoutes, sendTrafficMix, tcpRoundTrip, webSocketRoundTrip } from '../../../helpers/gateway-traffic';
 import { closedPort, startLoopbackServer, type LoopbackServer } from '../../../helpers/loopback-server';
 import { SPAN_KIND, startOtlpReceiver, type OtlpReceiver } from '../../../helpers/otlp-receiver';
@@ -88,6 +88,8 @@ beforeAll(async () => {
   const routesFile = join(dir, 'routes.yaml');
   writeFileSync(routesFile, stringify(routeTable));
 
+  const { bundle, folder } = await buildGatewayBundle();
+  track({ close: () => rmSync(folder, { recursive: true, force: true }) });
   gateway = spawnGateway(
     {
       UAG_ROUTES_FILE: routesFile,
@@ -98,7 +100,7 @@ beforeAll(async () => {
       // Export within a tenth of a second instead of the default five.
       OTEL_BSP_SCHEDULE_DELAY: '100',
     },
-    { built: true },
+    { bundle },
   );
   track({ close: () => gateway.kill() });
   const ports = await servingPorts(gateway);
