@@ -1,3 +1,7 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
 type Closer = () => Promise<unknown> | unknown;
 
 /**
@@ -14,5 +18,20 @@ export function useCleanup(scope: 'each' | 'all' = 'each'): <T extends { close?:
     const close = resource.stop ?? resource.close;
     if (close) closers.push(() => close.call(resource));
     return resource;
+  };
+}
+
+/** A temporary folder made before the file's tests and removed after them; call the result for its path. */
+export function useTempDir(prefix: string): () => string {
+  let dir: string | undefined;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), prefix));
+  });
+  afterAll(() => {
+    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+  });
+  return () => {
+    if (dir === undefined) throw new Error('useTempDir: the folder exists only inside tests and hooks');
+    return dir;
   };
 }

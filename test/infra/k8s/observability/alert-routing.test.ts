@@ -1,22 +1,18 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { ENVIRONMENT_NAMES } from '../../../../infra/environments';
 import { ALERTMANAGER, NAMESPACES } from '../../../../infra/k8s/platform-names';
 import { readManifests } from '../../../../infra/synth/write-charts';
 import { generatedAlertmanagerConfig } from '../../../helpers/alertmanager-config';
+import { useTempDir } from '../../../helpers/cleanup';
 import { runTool } from '../../../helpers/debian-tool';
 
 const CHARTS_OUT = join(__dirname, '..', '..', '..', '..', 'charts-out');
 /** Where each severity must end up: the routing policy under test. */
 const RECEIVER_BY_SEVERITY: Readonly<Record<string, string>> = { critical: 'on-call', warning: 'chat', none: 'default-webhook' };
 
-let dir: string;
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'uag-amtool-'));
-});
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const tempDir = useTempDir('uag-amtool-');
 
 describe.each(ENVIRONMENT_NAMES)('Alertmanager configuration in charts-out/%s', (environment) => {
   const objects = readManifests(join(CHARTS_OUT, environment));
@@ -24,7 +20,7 @@ describe.each(ENVIRONMENT_NAMES)('Alertmanager configuration in charts-out/%s', 
   const receiverName = (receiver: string) => `${routingConfig.metadata.namespace}/${routingConfig.metadata.name}/${receiver}`;
   let configFile: string;
   beforeAll(() => {
-    configFile = join(dir, `${environment}-alertmanager.yml`);
+    configFile = join(tempDir(), `${environment}-alertmanager.yml`);
     writeFileSync(configFile, stringify(generatedAlertmanagerConfig(objects, ALERTMANAGER.name)));
   });
 

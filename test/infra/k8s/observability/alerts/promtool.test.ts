@@ -1,5 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { stringify } from 'yaml';
 import { ENVIRONMENTS, ENVIRONMENT_NAMES } from '../../../../../infra/environments';
@@ -7,6 +6,7 @@ import { NAMESPACES } from '../../../../../infra/k8s/platform-names';
 import { alertGroups, toRule } from '../../../../../infra/k8s/observability/alerts';
 import { gatewayTargetSelector } from '../../../../../infra/k8s/observability/gateway-monitoring';
 import { readManifests } from '../../../../../infra/synth/write-charts';
+import { useTempDir } from '../../../../helpers/cleanup';
 import { runTool } from '../../../../helpers/debian-tool';
 import { writeRuleFiles } from '../../../../helpers/prometheus-rules';
 import { ruleTestFile } from '../../../../helpers/promtool-rule-tests';
@@ -15,25 +15,21 @@ import { alertScenarios } from './alert-scenarios';
 
 const CHARTS_OUT = join(__dirname, '..', '..', '..', '..', '..', 'charts-out');
 
-let dir: string;
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'uag-promtool-'));
-});
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const tempDir = useTempDir('uag-promtool-');
 
 describe.each(ENVIRONMENT_NAMES)('alert rules in charts-out/%s', (environment) => {
   const objects = readManifests(join(CHARTS_OUT, environment));
   const spec = ENVIRONMENTS[environment];
 
   it('pass promtool check rules, every PrometheusRule', async () => {
-    const files = writeRuleFiles(objects, mkdtempSync(join(dir, `${environment}-check-`)));
+    const files = writeRuleFiles(objects, mkdtempSync(join(tempDir(), `${environment}-check-`)));
     expect(files.length).toBeGreaterThan(0);
     const run = await runTool('promtool', ['check', 'rules', ...files]);
     expect({ code: run.code, output: run.stdout + run.stderr }).toEqual({ code: 0, output: expect.not.stringMatching(/FAILED|error/i) });
   });
 
   it('pass promtool test rules: every alert silent just below its threshold and for, firing at them with its labels and annotations', async () => {
-    const ruleDir = mkdtempSync(join(dir, `${environment}-test-`));
+    const ruleDir = mkdtempSync(join(tempDir(), `${environment}-test-`));
     const ruleFiles = writeRuleFiles(objects, ruleDir);
     const gatewayTarget = serviceMonitorTargets(objects, 'gateway-0').find((t) => t.labels.namespace === NAMESPACES.gateway);
     expect(gatewayTarget).toBeDefined();
