@@ -64,13 +64,18 @@ export function generatedAlertmanagerConfig(objects: readonly ManifestObject[], 
   const alertmanager = manifests.find((o) => o.kind === 'Alertmanager' && o.metadata.name === alertmanagerName);
   if (alertmanager === undefined) throw new Error(`no Alertmanager named ${alertmanagerName}`);
   const { alertmanagerConfigSelector, alertmanagerConfigNamespaceSelector, alertmanagerConfigMatcherStrategy } = alertmanager.spec;
-  const wanted: Record<string, string> = alertmanagerConfigSelector?.matchLabels ?? {};
+  const matches = (labels: Record<string, string> | undefined, selector: Manifest) =>
+    Object.entries((selector?.matchLabels ?? {}) as Record<string, string>).every(([key, value]) => labels?.[key] === value);
+  // No namespace selector: only the Alertmanager's own namespace; otherwise the namespaces it matches.
+  const namespaceLabels = new Map(manifests.filter((o) => o.kind === 'Namespace').map((o) => [o.metadata.name, o.metadata.labels]));
+  const inSelectedNamespace = (namespace: string) =>
+    alertmanagerConfigNamespaceSelector === undefined ? namespace === alertmanager.metadata.namespace : matches(namespaceLabels.get(namespace), alertmanagerConfigNamespaceSelector);
   const selected = manifests.filter(
     (o) =>
       o.kind === 'AlertmanagerConfig' &&
       alertmanagerConfigSelector !== undefined &&
-      (alertmanagerConfigNamespaceSelector !== undefined || o.metadata.namespace === alertmanager.metadata.namespace) &&
-      Object.entries(wanted).every(([key, value]) => o.metadata.labels?.[key] === value),
+      inSelectedNamespace(o.metadata.namespace) &&
+      matches(o.metadata.labels, alertmanagerConfigSelector),
   );
   const byNamespace = (alertmanagerConfigMatcherStrategy?.type ?? 'OnNamespace') === 'OnNamespace';
   return {

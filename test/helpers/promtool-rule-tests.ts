@@ -81,11 +81,11 @@ export function alertRuleTests(definition: AlertDefinition, scenario: AlertScena
 }
 
 /** A whole promtool test file: every alert's cases, failing if an alert has no scenario. */
-export function ruleTestFile(ruleFile: string, definitions: readonly AlertDefinition[], scenarios: Readonly<Record<string, AlertScenario>>): object {
+export function ruleTestFile(ruleFiles: readonly string[], definitions: readonly AlertDefinition[], scenarios: Readonly<Record<string, AlertScenario>>): object {
   const missing = definitions.filter((d) => scenarios[d.alert] === undefined).map((d) => d.alert);
   if (missing.length > 0) throw new Error(`no promtool scenario for ${missing.join(', ')}; add one to the alert scenarios`);
   return {
-    rule_files: [ruleFile],
+    rule_files: ruleFiles,
     evaluation_interval: '1m',
     tests: definitions.flatMap((definition) => alertRuleTests(definition, scenarios[definition.alert]!)),
   };
