@@ -106,3 +106,10 @@ export function scrapeConfigFor(target: ServiceMonitorTarget, address: string, i
     metric_relabel_configs: target.metricRelabelings,
   };
 }
+
+/** The one ServiceMonitor target in `namespace`, e.g. the gateway's admin port. */
+export function targetInNamespace(targets: readonly ServiceMonitorTarget[], namespace: string): ServiceMonitorTarget {
+  const found = targets.filter((target) => target.labels.namespace === namespace);
+  if (found.length !== 1) throw new Error(`expected one ServiceMonitor target in namespace ${namespace}, found ${found.map((t) => t.serviceMonitor).join(', ') || 'none'}`);
+  return found[0]!;
+}

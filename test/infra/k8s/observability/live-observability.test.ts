@@ -17,7 +17,7 @@ import { writeRuleFiles } from '../../../helpers/prometheus-rules';
 import { startPrometheus, type PrometheusServer } from '../../../helpers/prometheus-server';
 import { collectPlatformQueries, runnableQuery } from '../../../helpers/promql-sources';
 import { selectedMetricNames, withoutFinalThreshold } from '../../../helpers/promql-syntax';
-import { scrapeConfigFor, serviceMonitorTargets } from '../../../helpers/service-monitor-targets';
+import { scrapeConfigFor, serviceMonitorTargets, targetInNamespace } from '../../../helpers/service-monitor-targets';
 
 /**
  * Issue 3 brings WebSocket and TCP proxying, rate limits and circuit breakers. Until it is merged
@@ -45,7 +45,7 @@ const track = useCleanup('all');
 const objectsByEnvironment = ENVIRONMENT_NAMES.map((environment) => ({ environment, objects: readManifests(join(CHARTS_OUT, environment)) }));
 // Rules and scrape settings are the same in every environment but thresholds, which the queries strip.
 const devObjects = objectsByEnvironment[0]!.objects;
-const gatewayTarget = serviceMonitorTargets(devObjects, POD).find((target) => target.labels.namespace === NAMESPACES.gateway)!;
+const gatewayTarget = targetInNamespace(serviceMonitorTargets(devObjects, POD), NAMESPACES.gateway);
 
 let upstream: LoopbackServer;
 let otlp: OtlpReceiver;

@@ -10,7 +10,7 @@ import { useTempDir } from '../../../../helpers/cleanup';
 import { runTool } from '../../../../helpers/debian-tool';
 import { writeRuleFiles } from '../../../../helpers/prometheus-rules';
 import { ruleTestFile } from '../../../../helpers/promtool-rule-tests';
-import { serviceMonitorTargets } from '../../../../helpers/service-monitor-targets';
+import { serviceMonitorTargets, targetInNamespace } from '../../../../helpers/service-monitor-targets';
 import { alertScenarios } from './alert-scenarios';
 
 const CHARTS_OUT = join(__dirname, '..', '..', '..', '..', '..', 'charts-out');
@@ -31,9 +31,7 @@ describe.each(ENVIRONMENT_NAMES)('alert rules in charts-out/%s', (environment) =
   it('pass promtool test rules: every alert silent just below its threshold and for, firing at them with its labels and annotations', async () => {
     const ruleDir = mkdtempSync(join(tempDir(), `${environment}-test-`));
     const ruleFiles = writeRuleFiles(objects, ruleDir);
-    const gatewayTarget = serviceMonitorTargets(objects, 'gateway-0').find((t) => t.labels.namespace === NAMESPACES.gateway);
-    expect(gatewayTarget).toBeDefined();
-    const target = gatewayTarget!.labels;
+    const target = targetInNamespace(serviceMonitorTargets(objects, 'gateway-0'), NAMESPACES.gateway).labels;
     const definitions = alertGroups({
       selector: gatewayTargetSelector(target.job!, target.namespace!),
       thresholds: spec.alerts,
