@@ -57,7 +57,8 @@ export function alertRuleTests(definition: AlertDefinition, scenario: AlertScena
     exp_labels: labels,
     exp_annotations: {
       summary: definition.summary,
-      description: renderAnnotation(definition.description, labels, scenario.value),
+      // Templates see the expression's labels; the rule's own (severity) are added after rendering.
+      description: renderAnnotation(definition.description, scenario.alertLabels, scenario.value),
       runbook_url: runbookUrl(definition.alert),
     },
   };
