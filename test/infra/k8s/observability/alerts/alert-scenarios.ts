@@ -48,7 +48,8 @@ function latencySeries(labels: Readonly<Record<string, string>>, seconds: number
   const upper = bounds[index]!;
   const position = (seconds - lower) / (upper - lower);
   const total = EVENTS_PER_MINUTE;
-  const inside = Math.floor(Math.min(position === 0 ? total : (quantile * total) / position, position === 1 ? total : ((1 - quantile) * total) / (1 - position)));
+  // As much inside the bucket as leaves a non-negative count below it and above it.
+  const inside = Math.floor(Math.min((quantile * total) / position, position === 1 ? total : ((1 - quantile) * total) / (1 - position)));
   const below = Math.round(quantile * total - position * inside);
   const cumulativeAt = (bound: number) => (bound < lower ? 0 : bound === lower ? below : bound === upper ? below + inside : total);
   const metric = `${METRICS.requestDuration.name}_bucket`;
