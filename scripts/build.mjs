@@ -8,7 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const outdir = join(root, 'app', 'dist');
+// Tests bundle into a folder of their own inside the repository, where node_modules still resolves.
+const outdir = process.env.UAG_BUILD_OUTDIR || join(root, 'app', 'dist');
 
 function git(args) {
   try {
@@ -41,4 +42,4 @@ await build({
   logLevel: 'warning',
 });
 writeFileSync(join(outdir, 'build-info.json'), `${JSON.stringify({ version, commit, buildTime }, null, 2)}\n`);
-console.log(`built app/dist/main.js (version ${version}, commit ${commit.slice(0, 12)}) in ${Math.round(performance.now() - started)} ms`);
+console.log(`built ${join(outdir, 'main.js').slice(root.length + 1)} (version ${version}, commit ${commit.slice(0, 12)}) in ${Math.round(performance.now() - started)} ms`);

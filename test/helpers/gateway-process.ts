@@ -1,8 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
-const MAIN = join(__dirname, '..', '..', 'app', 'src', 'main.ts');
+const ROOT = join(__dirname, '..', '..');
+const MAIN = join(ROOT, 'app', 'src', 'main.ts');
 
 export interface GatewayProcess {
   readonly child: ChildProcess;
@@ -15,9 +17,28 @@ export interface GatewayProcess {
   kill(): void;
 }
 
-/** Runs the gateway from source (`node --import tsx`) as its own process, as in production. */
-export function spawnGateway(env: Record<string, string>): GatewayProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+/**
+ * Bundles the gateway exactly as `npm run build` does (scripts/build.mjs) into a fresh folder
+ * under `.tmp/`, so a test runs what the image runs, built from the current source, without
+ * touching `app/dist/`. Returns the bundle's path; the caller removes its folder.
+ */
+export function buildGatewayBundle(): Promise<{ bundle: string; folder: string }> {
+  mkdirSync(join(ROOT, '.tmp'), { recursive: true });
+  const folder = mkdtempSync(join(ROOT, '.tmp', 'gateway-bundle-'));
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, [join(ROOT, 'scripts', 'build.mjs')], { env: { ...process.env, UAG_BUILD_OUTDIR: folder }, timeout: 20_000 }, (error, _stdout, stderr) =>
+      error ? reject(new Error(`scripts/build.mjs failed: ${stderr || error.message}`)) : resolve({ bundle: join(folder, 'main.js'), folder }),
+    );
+  });
+}
+
+/**
+ * Runs the gateway as its own process, as in production: from source (`node --import tsx`), or
+ * a bundle from `buildGatewayBundle`.
+ */
+export function spawnGateway(env: Record<string, string>, options: { bundle?: string } = {}): GatewayProcess {
+  const args = options.bundle === undefined ? ['--import', 'tsx', MAIN] : ['--enable-source-maps', options.bundle];
+  const child = spawn(process.execPath, args, {
     env: { PATH: process.env.PATH ?? '', UAG_HOST: '127.0.0.1', UAG_HTTP_PORT: '0', UAG_ADMIN_PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

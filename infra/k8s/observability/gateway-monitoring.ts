@@ -24,6 +24,14 @@ export interface GatewayMonitoringProps {
   readonly scrapeInterval?: string;
 }
 
+/**
+ * PromQL label matchers for the gateway's scrape targets: prometheus-operator names the job after
+ * the scraped Service and labels targets with its namespace.
+ */
+export function gatewayTargetSelector(adminServiceName: string, namespace: string): string {
+  return `job="${adminServiceName}",namespace="${namespace}"`;
+}
+
 /** How Prometheus watches the gateway: the ServiceMonitor scraping its admin port, and the alert rules. */
 export class GatewayMonitoring extends Construct {
   /** PromQL label matchers for the gateway's scrape targets. */
@@ -32,7 +40,7 @@ export class GatewayMonitoring extends Construct {
   constructor(scope: Construct, id: string, props: GatewayMonitoringProps) {
     super(scope, id);
     const { workload } = props;
-    this.selector = `job="${props.adminServiceName}",namespace="${workload.namespace}"`;
+    this.selector = gatewayTargetSelector(props.adminServiceName, workload.namespace);
     const metadata = (name: string) => ({ name, namespace: workload.namespace, labels: { ...workload.labels } });
 
     addObject(
