@@ -225,7 +225,11 @@ const tcpUpstreamUrl = z.string().refine((value) => {
   }
 }, { error: 'must be tcp://host:port' });
 
-const portNumber = wholeNumber('port', 1, 65535);
+const portNumber = z
+  .number({ error: 'must be 1..65535' })
+  .int({ error: 'must be 1..65535' })
+  .min(1, { error: 'must be 1..65535' })
+  .max(65535, { error: 'must be 1..65535' });
 
 export const tcpListenerSchema = z.strictObject({
   name: z.string().regex(DNS_LABEL, { error: 'must be 1-63 lower-case letters, digits or "-"' }),
