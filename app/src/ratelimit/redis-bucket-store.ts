@@ -44,7 +44,7 @@ export class RedisBucketStore implements BucketStore {
   private readonly redis: RedisWithTake;
   private reachable = true;
 
-  constructor(url: string, timeoutMs: number, logger: Logger) {
+  constructor(url: string, timeoutMs: number, private readonly logger: Logger) {
     this.redis = new Redis(url, {
       commandTimeout: timeoutMs,
       connectTimeout: Math.max(timeoutMs, 1000),
@@ -54,22 +54,27 @@ export class RedisBucketStore implements BucketStore {
       retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
     }) as RedisWithTake;
     this.redis.defineCommand('uagTake', { numberOfKeys: 1, lua: TAKE_SCRIPT });
-    // Logged on state changes only: a Redis outage must not flood the log once per request.
-    this.redis.on('error', (error: Error) => {
-      if (!this.reachable) return;
-      this.reachable = false;
-      logger.warn({ err: error }, 'rate-limit store unreachable; routes apply their failOpen setting');
-    });
+    // Failures surface through take(); without a listener ioredis prints every reconnect error.
+    this.redis.on('error', () => undefined);
     this.redis.on('ready', () => {
       if (this.reachable) return;
       this.reachable = true;
-      logger.info('rate-limit store reachable again');
+      this.logger.info('rate-limit store reachable again');
     });
   }
 
   async take(key: string, spec: BucketSpec): Promise<BucketDecision> {
-    const [allowed, milliTokens] = await this.redis.uagTake(KEY_PREFIX + key, spec.ratePerSecond, spec.burst);
-    return decision(allowed === 1, milliTokens / 1000, spec);
+    try {
+      const [allowed, milliTokens] = await this.redis.uagTake(KEY_PREFIX + key, spec.ratePerSecond, spec.burst);
+      return decision(allowed === 1, milliTokens / 1000, spec);
+    } catch (error) {
+      // Logged on the change of state only: an outage must not write one line per request.
+      if (this.reachable) {
+        this.reachable = false;
+        this.logger.warn({ err: error }, 'rate-limit store unreachable; routes apply their failOpen setting');
+      }
+      throw error;
+    }
   }
 
   async close(): Promise<void> {
