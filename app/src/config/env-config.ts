@@ -43,7 +43,7 @@ export function loadEnvConfig(env: NodeJS.ProcessEnv): EnvConfig {
   }
   const inKubernetes = Boolean(env.KUBERNETES_SERVICE_HOST);
   const parsed = result.data;
-  if (parsed.UAG_HTTP_PORT === parsed.UAG_ADMIN_PORT) {
+  if (parsed.UAG_HTTP_PORT === parsed.UAG_ADMIN_PORT && parsed.UAG_HTTP_PORT !== 0) {
     throw new ConfigError([`UAG_ADMIN_PORT: must differ from UAG_HTTP_PORT (both ${parsed.UAG_HTTP_PORT})`]);
   }
   if (parsed.UAG_DRAIN_DELAY_MS >= parsed.UAG_SHUTDOWN_TIMEOUT_MS) {

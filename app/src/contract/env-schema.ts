@@ -31,13 +31,10 @@ interface EnvVarSpec {
   readonly schema: z.ZodType;
 }
 
+/** 0 asks the OS for a free port (tests, side-by-side local runs); the bound port is logged. */
 function port(fallback: number) {
-  return z.coerce
-    .number({ error: 'must be a port number 1..65535' })
-    .int({ error: 'must be a port number 1..65535' })
-    .min(1, { error: 'must be a port number 1..65535' })
-    .max(65535, { error: 'must be a port number 1..65535' })
-    .default(fallback);
+  const rule = 'must be a port number 0..65535 (0 picks a free port)';
+  return z.coerce.number({ error: rule }).int({ error: rule }).min(0, { error: rule }).max(65535, { error: rule }).default(fallback);
 }
 
 function milliseconds(fallback: number, min = 0, max = 86_400_000) {

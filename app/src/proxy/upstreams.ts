@@ -1,3 +1,4 @@
+import type { LookupFunction } from 'node:net';
 import { Pool } from 'undici';
 import type { UpstreamConfig } from '../contract';
 
@@ -9,6 +10,8 @@ export interface PoolOptions {
   readonly keepAliveTimeoutMs?: number;
   /** Most sockets per upstream origin; further requests queue. @default 512 */
   readonly maxConnectionsPerOrigin?: number;
+  /** Resolves upstream host names, e.g. for custom discovery. @default the system resolver (dns.lookup) */
+  readonly lookup?: LookupFunction;
 }
 
 export const POOL_DEFAULTS = { connectTimeoutMs: 5000, keepAliveTimeoutMs: 30_000, maxConnectionsPerOrigin: 512 } as const;
@@ -35,7 +38,7 @@ export function upstreamUrls(upstream: UpstreamConfig, inKubernetes: boolean): {
 /** Owns one pool per origin so routes that share an upstream share its connections. */
 export class UpstreamPools {
   private readonly pools = new Map<string, Pool>();
-  private readonly options: Required<PoolOptions>;
+  private readonly options: Required<Omit<PoolOptions, 'lookup'>> & Pick<PoolOptions, 'lookup'>;
 
   constructor(options: PoolOptions = {}) {
     this.options = { ...POOL_DEFAULTS, ...options };
@@ -49,19 +52,25 @@ export class UpstreamPools {
         connections: this.options.maxConnectionsPerOrigin,
         connectTimeout: this.options.connectTimeoutMs,
         keepAliveTimeout: this.options.keepAliveTimeoutMs,
+        ...(this.options.lookup !== undefined ? { connect: { lookup: this.options.lookup } } : {}),
       });
       this.pools.set(parsed.origin, pool);
     }
     return { origin: parsed.origin, basePath: parsed.pathname === '/' ? '' : parsed.pathname.replace(/\/$/, ''), pool };
   }
 
+  /** Waits for queued upstream requests, then closes idle sockets. */
   async close(): Promise<void> {
-    await Promise.all([...this.pools.values()].map((pool) => pool.close()));
+    await Promise.all(this.open().map((pool) => pool.close()));
   }
 
   /** Aborts in-flight upstream requests; used when shutdown runs out of time. */
   async destroy(): Promise<void> {
-    await Promise.all([...this.pools.values()].map((pool) => pool.destroy()));
+    await Promise.all(this.open().map((pool) => pool.destroy()));
+  }
+
+  private open(): Pool[] {
+    return [...this.pools.values()].filter((pool) => !pool.destroyed && !pool.closed);
   }
 }
 

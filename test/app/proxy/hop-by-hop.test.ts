@@ -1,0 +1,25 @@
+import { endToEndHeaders } from '../../../app/src/proxy/hop-by-hop';
+
+describe('endToEndHeaders', () => {
+  it('drops RFC 9110 connection-specific fields and those named in Connection', () => {
+    expect(
+      endToEndHeaders({
+        connection: 'close, X-Trace-Hop, keep-alive',
+        'keep-alive': 'timeout=5',
+        'proxy-connection': 'keep-alive',
+        te: 'trailers',
+        trailer: 'x-sum',
+        'transfer-encoding': 'chunked',
+        upgrade: 'websocket',
+        'proxy-authorization': 'Basic x',
+        'x-trace-hop': '1',
+        'content-type': 'text/plain',
+        'set-cookie': ['a=1', 'b=2'],
+      }),
+    ).toEqual({ 'content-type': 'text/plain', 'set-cookie': ['a=1', 'b=2'] });
+  });
+
+  it('also drops the names it is told to replace', () => {
+    expect(endToEndHeaders({ 'x-forwarded-for': '1.2.3.4', accept: '*/*' }, new Set(['x-forwarded-for']))).toEqual({ accept: '*/*' });
+  });
+});

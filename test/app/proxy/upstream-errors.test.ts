@@ -1,0 +1,21 @@
+import { classifyUpstreamError } from '../../../app/src/proxy/upstream-errors';
+
+describe('classifyUpstreamError', () => {
+  it.each([
+    ['ECONNREFUSED', 'connect_error', 'UAG_ERR_UPSTREAM_FAILED'],
+    ['ECONNRESET', 'reset', 'UAG_ERR_UPSTREAM_FAILED'],
+    ['UND_ERR_SOCKET', 'reset', 'UAG_ERR_UPSTREAM_FAILED'],
+    ['UND_ERR_HEADERS_TIMEOUT', 'timeout', 'UAG_ERR_UPSTREAM_TIMEOUT'],
+    ['UND_ERR_CONNECT_TIMEOUT', 'timeout', 'UAG_ERR_UPSTREAM_TIMEOUT'],
+    ['ENOTFOUND', 'unresolved', 'UAG_ERR_NO_UPSTREAM'],
+    ['EAI_AGAIN', 'unresolved', 'UAG_ERR_NO_UPSTREAM'],
+    ['SOMETHING_NEW', 'error', 'UAG_ERR_UPSTREAM_FAILED'],
+  ])('%s -> %s / %s', (code, outcome, errorCode) => {
+    expect(classifyUpstreamError(Object.assign(new Error('x'), { code }))).toEqual({ outcome, code: errorCode });
+  });
+
+  it('looks through undici wrappers at the cause', () => {
+    const wrapped = Object.assign(new Error('fetch failed'), { cause: Object.assign(new Error('refused'), { code: 'ECONNREFUSED' }) });
+    expect(classifyUpstreamError(wrapped).outcome).toBe('connect_error');
+  });
+});

@@ -1,0 +1,66 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+
+const MAIN = join(__dirname, '..', '..', 'app', 'src', 'main.ts');
+
+export interface GatewayProcess {
+  readonly child: ChildProcess;
+  readonly lines: Record<string, unknown>[];
+  readonly stderr: string[];
+  /** Resolves with the first log line whose `msg` equals `msg`. */
+  waitForLog(msg: string, timeoutMs?: number): Promise<Record<string, unknown>>;
+  /** Resolves with the exit code (or signal name). */
+  readonly exited: Promise<number | string>;
+  kill(): void;
+}
+
+/** Runs the gateway from source (`node --import tsx`) as its own process, as in production. */
+export function spawnGateway(env: Record<string, string>): GatewayProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+    env: { PATH: process.env.PATH ?? '', UAG_HOST: '127.0.0.1', UAG_HTTP_PORT: '0', UAG_ADMIN_PORT: '0', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const lines: Record<string, unknown>[] = [];
+  const stderr: string[] = [];
+  const waiters: { msg: string; resolve: (line: Record<string, unknown>) => void }[] = [];
+  createInterface({ input: child.stdout! }).on('line', (text) => {
+    let line: Record<string, unknown>;
+    try {
+      line = JSON.parse(text) as Record<string, unknown>;
+    } catch {
+      line = { msg: text };
+    }
+    lines.push(line);
+    for (const waiter of waiters.filter((w) => w.msg === line.msg)) {
+      waiters.splice(waiters.indexOf(waiter), 1);
+      waiter.resolve(line);
+    }
+  });
+  createInterface({ input: child.stderr! }).on('line', (text) => stderr.push(text));
+  const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)));
+  return {
+    child,
+    lines,
+    stderr,
+    exited,
+    waitForLog(msg, timeoutMs = 15_000) {
+      const seen = lines.find((line) => line.msg === msg);
+      if (seen) return Promise.resolve(seen);
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no "${msg}" log line within ${timeoutMs} ms; stderr: ${stderr.join('\n')}`)), timeoutMs);
+        waiters.push({ msg, resolve: (line) => (clearTimeout(timer), resolve(line)) });
+        void exited.then(() => setTimeout(() => reject(new Error(`gateway exited before "${msg}"; stderr: ${stderr.join('\n')}`)), 50));
+      });
+    },
+    kill() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    },
+  };
+}
+
+/** Ports from the "gateway serving" line (the process binds port 0). */
+export async function servingPorts(gateway: GatewayProcess): Promise<{ http: number; admin: number }> {
+  const line = (await gateway.waitForLog('gateway serving')) as { http: { port: number }; admin: { port: number } };
+  return { http: line.http.port, admin: line.admin.port };
+}

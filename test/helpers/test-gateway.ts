@@ -1,0 +1,67 @@
+import { Writable } from 'node:stream';
+import pino from 'pino';
+import type { BuildInfo } from '../../app/src/build-info';
+import { loadEnvConfig, type EnvConfig } from '../../app/src/config/env-config';
+import { parseRouteTable } from '../../app/src/config/route-table-loader';
+import type { RouteTableInput } from '../../app/src/contract';
+import { Gateway } from '../../app/src/gateway';
+import type { PoolOptions } from '../../app/src/proxy/upstreams';
+
+export const TEST_BUILD: BuildInfo = { version: '9.9.9-test', commit: 'abc123', buildTime: '2026-01-01T00:00:00.000Z' };
+
+export interface TestGateway {
+  readonly gateway: Gateway;
+  readonly env: EnvConfig;
+  readonly baseUrl: string;
+  readonly adminUrl: string;
+  /** Parsed log lines written so far. */
+  readonly logs: Record<string, unknown>[];
+  stop(): Promise<void>;
+}
+
+export interface TestGatewayOptions {
+  readonly routes: RouteTableInput;
+  readonly env?: Record<string, string>;
+  readonly tracingEnabled?: boolean;
+  readonly pool?: PoolOptions;
+}
+
+/** A gateway in this process on OS-picked loopback ports, logging into memory. */
+export async function startTestGateway(options: TestGatewayOptions): Promise<TestGateway> {
+  const env = loadEnvConfig({
+    UAG_HOST: '127.0.0.1',
+    UAG_HTTP_PORT: '0',
+    UAG_ADMIN_PORT: '0',
+    UAG_ROUTES_FILE: 'in-memory',
+    UAG_DRAIN_DELAY_MS: '0',
+    UAG_SHUTDOWN_TIMEOUT_MS: '2000',
+    LOG_LEVEL: 'info',
+    ...options.env,
+  });
+  const logs: Record<string, unknown>[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      for (const line of chunk.toString('utf8').split('\n')) if (line.trim() !== '') logs.push(JSON.parse(line) as Record<string, unknown>);
+      callback();
+    },
+  });
+  const logger = pino({ level: env.LOG_LEVEL }, sink);
+  const gateway = await Gateway.start({
+    env,
+    routeTable: parseRouteTable(options.routes, 'test routes'),
+    logger,
+    build: TEST_BUILD,
+    tracingEnabled: options.tracingEnabled ?? false,
+    pool: options.pool,
+  });
+  const http = gateway.httpAddress;
+  const admin = gateway.adminAddress;
+  return {
+    gateway,
+    env,
+    baseUrl: `http://127.0.0.1:${http.port}`,
+    adminUrl: `http://127.0.0.1:${admin.port}`,
+    logs,
+    stop: () => gateway.shutdown('test finished'),
+  };
+}
