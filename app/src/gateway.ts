@@ -156,7 +156,7 @@ export class Gateway {
     this.lifecycle.enter('closing');
     logger.info(
       { elapsed_ms: Date.now() - startedAt, websockets: websockets.relays.size, tcp_connections: tcpConnections() },
-      'drain delay over: listeners closed, waiting for in-flight requests and long-lived connections',
+      'drain delay over: listener closed, waiting for in-flight requests',
     );
     for (const tcp of this.tcpProxies) tcp.stopAccepting();
     if (env.UAG_WEBSOCKET_DRAIN_POLICY === 'close') websockets.closeAll('server shutting down');
@@ -166,7 +166,7 @@ export class Gateway {
       ...this.tcpProxies.map((tcp) => tcp.connections.whenEmpty()),
     ]);
     clearTimeout(forceClose);
-    logger.info({ elapsed_ms: Date.now() - startedAt }, 'in-flight requests and connections done');
+    logger.info({ elapsed_ms: Date.now() - startedAt }, 'in-flight requests done');
     // Destroyed pools (forced above) refuse close(); there is nothing left to wait for in them.
     await Promise.all([forced ? undefined : this.pools.close(), this.edge.close()]);
     this.lifecycle.enter('stopped');

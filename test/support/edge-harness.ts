@@ -1,116 +1,92 @@
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import { createServer as createTcpServer, type AddressInfo } from 'node:net';
-import { Writable } from 'node:stream';
-import { loadEnvConfig, type EnvConfig } from '../../app/src/config/env-config';
-import { parseRouteTable } from '../../app/src/config/route-table-loader';
-import { Gateway } from '../../app/src/gateway';
-import { createLogger } from '../../app/src/telemetry/logger';
+import type { IncomingMessage, Server } from 'node:http';
+import type { AddressInfo, Server as TcpServer } from 'node:net';
+import type { GatewayErrorBody } from '../../app/src/contract';
+import { useCleanup } from '../helpers/cleanup';
+import { closedPort, startLoopbackServer } from '../helpers/loopback-server';
+import { startTestGateway, type TestGateway } from '../helpers/test-gateway';
 
-/** Runs registered clean-ups after each test, in reverse order, even when the test failed. */
-const cleanups: (() => unknown)[] = [];
+export { TEST_BUILD } from '../helpers/test-gateway';
+
+const track = useCleanup();
+
+/** Runs `action` after the current test, passed or failed (in reverse order of registration). */
 export function onCleanup(action: () => unknown): void {
-  cleanups.push(action);
-}
-afterEach(async () => {
-  while (cleanups.length > 0) {
-    const action = cleanups.pop()!;
-    try {
-      await action();
-    } catch {
-      // A failed clean-up must not hide the test's own result or skip the others.
-    }
-  }
-});
-
-export interface SeenRequest {
-  readonly method: string;
-  readonly url: string;
-  readonly headers: IncomingHttpHeaders;
+  track({ close: action });
 }
 
 export interface TestUpstream {
   readonly url: string;
   readonly port: number;
-  readonly seen: SeenRequest[];
-  /** Status for the next answers; 200 unless set. */
+  /** Requests received, newest last. */
+  readonly seen: IncomingMessage[];
+  /** Status of the next answers. @default 200 */
   status: number;
 }
 
-/** An HTTP upstream on 127.0.0.1 that answers `{ name }` and records what it received. */
+/** An HTTP upstream on 127.0.0.1 answering `{ name }` with a status tests can change. */
 export async function startUpstream(name = 'upstream'): Promise<TestUpstream> {
-  const seen: SeenRequest[] = [];
-  const upstream = { seen, status: 200 } as { -readonly [K in keyof TestUpstream]: TestUpstream[K] };
-  const server = createServer((request, response) => {
-    seen.push({ method: request.method ?? '', url: request.url ?? '', headers: request.headers });
+  let status = 200;
+  const body = JSON.stringify({ name });
+  const server = await startLoopbackServer((request, response) => {
     request.resume();
-    request.on('end', () => {
-      const body = JSON.stringify({ name });
-      response.writeHead(upstream.status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
-      response.end(body);
-    });
+    request.on('end', () => response.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }).end(body));
   });
-  const port = await listen(server);
-  onCleanup(() => closeServer(server));
-  upstream.port = port;
-  upstream.url = `http://127.0.0.1:${port}`;
-  return upstream;
+  onCleanup(() => server.close());
+  return {
+    url: server.url,
+    port: server.port,
+    seen: server.requests,
+    get status() {
+      return status;
+    },
+    set status(value: number) {
+      status = value;
+    },
+  };
 }
 
-export function listen(server: Server | ReturnType<typeof createTcpServer>, port = 0): Promise<number> {
+export function listen(server: Server | TcpServer): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => resolve((server.address() as AddressInfo).port));
+    server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port));
   });
 }
 
-export function closeServer(server: Server | ReturnType<typeof createTcpServer>): Promise<void> {
+export function closeServer(server: Server | TcpServer): Promise<void> {
   if ('closeAllConnections' in server) server.closeAllConnections();
   return new Promise((resolve) => server.close(() => resolve()));
 }
 
-/** A port nobody listens on right now (bound then released). */
-export async function freePort(): Promise<number> {
-  const server = createTcpServer();
-  const port = await listen(server);
-  await closeServer(server);
-  return port;
-}
+/** A loopback port with nothing listening on it now. */
+export const freePort = closedPort;
 
 export interface StartedGateway {
-  readonly gateway: Gateway;
+  readonly gateway: TestGateway['gateway'];
   readonly base: string;
   readonly admin: string;
   readonly logs: Record<string, unknown>[];
 }
 
-/** Starts a gateway on 127.0.0.1 ephemeral ports with `table` (as written in a route file). */
+/** A gateway in this process on loopback with `table` (as written in a route file), stopped after the test. */
 export async function startGateway(table: unknown, env: Record<string, string> = {}, tcpPortOverrides?: Record<string, number>): Promise<StartedGateway> {
-  const parsed = loadEnvConfig({ UAG_ROUTES_FILE: 'routes.yaml', UAG_HOST: '127.0.0.1', UAG_DRAIN_DELAY_MS: '0', UAG_SHUTDOWN_TIMEOUT_MS: '5000', ...env });
-  const envConfig: EnvConfig = { ...parsed, UAG_HTTP_PORT: 0, UAG_ADMIN_PORT: 0 };
-  const logs: Record<string, unknown>[] = [];
-  const destination = new Writable({
-    write(chunk: Buffer, _encoding, callback) {
-      for (const line of chunk.toString('utf8').split('\n')) if (line !== '') logs.push(JSON.parse(line) as Record<string, unknown>);
-      callback();
-    },
-  });
-  const logger = createLogger({ level: 'info', environment: 'local', build: TEST_BUILD, destination });
-  const gateway = await Gateway.start({ env: envConfig, routeTable: parseRouteTable(table, 'test'), logger, build: TEST_BUILD, tcpPortOverrides });
-  onCleanup(() => gateway.shutdown('test over'));
-  return { gateway, base: `http://127.0.0.1:${gateway.httpAddress.port}`, admin: `http://127.0.0.1:${gateway.adminAddress.port}`, logs };
+  const started = await startTestGateway({ routes: table as Parameters<typeof startTestGateway>[0]['routes'], env: { UAG_SHUTDOWN_TIMEOUT_MS: '5000', ...env }, tcpPortOverrides });
+  onCleanup(() => started.stop());
+  return { gateway: started.gateway, base: started.baseUrl, admin: started.adminUrl, logs: started.logs };
 }
 
-export const TEST_BUILD = { version: '0.0.0-test', commit: 'test', buildTime: 'test' } as const;
+/** The gateway's own error object from a response body. */
+export async function errorOf(response: Response): Promise<GatewayErrorBody['error']> {
+  return ((await response.json()) as GatewayErrorBody).error;
+}
 
 /** The value of one sample of `name` with exactly `labels` in a Prometheus text exposition. */
 export function metricValue(exposition: string, name: string, labels: Record<string, string>): number | undefined {
   for (const line of exposition.split('\n')) {
     if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
     const open = line.indexOf('{');
-    const close = line.lastIndexOf('}');
     const found: Record<string, string> = {};
     if (open !== -1 && open < line.indexOf(' ')) {
-      for (const match of line.slice(open + 1, close).matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)) found[match[1]!] = match[2]!;
+      for (const match of line.slice(open + 1, line.lastIndexOf('}')).matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)) found[match[1]!] = match[2]!;
     }
     const wanted = Object.entries(labels);
     if (wanted.length === Object.keys(found).length && wanted.every(([k, v]) => found[k] === v)) return Number(line.slice(line.lastIndexOf(' ') + 1));

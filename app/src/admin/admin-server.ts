@@ -9,13 +9,13 @@ export interface AdminServerOptions {
   readonly metrics: GatewayMetrics;
   readonly build: BuildInfo;
   readonly environment: string;
-  /** True while the data plane sheds load; readiness then answers 503 "overloaded". */
-  readonly underPressure: () => boolean;
+  /** True while the data plane sheds load; readiness then answers 503 "overloaded". @default never */
+  readonly underPressure?: () => boolean;
 }
 
 /** Probes, metrics and version on their own listener, so proxy load or drain never hides them. */
 export function createAdminServer(options: AdminServerOptions): FastifyInstance {
-  const { lifecycle, metrics, build, environment, underPressure } = options;
+  const { lifecycle, metrics, build, environment, underPressure = () => false } = options;
   const app = Fastify({ logger: false, return503OnClosing: false, forceCloseConnections: true });
   const noStore = { 'cache-control': 'no-store' };
 

@@ -21,7 +21,7 @@ export type CircuitState = keyof typeof CIRCUIT_STATES;
 export const AUTH_REJECT_REASONS = ['missing', 'invalid', 'expired', 'forbidden'] as const;
 export type AuthRejectReason = (typeof AUTH_REJECT_REASONS)[number];
 
-/** Variant label on routes without a traffic split. */
+/** Variant of routes without a traffic split; the `variant` label is then left out. */
 export const NO_VARIANT = '';
 
 /** Long-lived connections last from seconds to an hour. */

@@ -4,6 +4,7 @@ import {
   CONNECTION_DURATION_BUCKETS_SECONDS,
   LATENCY_BUCKETS_SECONDS,
   METRICS,
+  NO_VARIANT,
   type AuthRejectReason,
   type CircuitState,
   type Protocol,
@@ -53,13 +54,17 @@ export class GatewayMetrics {
     collectDefaultMetrics({ register: this.registry });
   }
 
-  /** Records one answered request; children are cached so the hot path skips label hashing. */
+  /**
+   * Records one answered request; children are cached so the hot path skips label hashing.
+   * Routes without a traffic split leave `variant` out rather than exporting an empty label.
+   */
   observeRequest(protocol: Protocol, route: string, variant: string, method: string, code: number, seconds: number): void {
-    this.requestsTotal.inc({ protocol, route, method, code: String(code), variant });
+    if (variant === NO_VARIANT) this.requestsTotal.inc({ protocol, route, method, code: String(code) });
+    else this.requestsTotal.inc({ protocol, route, method, code: String(code), variant });
     const key = `${protocol}\u0000${route}\u0000${variant}`;
     let child = this.durationByRoute.get(key);
     if (child === undefined) {
-      child = this.requestDuration.labels({ protocol, route, variant });
+      child = variant === NO_VARIANT ? this.requestDuration.labels({ protocol, route }) : this.requestDuration.labels({ protocol, route, variant });
       this.durationByRoute.set(key, child);
     }
     child.observe(seconds);

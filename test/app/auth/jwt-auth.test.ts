@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { exportSPKI } from 'jose';
-import { metricValue, scrape, startGateway, startUpstream, type StartedGateway, type TestUpstream } from '../../support/edge-harness';
+import { metricValue, scrape, startGateway, startUpstream, type StartedGateway, type TestUpstream , errorOf } from '../../support/edge-harness';
 import { AUDIENCE, ISSUER, makeKey, signToken, startJwksServer, type JwksServer, type SigningKey } from '../../support/jwks-server';
 
 function base64url(value: unknown): string {
@@ -64,7 +64,7 @@ describe('JWT authentication through the gateway', () => {
     const response = await get('/api/users/1');
     expect(response.status).toBe(401);
     expect(response.headers.get('www-authenticate')).toBe('Bearer realm="uag"');
-    expect((await response.json()).error.code).toBe('UAG_ERR_UNAUTHENTICATED');
+    expect((await errorOf(response)).code).toBe('UAG_ERR_UNAUTHENTICATED');
     expect(upstream.seen).toHaveLength(0);
   });
 
@@ -104,7 +104,7 @@ describe('JWT authentication through the gateway', () => {
     await start();
     const response = await get('/api/admin/x', await signToken(rsa));
     expect(response.status).toBe(403);
-    expect((await response.json()).error.message).toContain('role "admin" required');
+    expect((await errorOf(response)).message).toContain('role "admin" required');
     expect(metricValue(await scrape(started), 'gateway_auth_rejected_total', { route: 'admin', reason: 'forbidden' })).toBe(1);
   });
 

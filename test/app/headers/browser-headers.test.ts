@@ -1,4 +1,4 @@
-import { startGateway, startUpstream } from '../../support/edge-harness';
+import { startGateway, startUpstream , errorOf } from '../../support/edge-harness';
 
 describe('CORS and security headers', () => {
   async function start(extra: Record<string, unknown> = {}, env: Record<string, string> = {}) {
@@ -28,7 +28,7 @@ describe('CORS and security headers', () => {
     expect(preflight.headers.get('access-control-max-age')).toBe('600');
     const evil = await fetch(`${started.base}/app/x`, { method: 'OPTIONS', headers: { origin: 'https://evil.example.test', 'access-control-request-method': 'GET' } });
     expect(evil.status).toBe(403);
-    expect((await evil.json()).error.code).toBe('UAG_ERR_CORS_REJECTED');
+    expect((await errorOf(evil)).code).toBe('UAG_ERR_CORS_REJECTED');
     const badHeader = await fetch(`${started.base}/app/x`, { method: 'OPTIONS', headers: { origin: 'https://app.example.test', 'access-control-request-method': 'GET', 'access-control-request-headers': 'x-secret' } });
     expect(badHeader.status).toBe(403);
     expect(upstream.seen).toHaveLength(0);

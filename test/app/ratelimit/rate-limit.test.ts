@@ -3,7 +3,7 @@ import { LocalBucketStore } from '../../../app/src/ratelimit/local-bucket-store'
 import type { GuardContext } from '../../../app/src/edge/request-guard';
 import { GatewayMetrics } from '../../../app/src/telemetry/gateway-metrics';
 import { createLogger } from '../../../app/src/telemetry/logger';
-import { metricValue, scrape, startGateway, startUpstream, TEST_BUILD } from '../../support/edge-harness';
+import { metricValue, scrape, startGateway, startUpstream, TEST_BUILD , errorOf } from '../../support/edge-harness';
 import { startRedis } from '../../support/redis-server';
 
 const silent = createLogger({ level: 'silent', environment: 'local', build: TEST_BUILD });
@@ -79,7 +79,7 @@ describe('Redis token bucket shared by two gateways', () => {
     expect((await fetch(`${a.base}/open`, { headers: { 'x-client': 'shared' } })).status).toBe(200);
     const refused = await fetch(`${a.base}/closed`, { headers: { 'x-client': 'other' } });
     expect(refused.status).toBe(429);
-    expect((await refused.json()).error.message).toBe('too many requests: limit store unavailable');
+    expect((await errorOf(refused)).message).toBe('too many requests: limit store unavailable');
     const exposition = await scrape(a);
     expect(metricValue(exposition, 'gateway_ratelimit_store_errors_total', { route: 'open', decision: 'allowed' })).toBeGreaterThanOrEqual(1);
     expect(metricValue(exposition, 'gateway_ratelimit_store_errors_total', { route: 'closed', decision: 'rejected' })).toBe(rejectedBefore + 1);

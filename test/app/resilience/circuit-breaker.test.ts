@@ -1,8 +1,8 @@
 import { CircuitBreaker } from '../../../app/src/resilience/circuit-breaker';
 import { backoffDelayMs, RetryBudget } from '../../../app/src/resilience/retry-budget';
-import { EDGE_DEFAULTS, type CircuitState } from '../../../app/src/contract';
+import { EDGE_DEFAULTS, type CircuitBreakerConfig, type CircuitState } from '../../../app/src/contract';
 
-function breaker(overrides: Partial<typeof EDGE_DEFAULTS.circuitBreaker & { failureRatio: number }> = {}) {
+function breaker(overrides: Partial<CircuitBreakerConfig> = {}) {
   let now = 0;
   const transitions: string[] = [];
   const instance = new CircuitBreaker(

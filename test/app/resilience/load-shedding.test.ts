@@ -1,5 +1,5 @@
 import { LOAD_SAMPLE_INTERVAL_MS } from '../../../app/src/resilience/load-shedding';
-import { metricValue, scrape, startGateway, startUpstream } from '../../support/edge-harness';
+import { metricValue, scrape, startGateway, startUpstream , errorOf } from '../../support/edge-harness';
 
 describe('load shedding', () => {
   test('over the heap threshold the gateway answers 503 with Retry-After and readiness reports overloaded', async () => {
@@ -13,7 +13,7 @@ describe('load shedding', () => {
     expect(shed.status).toBe(503);
     expect(shed.headers.get('retry-after')).toBe('7');
     expect(shed.headers.get('x-request-id')).toBeTruthy();
-    expect((await shed.json()).error.code).toBe('UAG_ERR_OVERLOADED');
+    expect((await errorOf(shed)).code).toBe('UAG_ERR_OVERLOADED');
     expect(upstream.seen).toHaveLength(0);
     const ready = await fetch(`${started.admin}/health/ready`);
     expect(ready.status).toBe(503);

@@ -1,4 +1,4 @@
-import { freePort, metricValue, scrape, startGateway, startUpstream } from '../../support/edge-harness';
+import { freePort, metricValue, scrape, startGateway, startUpstream , errorOf } from '../../support/edge-harness';
 
 const fastRetry = { attempts: 2, backoffBaseMs: 1, backoffMaxMs: 2, minRetriesPerSecond: 1, budgetRatio: 1 };
 
@@ -16,7 +16,7 @@ describe('circuit breaking and retries through the gateway', () => {
     const shortCircuited = await fetch(started.base);
     expect(shortCircuited.status).toBe(503);
     expect(shortCircuited.headers.get('retry-after')).toBe('1');
-    expect((await shortCircuited.json()).error.code).toBe('UAG_ERR_CIRCUIT_OPEN');
+    expect((await errorOf(shortCircuited)).code).toBe('UAG_ERR_CIRCUIT_OPEN');
     expect(upstream.seen).toHaveLength(2);
     expect(await state()).toBe(2);
 
