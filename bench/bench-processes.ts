@@ -1,6 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { connect } from 'node:net';
+import { connect, createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 
 /** Shared plumbing for the edge benchmarks: the built gateway and helper processes. */
@@ -55,8 +55,11 @@ export function exited(child: ChildProcess): Promise<number | null> {
   });
 }
 
-let nextPort = 20_000 + (process.pid % 20_000);
-/** Ports for the benchmark's processes, spread by pid so parallel runs rarely collide. */
-export function benchPort(): number {
-  return nextPort++;
+/** A loopback port free right now: bound to 0, read, released. */
+export async function benchPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }

@@ -49,10 +49,10 @@ async function main(): Promise<void> {
     request.resume();
     request.on('end', () => response.writeHead(200, { 'content-type': 'application/json' }).end('{}'));
   });
-  const collectorPort = benchPort();
+  const collectorPort = await benchPort();
   await new Promise<void>((resolve) => collector.listen(collectorPort, '127.0.0.1', resolve));
 
-  const upstreamPort = benchPort();
+  const upstreamPort = await benchPort();
   const upstream = spawnNode(['-e', UPSTREAM_SCRIPT], { PORT: String(upstreamPort) }, 1);
   await waitForPort(upstreamPort);
   const upstreamUrl = `http://127.0.0.1:${upstreamPort}`;
@@ -93,14 +93,14 @@ async function main(): Promise<void> {
   async function measure(name: string, table: unknown, headers: Record<string, string>): Promise<Result> {
     const routesFile = join(dir, `${results.length}.json`);
     writeFileSync(routesFile, JSON.stringify(table));
-    const httpPort = benchPort();
+    const httpPort = await benchPort();
     const gateway = spawnNode(
       ['--enable-source-maps', GATEWAY_BUNDLE],
       {
         UAG_ROUTES_FILE: routesFile,
         UAG_HOST: '127.0.0.1',
         UAG_HTTP_PORT: String(httpPort),
-        UAG_ADMIN_PORT: String(benchPort()),
+        UAG_ADMIN_PORT: String(await benchPort()),
         UAG_JWT_PUBLIC_KEY: publicPem,
         UAG_DRAIN_DELAY_MS: '0',
         LOG_LEVEL: 'warn',

@@ -154,17 +154,22 @@ export class WebSocketProxy {
       this.options.metrics.observeRequest('websocket', route.name, variant.name, 'GET', statusOf(code), 0);
       socket.end(rawGatewayError(requestId, { code, detail }));
     };
-    upstream.once('unexpected-response', (_req, response) => {
+    const onRefused = (_request: unknown, response: IncomingMessage) => {
       response.resume();
       upstream.terminate();
       fail('UAG_ERR_UPSTREAM_FAILED', `upstream answered the upgrade with ${response.statusCode}`);
-    });
-    upstream.once('error', (error) => {
+    };
+    const onError = (error: Error) => {
       if (socket.destroyed || socket.writableEnded) return;
       this.options.logger.warn({ route: route.name, upstream: target.origin, err: error, request_id: requestId }, 'websocket upstream failed');
       fail(classifyUpstreamError(error).code, 'upstream refused the WebSocket');
-    });
+    };
+    upstream.once('unexpected-response', onRefused);
+    upstream.once('error', onError);
     upstream.once('open', () => {
+      // These hold the upgrade request and its headers; a long-lived relay must not keep them.
+      upstream.removeListener('unexpected-response', onRefused);
+      upstream.removeListener('error', onError);
       socket.removeListener('close', onClientGoneEarly);
       if (socket.destroyed) {
         upstream.terminate();
