@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import proxyAddr from '@fastify/proxy-addr';
 import WebSocket, { WebSocketServer, type RawData } from 'ws';
 import type { Identity } from '../auth/identity';
 import { GATEWAY_ERRORS, type GatewayErrorCode } from '../contract';
@@ -83,7 +84,8 @@ export class WebSocketProxy {
     if (route.cors !== undefined && request.headers.origin !== undefined && route.cors.evaluate('GET', request.headers).kind !== 'actual') {
       return refuse({ code: 'UAG_ERR_CORS_REJECTED', detail: 'origin not allowed' }, route.name);
     }
-    const context: GuardContext = { headers: request.headers, clientIp: socket.remoteAddress ?? '', identity: undefined };
+    // Same client address as HTTP requests get: X-Forwarded-For only through trusted proxies.
+    const context: GuardContext = { headers: request.headers, clientIp: proxyAddr(request, this.options.trust), identity: undefined };
     const verdict = runGuards(route.guards, context);
     const proceed = (rejection: Rejection | undefined) => {
       if (rejection !== undefined) return refuse(rejection, route.name);
