@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { SignJWT, importPKCS8 } from 'jose';
-import { benchPort, exited, GATEWAY_BUNDLE, HAS_TASKSET, requireBuild, spawnNode, waitForPort } from './bench-processes';
+import { benchPort, exited, GATEWAY_BUNDLE, HAS_TASKSET, requireBuild, runBenchmark, spawnNode, waitForPort } from './bench-processes';
 
 const { values } = parseArgs({ options: { seconds: { type: 'string', default: '10' }, connections: { type: 'string', default: '32' }, rounds: { type: 'string', default: '2' } } });
 const SECONDS = Number(values.seconds);
@@ -118,10 +118,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runBenchmark(main);

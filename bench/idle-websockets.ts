@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
-import { benchPort, exited, GATEWAY_BUNDLE, requireBuild, rssMiB, spawnNode, waitForPort } from './bench-processes';
+import { benchPort, exited, GATEWAY_BUNDLE, requireBuild, runBenchmark, rssMiB, spawnNode, waitForPort } from './bench-processes';
 
 const { values } = parseArgs({ options: { connections: { type: 'string', default: '10000' } } });
 const WANTED = Number(values.connections);
@@ -104,10 +104,4 @@ async function heapUsedMiB(adminPort: number): Promise<number> {
   return Number(line?.split(' ')[1]) / 1048576;
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runBenchmark(main);

@@ -225,7 +225,7 @@ const tcpUpstreamUrl = z.string().refine((value) => {
   }
 }, { error: 'must be tcp://host:port' });
 
-const portNumber = z
+export const portNumber = z
   .number({ error: 'must be 1..65535' })
   .int({ error: 'must be 1..65535' })
   .min(1, { error: 'must be 1..65535' })

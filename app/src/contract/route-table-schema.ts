@@ -5,6 +5,7 @@ import {
   circuitBreakerSchema,
   corsSchema,
   headerName,
+  portNumber,
   rateLimitSchema,
   retrySchema,
   rolesSchema,
@@ -60,11 +61,6 @@ const upstreamUrl = z.string().refine(
   { error: 'must be an absolute http:// or https:// URL without query, fragment or credentials' },
 );
 
-const portNumber = z
-  .number({ error: 'must be 1..65535' })
-  .int({ error: 'must be 1..65535' })
-  .min(1, { error: 'must be 1..65535' })
-  .max(65535, { error: 'must be 1..65535' });
 
 const upstreamFields = {
   /** One URL or several, balanced round-robin. */

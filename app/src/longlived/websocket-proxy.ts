@@ -7,7 +7,7 @@ import type { Identity } from '../auth/identity';
 import { GATEWAY_ERRORS, type GatewayErrorCode } from '../contract';
 import { runGuards, type GuardContext, type Rejection } from '../edge/request-guard';
 import type { LifecycleState } from '../lifecycle/lifecycle-state';
-import { forwardedHeaders, type TrustFunction } from '../proxy/forwarding';
+import { forwardedHeadersFor, type TrustFunction } from '../proxy/forwarding';
 import { rawGatewayError } from '../proxy/gateway-error';
 import { endToEndHeaders } from '../proxy/hop-by-hop';
 import { REQUEST_ID_HEADER, requestIdFrom } from '../proxy/request-id';
@@ -124,19 +124,7 @@ export class WebSocketProxy {
     const variant = route.picker?.pick(request.headers, identity).variant ?? route.variants[0]!;
     const target = variant.targets.pick();
     const headers = endToEndHeaders(request.headers, this.dropped);
-    Object.assign(
-      headers,
-      forwardedHeaders(
-        {
-          peerAddress: socket.remoteAddress ?? '',
-          host: request.headers.host,
-          incomingFor: request.headers['x-forwarded-for'],
-          incomingProto: request.headers['x-forwarded-proto'],
-          incomingHost: request.headers['x-forwarded-host'],
-        },
-        this.options.trust,
-      ),
-    );
+    Object.assign(headers, forwardedHeadersFor(request, this.options.trust));
     if (identity !== undefined) Object.assign(headers, identity.forwardHeaders);
     headers[REQUEST_ID_HEADER] = requestId;
     if (route.config.preserveHost && request.headers.host !== undefined) headers.host = request.headers.host;

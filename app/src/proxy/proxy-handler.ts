@@ -23,7 +23,7 @@ import { normalizeTarget } from '../routing/normalize-path';
 import type { GatewayMetrics } from '../telemetry/gateway-metrics';
 import type { Logger } from '../telemetry/logger';
 import { limitBody } from './body-limit';
-import { forwardedHeaders, type TrustFunction } from './forwarding';
+import { forwardedHeadersFor, type TrustFunction } from './forwarding';
 import { endToEndHeaders } from './hop-by-hop';
 import { REQUEST_ID_HEADER, requestIdFrom } from './request-id';
 import { sendGatewayError } from './gateway-error';
@@ -170,16 +170,7 @@ export function createProxyHandler(app: FastifyInstance, deps: ProxyDependencies
       if (cors.kind === 'actual') reply.headers(cors.headers);
     }
 
-    const forwarded = forwardedHeaders(
-      {
-        peerAddress: raw.socket.remoteAddress ?? '',
-        host: raw.headers.host,
-        incomingFor: raw.headers['x-forwarded-for'],
-        incomingProto: raw.headers['x-forwarded-proto'],
-        incomingHost: raw.headers['x-forwarded-host'],
-      },
-      trust,
-    );
+    const forwarded = forwardedHeadersFor(raw, trust);
     if (route.securityHeaders !== undefined) reply.headers(forwarded['x-forwarded-proto'] === 'https' ? route.securityHeaders.https : route.securityHeaders.http);
 
     let identity: Identity | undefined;
