@@ -1,0 +1,85 @@
+import type { Measurement } from './load';
+
+/** One line of the table: measured, skipped (with why) or failed (with why). */
+export type RunOutcome =
+  | { readonly name: string; readonly kind: 'measured'; readonly measurement: Measurement; readonly notes: readonly string[] }
+  | { readonly name: string; readonly kind: 'skipped'; readonly reason: string }
+  | { readonly name: string; readonly kind: 'failed'; readonly reason: string };
+
+/** Rows the ratio columns divide by, by run name. */
+export interface Baselines {
+  readonly nginx: string;
+  readonly fastify: string;
+}
+
+const HEADERS = ['target', 'req/s', 'p50 ms', 'p99 ms', 'CPU µs/req', 'CPU %', 'req/s/core', 'vs nginx', 'vs fastify', 'non-2xx', 'errors', 'client cores %'];
+
+export function renderTable(outcomes: readonly RunOutcome[], baselines: Baselines): string {
+  const rps = (name: string) => {
+    const outcome = outcomes.find((o) => o.name === name);
+    return outcome?.kind === 'measured' ? outcome.measurement.requestsPerSecond : undefined;
+  };
+  const nginx = rps(baselines.nginx);
+  const fastify = rps(baselines.fastify);
+  const rows = outcomes.map((outcome) => {
+    if (outcome.kind !== 'measured') return [outcome.name, outcome.kind, ...HEADERS.slice(2).map(() => '')];
+    const m = outcome.measurement;
+    return [
+      outcome.name,
+      m.requestsPerSecond.toFixed(0),
+      m.p50Ms.toFixed(0),
+      m.p99Ms.toFixed(0),
+      fixed(m.cpuMicrosPerRequest, 1),
+      fixed(m.cpuPercent, 0),
+      m.cpuMicrosPerRequest === undefined ? 'n/a' : (1_000_000 / m.cpuMicrosPerRequest).toFixed(0),
+      ratio(m.requestsPerSecond, nginx),
+      ratio(m.requestsPerSecond, fastify),
+      String(m.non2xx),
+      String(m.errors),
+      fixed(m.clientCoresBusyPercent, 0),
+    ];
+  });
+  const widths = HEADERS.map((header, i) => Math.max(header.length, ...rows.map((row) => row[i]!.length)));
+  const line = (cells: readonly string[]) =>
+    cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ').trimEnd();
+  return [line(HEADERS), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
+
+/** Skip and failure reasons, per-run notes, and how to read the columns. */
+export function renderNotes(outcomes: readonly RunOutcome[]): string {
+  const notes: string[] = [];
+  for (const outcome of outcomes) {
+    if (outcome.kind === 'measured') notes.push(...outcome.notes.map((note) => `${outcome.name}: ${note}`));
+    else notes.push(`${outcome.name}: ${outcome.kind}: ${outcome.reason}`);
+  }
+  notes.push(
+    'CPU µs/req and CPU % are the process under test only (utime+stime from /proc, all threads); CPU % near 100 means that process was the bottleneck.',
+    'req/s/core = 1e6 / CPU µs/req: what the target would serve with one core to itself. On a small or shared machine the client side saturates first (see client cores %), so compare CPU µs/req and req/s/core rather than req/s.',
+    'client cores %: how busy the load generator\'s cores were (any process); near 100 means the row is a lower bound set by the client side, not the target.',
+    'p50/p99: autocannon latency, whole milliseconds, 2xx responses only.',
+  );
+  return notes.map((note) => `- ${note}`).join('\n');
+}
+
+/** Rows that must fail the bench: a target that errors fast must not look fast. */
+export function problems(outcomes: readonly RunOutcome[]): string[] {
+  const found: string[] = [];
+  for (const outcome of outcomes) {
+    // First line only: the notes above carry the whole reason (a child's stderr, say).
+    if (outcome.kind === 'failed') found.push(`${outcome.name}: ${outcome.reason.split('\n')[0]}`);
+    if (outcome.kind !== 'measured') continue;
+    const m = outcome.measurement;
+    if (m.non2xx > 0 || m.errors > 0) {
+      found.push(`${outcome.name}: ${m.non2xx} non-2xx responses and ${m.errors} errors (status counts ${JSON.stringify(m.statusCodes)})`);
+    }
+  }
+  return found;
+}
+
+function fixed(value: number | undefined, digits: number): string {
+  return value === undefined ? 'n/a' : value.toFixed(digits);
+}
+
+function ratio(value: number, baseline: number | undefined): string {
+  return baseline === undefined || baseline === 0 ? '-' : `${(value / baseline).toFixed(2)}x`;
+}

@@ -1,0 +1,146 @@
+import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ADMIN_PATHS } from '../app/src/contract';
+import { freePort, waitForStatus } from './probe';
+import { REPO_ROOT, spawnChild, type Child } from './processes';
+
+/** What every target start function gets from the orchestrator. */
+export interface BenchContext {
+  /** Scratch directory removed when the bench ends. */
+  readonly tempDir: string;
+  /** The shared upstream, pinned to the load generator's cores. */
+  readonly upstreamUrl: string;
+  readonly otlpEndpoint: string;
+  /** taskset CPU list for the process under test; undefined when it cannot be pinned. */
+  readonly proxyCpus: string | undefined;
+  readonly connections: number;
+}
+
+/** A target ready for load. */
+export interface StartedTarget {
+  /** Base URL the load generator hits (no trailing slash). */
+  readonly url: string;
+  /** The process whose CPU time is charged to the target, and whose death fails the run. */
+  readonly process: Child;
+  /** Caveats printed under the table, e.g. that the gateway bundle is older than its sources. */
+  readonly notes?: readonly string[];
+  /** Stops the process and anything else the target started. */
+  stop(): Promise<void>;
+}
+
+const START_TIMEOUT_MS = 15_000;
+const GATEWAY_BUNDLE = join(REPO_ROOT, 'app', 'dist', 'main.js');
+
+/** Runs one of the bench's own TypeScript servers and learns its port from its first stdout line. */
+export async function startBenchServer(name: string, script: string, args: readonly string[], cpus: string | undefined): Promise<{ child: Child; url: string }> {
+  const child = spawnChild({
+    name,
+    command: process.execPath,
+    args: ['--import', 'tsx', join(__dirname, script), ...args],
+    cpus,
+    env: childEnv(),
+    stdout: 'pipe',
+  });
+  try {
+    const { port } = await withTimeout(child.firstJsonLine<{ port: number }>(), START_TIMEOUT_MS, `${name} did not announce its port`);
+    return { child, url: `http://127.0.0.1:${port}` };
+  } catch (error) {
+    await child.stop();
+    throw error;
+  }
+}
+
+/** The upstream itself, pinned where a proxy would be: the floor every proxy is compared with. */
+export async function startDirectUpstream(ctx: BenchContext): Promise<StartedTarget> {
+  const { child, url } = await startBenchServer('direct upstream', 'upstream-server.ts', [], ctx.proxyCpus);
+  return { url, process: child, stop: () => child.stop() };
+}
+
+export async function startFastifyProxy(ctx: BenchContext): Promise<StartedTarget> {
+  const { child, url } = await startBenchServer('fastify http-proxy', 'fastify-proxy-server.ts', [ctx.upstreamUrl], ctx.proxyCpus);
+  return { url, process: child, stop: () => child.stop() };
+}
+
+/** Fails with the fix when the gateway bundle is missing. */
+export function checkGatewayBundle(): void {
+  if (!existsSync(GATEWAY_BUNDLE)) throw new Error(`${GATEWAY_BUNDLE} not found: run \`npm run build\` first`);
+}
+
+/** The bench measures the bundle, not the sources; say so when they have moved on. */
+function staleBundleWarning(): string | undefined {
+  const newestSource = newestMtime(join(REPO_ROOT, 'app', 'src'));
+  return newestSource > statSync(GATEWAY_BUNDLE).mtimeMs
+    ? 'WARNING: app/src has changes newer than app/dist/main.js, which is what was measured; run `npm run build` first'
+    : undefined;
+}
+
+/**
+ * The production bundle as `npm start` runs it, configured the way production is: access log
+ * on (to /dev/null, so the cost of building lines stays), metrics on, tracing on with the
+ * default sampler, exporting to the bench's OTLP sink.
+ */
+export async function startGateway(ctx: BenchContext): Promise<StartedTarget> {
+  const routesFile = join(ctx.tempDir, 'gateway-routes.yaml');
+  writeFileSync(
+    routesFile,
+    ['routes:', '  - name: bench', '    match: { pathPrefix: / }', `    upstream: { url: ${ctx.upstreamUrl} }`, ''].join('\n'),
+  );
+  const [httpPort, adminPort] = [await freePort(), await freePort()];
+  const env = childEnv();
+  Object.assign(env, {
+    UAG_ROUTES_FILE: routesFile,
+    UAG_HOST: '127.0.0.1',
+    UAG_HTTP_PORT: String(httpPort),
+    UAG_ADMIN_PORT: String(adminPort),
+    LOG_LEVEL: 'info',
+    OTEL_EXPORTER_OTLP_ENDPOINT: ctx.otlpEndpoint,
+    // The bench measures steady state, not drain; without this every stop waits 5 s.
+    UAG_DRAIN_DELAY_MS: '0',
+    UAG_SHUTDOWN_TIMEOUT_MS: '5000',
+  });
+  const child = spawnChild({ name: 'gateway', command: process.execPath, args: [GATEWAY_BUNDLE], cpus: ctx.proxyCpus, env, stdout: 'ignore' });
+  try {
+    await Promise.race([waitForStatus(`http://127.0.0.1:${adminPort}${ADMIN_PATHS.ready}`, 200, START_TIMEOUT_MS), child.failOnExit()]);
+  } catch (error) {
+    await child.stop();
+    throw error;
+  }
+  const stale = staleBundleWarning();
+  if (stale !== undefined) console.log(`  ${stale}`);
+  return { url: `http://127.0.0.1:${httpPort}`, process: child, notes: stale === undefined ? [] : [stale], stop: () => child.stop() };
+}
+
+/**
+ * The bench's environment minus anything that would change what is measured: a developer's
+ * UAG_*, OTEL_* or LOG_LEVEL (the sampler must stay at its default), and NODE_OPTIONS, which
+ * under tsx may carry a loader the production process would not have.
+ */
+export function childEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (key.startsWith('UAG_') || key.startsWith('OTEL_') || key === 'LOG_LEVEL' || key === 'NODE_OPTIONS') continue;
+    env[key] = value;
+  }
+  return env;
+}
+
+export async function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`${message} within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
