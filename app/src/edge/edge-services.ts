@@ -18,7 +18,8 @@ export class EdgeServices {
   /** Header names only the gateway may set upstream; the client's copies are always dropped. */
   readonly identityHeaders: readonly string[];
   private readonly verifier: JwtVerifier | undefined;
-  private readonly bucketStore: BucketStore;
+  /** Only when some route has a rate limit: an unused Redis connection would still be made and watched. */
+  private readonly bucketStore: BucketStore | undefined;
 
   constructor(
     table: RouteTable,
@@ -30,7 +31,8 @@ export class EdgeServices {
     this.verifier = jwt === undefined ? undefined : new JwtVerifier(jwt, loadVerificationKey(jwt, env));
     const names = jwt ?? EDGE_DEFAULTS.jwt;
     this.identityHeaders = [names.userIdHeader, names.rolesHeader, names.scopesHeader];
-    this.bucketStore = env.UAG_REDIS_URL !== undefined ? new RedisBucketStore(env.UAG_REDIS_URL, env.UAG_REDIS_TIMEOUT_MS, logger) : new LocalBucketStore();
+    const limited = table.routes.some((route) => route.rateLimit !== undefined);
+    this.bucketStore = !limited ? undefined : env.UAG_REDIS_URL !== undefined ? new RedisBucketStore(env.UAG_REDIS_URL, env.UAG_REDIS_TIMEOUT_MS, logger) : new LocalBucketStore();
     this.breakers = new BreakerRegistry(metrics, logger);
   }
 
@@ -39,11 +41,11 @@ export class EdgeServices {
     const guards: RequestGuard[] = [];
     // The schema rejects auth: jwt without auth.jwt, so the verifier exists here.
     if (route.auth === 'jwt') guards.push(createAuthGuard(route, this.verifier!, this.metrics));
-    if (route.rateLimit !== undefined) guards.push(createRateLimitGuard(route.name, route.rateLimit, this.bucketStore, this.metrics, this.logger));
+    if (route.rateLimit !== undefined) guards.push(createRateLimitGuard(route.name, route.rateLimit, this.bucketStore!, this.metrics, this.logger));
     return guards;
   }
 
   async close(): Promise<void> {
-    await this.bucketStore.close();
+    await this.bucketStore?.close();
   }
 }
