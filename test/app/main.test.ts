@@ -80,7 +80,7 @@ describe('lifecycle', () => {
     gateway.child.kill('SIGTERM');
     expect(await gateway.exited).toBe(0);
 
-    expect(gateway.lines.find((line) => line.msg === 'tracing enabled')).toMatchObject({ sampler: 'parentbased_always_on' });
+    expect(gateway.lines.find((line) => line.msg === 'tracing enabled')).toMatchObject({ sampler: 'parentbased_traceidratio', sample_ratio: 0.1 });
     expect(exports.map((e) => [e.path, e.contentType])).toContainEqual(['/v1/traces', 'application/x-protobuf']);
     const payload = Buffer.concat(exports.map((e) => e.body));
     expect(payload.includes(Buffer.from(traceId, 'hex'))).toBe(true);

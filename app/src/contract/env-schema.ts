@@ -23,6 +23,9 @@ export const DRAIN_POLICIES = ['close', 'wait'] as const;
 export type DrainPolicy = (typeof DRAIN_POLICIES)[number];
 
 export const DEFAULT_SERVICE_NAME = 'unified-access-gateway';
+/** Follow the caller's sampling decision; sample 10 % of the traces the gateway starts itself. */
+export const DEFAULT_TRACE_SAMPLER = 'parentbased_traceidratio' satisfies (typeof TRACE_SAMPLERS)[number];
+export const DEFAULT_TRACE_SAMPLE_RATIO = 0.1;
 
 interface EnvVarSpec {
   readonly description: string;
@@ -113,13 +116,18 @@ export const ENV_VARS = {
     schema: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
   },
   OTEL_TRACES_SAMPLER: {
-    description: `Sampler: ${TRACE_SAMPLERS.join(', ')}.`,
-    default: 'parentbased_always_on',
-    schema: z.enum(TRACE_SAMPLERS, { error: `must be one of ${TRACE_SAMPLERS.join(', ')}` }).default('parentbased_always_on'),
+    description: `Sampler: ${TRACE_SAMPLERS.join(', ')}. The default differs from the SDK's (parentbased_always_on): a proxy sees every request, so tracing all of them is opt-in.`,
+    default: DEFAULT_TRACE_SAMPLER,
+    schema: z.enum(TRACE_SAMPLERS, { error: `must be one of ${TRACE_SAMPLERS.join(', ')}` }).default(DEFAULT_TRACE_SAMPLER),
   },
   OTEL_TRACES_SAMPLER_ARG: {
     description: 'Ratio 0..1 for the traceidratio samplers.',
-    schema: z.coerce.number({ error: 'must be a number 0..1' }).min(0, { error: 'must be a number 0..1' }).max(1, { error: 'must be a number 0..1' }).optional(),
+    default: String(DEFAULT_TRACE_SAMPLE_RATIO),
+    schema: z.coerce
+      .number({ error: 'must be a number 0..1' })
+      .min(0, { error: 'must be a number 0..1' })
+      .max(1, { error: 'must be a number 0..1' })
+      .default(DEFAULT_TRACE_SAMPLE_RATIO),
   },
   OTEL_RESOURCE_ATTRIBUTES: { description: 'Extra resource attributes, `key=value,key=value`.', schema: z.string().optional() },
 } as const satisfies Record<string, EnvVarSpec>;

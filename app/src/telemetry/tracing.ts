@@ -1,3 +1,10 @@
+import {
+  AlwaysOffSampler,
+  AlwaysOnSampler,
+  ParentBasedSampler,
+  TraceIdRatioBasedSampler,
+  type Sampler,
+} from '@opentelemetry/sdk-trace-base';
 import type { EnvConfig } from '../config/env-config';
 import type { BuildInfo } from '../build-info';
 import type { Logger } from './logger';
@@ -10,11 +17,31 @@ export interface Tracing {
 
 const DISABLED: Tracing = { enabled: false, shutdown: async () => undefined };
 
+/** The sampler `OTEL_TRACES_SAMPLER` / `_ARG` name, with the gateway's defaults already applied. */
+export function samplerFor(env: Pick<EnvConfig, 'OTEL_TRACES_SAMPLER' | 'OTEL_TRACES_SAMPLER_ARG'>): Sampler {
+  const ratio = new TraceIdRatioBasedSampler(env.OTEL_TRACES_SAMPLER_ARG);
+  switch (env.OTEL_TRACES_SAMPLER) {
+    case 'always_on':
+      return new AlwaysOnSampler();
+    case 'always_off':
+      return new AlwaysOffSampler();
+    case 'traceidratio':
+      return ratio;
+    case 'parentbased_always_on':
+      return new ParentBasedSampler({ root: new AlwaysOnSampler() });
+    case 'parentbased_always_off':
+      return new ParentBasedSampler({ root: new AlwaysOffSampler() });
+    case 'parentbased_traceidratio':
+      return new ParentBasedSampler({ root: ratio });
+  }
+}
+
 /**
  * Starts the OpenTelemetry SDK when an OTLP endpoint is configured. No auto-instrumentation:
  * the gateway creates its own server and client spans, which keeps start-up fast and the span
- * tree exactly what the proxy did. Sampler and exporter protocol come from the standard
- * `OTEL_*` variables, which the SDK reads itself.
+ * tree exactly what the proxy did. The sampler is built here (the gateway's default differs from
+ * the SDK's); exporter settings come from the standard `OTEL_EXPORTER_OTLP_*` variables, which the
+ * SDK reads itself.
  */
 export async function startTracing(env: EnvConfig, build: BuildInfo, logger: Logger): Promise<Tracing> {
   if (env.OTEL_EXPORTER_OTLP_ENDPOINT === undefined && env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT === undefined) return DISABLED;
@@ -25,10 +52,11 @@ export async function startTracing(env: EnvConfig, build: BuildInfo, logger: Log
     serviceName: env.OTEL_SERVICE_NAME,
     resource: resourceFromAttributes({ 'service.version': build.version, 'deployment.environment.name': env.UAG_ENV }),
     instrumentations: [],
+    sampler: samplerFor(env),
   });
   sdk.start();
   logger.info(
-    { endpoint: env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? env.OTEL_EXPORTER_OTLP_ENDPOINT, sampler: env.OTEL_TRACES_SAMPLER },
+    { endpoint: env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? env.OTEL_EXPORTER_OTLP_ENDPOINT, sampler: env.OTEL_TRACES_SAMPLER, sample_ratio: env.OTEL_TRACES_SAMPLER_ARG },
     'tracing enabled',
   );
   return {

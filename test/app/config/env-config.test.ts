@@ -25,7 +25,8 @@ describe('loadEnvConfig', () => {
       UAG_ENV: 'local',
       LOG_LEVEL: 'info',
       OTEL_SERVICE_NAME: 'unified-access-gateway',
-      OTEL_TRACES_SAMPLER: 'parentbased_always_on',
+      OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
+      OTEL_TRACES_SAMPLER_ARG: 0.1,
       inKubernetes: false,
     });
     expect(Object.isFrozen(config)).toBe(true);

@@ -1,0 +1,132 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Writable } from 'node:stream';
+import type { Dispatcher } from 'undici';
+
+export interface UpstreamResponseHead {
+  readonly statusCode: number;
+  readonly headers: IncomingHttpHeaders;
+}
+
+interface BodyWaiter {
+  resolve(bytes: number): void;
+  reject(error: Error): void;
+}
+
+/**
+ * One upstream request through undici's dispatch API. `head` settles when the response head
+ * arrives, or when the request fails before it; the body is held back until `pipeTo` or
+ * `discard`, so a caller can still retry after a 502/503 head. The body then goes straight into
+ * the client response with backpressure: no intermediate stream, no per-chunk promise.
+ */
+export class UpstreamExchange implements Dispatcher.DispatchHandler {
+  readonly head: Promise<UpstreamResponseHead>;
+  private settleHead!: { resolve(head: UpstreamResponseHead): void; reject(error: Error): void };
+  private headSeen = false;
+  private controller: Dispatcher.DispatchController | undefined;
+  private abortReason: Error | undefined;
+  private sink: Writable | 'discard' | undefined;
+  private held: Buffer[] = [];
+  private ended = false;
+  private failure: Error | undefined;
+  private bodyWaiter: BodyWaiter | undefined;
+  private bytes = 0;
+  private readonly resume = () => this.controller?.resume();
+
+  private constructor() {
+    this.head = new Promise((resolve, reject) => {
+      this.settleHead = { resolve, reject };
+    });
+    // A failed head nobody awaited yet must not become an unhandled rejection.
+    this.head.catch(() => undefined);
+  }
+
+  static start(dispatcher: Dispatcher, options: Dispatcher.DispatchOptions): UpstreamExchange {
+    const exchange = new UpstreamExchange();
+    dispatcher.dispatch(options, exchange);
+    return exchange;
+  }
+
+  /** Stops the request wherever it is (the client went away, or shutdown ran out of time). */
+  abort(reason: Error): void {
+    if (this.abortReason !== undefined) return;
+    this.abortReason = reason;
+    this.controller?.abort(reason);
+  }
+
+  /** Writes the body into `sink` (whose head the caller already wrote); resolves with the body bytes. */
+  pipeTo(sink: Writable): Promise<number> {
+    this.sink = sink;
+    const promise = new Promise<number>((resolve, reject) => {
+      this.bodyWaiter = { resolve, reject };
+    });
+    let sinkHasRoom = true;
+    for (const chunk of this.held.splice(0)) sinkHasRoom = this.write(chunk) && sinkHasRoom;
+    if (this.failure !== undefined) this.bodyWaiter!.reject(this.failure);
+    else if (this.ended) this.finish();
+    else if (sinkHasRoom) this.resume();
+    else sink.once('drain', this.resume);
+    return promise;
+  }
+
+  /** Reads the body to the end and drops it, so the upstream connection can be reused. Never rejects. */
+  discard(): Promise<void> {
+    this.sink = 'discard';
+    this.held = [];
+    if (this.ended || this.failure !== undefined) return Promise.resolve();
+    const done = new Promise<void>((resolve) => {
+      this.bodyWaiter = { resolve: () => resolve(), reject: () => resolve() };
+    });
+    this.resume();
+    return done;
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.controller = controller;
+    if (this.abortReason !== undefined) controller.abort(this.abortReason);
+  }
+
+  onResponseStart(controller: Dispatcher.DispatchController, statusCode: number, headers: IncomingHttpHeaders): void {
+    // 1xx heads are informational; the real one follows.
+    if (statusCode < 200) return;
+    this.headSeen = true;
+    controller.pause();
+    this.settleHead.resolve({ statusCode, headers });
+  }
+
+  onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (this.sink === undefined) this.held.push(chunk);
+    else if (this.sink !== 'discard') this.write(chunk);
+  }
+
+  onResponseEnd(): void {
+    this.ended = true;
+    if (this.sink === 'discard') this.bodyWaiter?.resolve(this.bytes);
+    else if (this.sink !== undefined) this.finish();
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
+    if (!this.headSeen) {
+      this.settleHead.reject(error);
+      return;
+    }
+    this.failure = error;
+    this.bodyWaiter?.reject(error);
+  }
+
+  /** Writes one chunk; when the sink is full, pauses the upstream until it drains. */
+  private write(chunk: Buffer): boolean {
+    const sink = this.sink as Writable;
+    this.bytes += chunk.length;
+    const hasRoom = sink.write(chunk);
+    if (!hasRoom && this.controller !== undefined && !this.controller.paused) {
+      this.controller.pause();
+      sink.once('drain', this.resume);
+    }
+    return hasRoom;
+  }
+
+  private finish(): void {
+    (this.sink as Writable).end();
+    this.bodyWaiter?.resolve(this.bytes);
+  }
+}

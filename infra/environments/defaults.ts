@@ -1,0 +1,108 @@
+import type { EnvironmentOverrides, EnvironmentSpec } from './types';
+
+/**
+ * What every environment gets unless its file says otherwise: the reference values of the
+ * domain brief (sections 2-4). An environment file states only what differs.
+ */
+export const ENVIRONMENT_DEFAULTS: Omit<EnvironmentSpec, 'name' | 'ingress'> = {
+  gateway: {
+    replicas: 3,
+    autoscaling: {
+      minReplicas: 3,
+      maxReplicas: 20,
+      cpuUtilizationPercent: 65,
+      memoryUtilizationPercent: 80,
+      requestsPerSecondPerPod: 200,
+    },
+    minAvailable: 2,
+    resources: {
+      requests: { cpu: '250m', memory: '256Mi' },
+      limits: { cpu: '500m', memory: '512Mi' },
+    },
+    drainDelayMs: 5_000,
+    shutdownTimeoutMs: 30_000,
+    logLevel: 'info',
+  },
+  jwt: {
+    issuer: 'https://auth.uag.example.com/',
+    jwksUri: 'https://auth.uag.example.com/.well-known/jwks.json',
+    audiences: ['uag-api'],
+  },
+  routes: {
+    routes: [
+      {
+        name: 'users',
+        match: { pathPrefix: '/api/users' },
+        upstream: { service: 'user-service', namespace: 'users', port: 8080 },
+      },
+      {
+        name: 'orders',
+        match: { pathPrefix: '/api/orders' },
+        upstream: { service: 'order-service', namespace: 'orders', port: 8080 },
+      },
+    ],
+  },
+  canary: { weightPercent: 0, headerName: 'canary', replicas: 1 },
+  faultInjection: { enabled: false, delayPercent: 0, fixedDelay: '0s' },
+  retries: { attempts: 3, perTryTimeout: '2s', retryOn: 'gateway-error,connect-failure,refused-stream' },
+  upstreamTrafficPolicy: {
+    maxConnections: 1000,
+    http1MaxPendingRequests: 1000,
+    maxRequestsPerConnection: 0,
+    consecutiveGatewayErrors: 5,
+    interval: '10s',
+    baseEjectionTime: '30s',
+    maxEjectionPercent: 50,
+  },
+  alerts: {
+    errorRatio: 0.05,
+    latencyP95Seconds: 0.5,
+    cpuRatio: 0.8,
+    memoryRatio: 0.85,
+    restartsPerHour: 3,
+    upstreamFailureRatio: 0.5,
+  },
+  observability: {
+    prometheusReplicas: 1,
+    prometheusRetention: '7d',
+    alertmanagerReplicas: 1,
+    traceSamplingRatio: 1,
+    traceStorage: { type: 'memory', maxTraces: 50_000 },
+    alertRepeatInterval: '1h',
+  },
+};
+
+/** Builds an environment's spec: its overrides laid over the defaults. */
+export function defineEnvironment(overrides: EnvironmentOverrides): EnvironmentSpec {
+  return mergeOver(ENVIRONMENT_DEFAULTS, overrides) as EnvironmentSpec;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Deep merge where the override wins. Arrays and objects carrying a `type` discriminator are
+ * replaced whole: merging two variants of a union would mix their fields.
+ */
+function mergeOver(base: unknown, override: unknown): unknown {
+  if (override === undefined) return base;
+  if (!isPlainObject(base) || !isPlainObject(override) || 'type' in override) return override;
+  const merged: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(override)) merged[key] = mergeOver(base[key], value);
+  return merged;
+}
+
+/** Every leaf path an environment's overrides set, e.g. `gateway.autoscaling.maxReplicas`. */
+export function declaredPaths(overrides: EnvironmentOverrides): string[] {
+  const paths: string[] = [];
+  const walk = (value: unknown, prefix: string): void => {
+    if (isPlainObject(value) && !('type' in value)) {
+      for (const [key, child] of Object.entries(value)) walk(child, prefix === '' ? key : `${prefix}.${key}`);
+    } else {
+      paths.push(prefix);
+    }
+  };
+  walk(overrides, '');
+  return paths;
+}

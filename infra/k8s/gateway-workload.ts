@@ -1,0 +1,245 @@
+import { Construct } from 'constructs';
+import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
+import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
+import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
+import type { IEnvVar } from 'kubernetes-models/v1/EnvVar';
+import { stringify } from 'yaml';
+import {
+  ADMIN_PATHS,
+  DEFAULT_ADMIN_PORT,
+  DEFAULT_HTTP_PORT,
+  ENV_VARS,
+  PORT_NAMES,
+  type EnvVarName,
+  type GatewayEnvironment,
+  type RouteTable,
+} from '../../app/src/contract';
+import type { ComputeResources, GatewaySpec } from '../environments/types';
+import { addObject } from './api-object';
+import { CONFIG_CHECKSUM_ANNOTATION, configChecksum } from './config-checksum';
+import { appLabels, selectorLabels, type Labels } from './labels';
+import { GATEWAY_NAME, OTLP_ENDPOINT } from './platform-names';
+import { RESTRICTED_CONTAINER_SECURITY_CONTEXT, RESTRICTED_POD_SECURITY_CONTEXT } from './pod-security';
+
+/** Where the route table ConfigMap is mounted; UAG_ROUTES_FILE points here. */
+export const ROUTES_MOUNT_PATH = '/etc/uag';
+export const ROUTES_FILE_NAME = 'routes.yaml';
+
+/** A raw TCP listener of the gateway (game clients), as the route table declares it. */
+export interface TcpListener {
+  readonly name: string;
+  readonly port: number;
+}
+
+/** Container and Service port name of a TCP listener: the `tcp-` prefix tells Istio the protocol, and it stays within 15 characters. */
+export function tcpPortName(listener: TcpListener): string {
+  return `tcp-${listener.port}`;
+}
+
+export interface GatewayWorkloadProps {
+  readonly namespace: string;
+  /** Immutable image reference from the pipeline, `<registry>/uag-gateway:<content hash>`. */
+  readonly image: string;
+  /** UAG_ENV. */
+  readonly environment: GatewayEnvironment;
+  /** A route table already validated by the gateway's schema. */
+  readonly routes: RouteTable;
+  /** @default 3 */
+  readonly replicas?: number;
+  /** @default requests 250m/256Mi, limits 500m/512Mi */
+  readonly resources?: ComputeResources;
+  /** @default 5000 */
+  readonly drainDelayMs?: number;
+  /** @default 30000 */
+  readonly shutdownTimeoutMs?: number;
+  /** @default 'info' */
+  readonly logLevel?: GatewaySpec['logLevel'];
+  /** Ratio of root traces sampled. @default 1 */
+  readonly traceSamplingRatio?: number;
+  /** @default the in-cluster Jaeger collector's OTLP/HTTP endpoint */
+  readonly otlpEndpoint?: string;
+  /** Seconds kubelet waits past the gateway's own shutdown timeout before SIGKILL. @default 10 */
+  readonly terminationMarginSeconds?: number;
+  /** Raw TCP listeners to expose next to HTTP. @default [] */
+  readonly tcpListeners?: readonly TcpListener[];
+  /**
+   * A second Deployment, `gateway-canary`, whose pods carry `version: canary` for the mesh's
+   * canary subset. @default no canary Deployment
+   */
+  readonly canary?: { readonly image: string; readonly replicas: number };
+}
+
+/** Release tracks; the pod label `version` carries the track and the mesh subsets select on it. */
+export type Track = 'stable' | 'canary';
+
+/**
+ * The gateway's pods: ServiceAccount, route table ConfigMap, the stable Deployment and optionally
+ * a canary one. The grace period is derived from the drain settings so that kubelet never kills a
+ * pod the gateway is still draining.
+ */
+export class GatewayWorkload extends Construct {
+  readonly name = GATEWAY_NAME;
+  readonly namespace: string;
+  readonly labels: Labels;
+  /** Pods of both tracks: what Services, policies, scrapes and the disruption budget select. */
+  readonly selector: Labels;
+  readonly serviceAccountName = GATEWAY_NAME;
+  readonly replicas: number;
+  readonly drainDelayMs: number;
+  readonly shutdownTimeoutMs: number;
+  readonly terminationGracePeriodSeconds: number;
+  readonly routesChecksum: string;
+  readonly tcpListeners: readonly TcpListener[];
+
+  constructor(scope: Construct, id: string, props: GatewayWorkloadProps) {
+    super(scope, id);
+    this.namespace = props.namespace;
+    this.replicas = props.replicas ?? 3;
+    this.drainDelayMs = props.drainDelayMs ?? 5_000;
+    this.shutdownTimeoutMs = props.shutdownTimeoutMs ?? 30_000;
+    const margin = props.terminationMarginSeconds ?? 10;
+    this.tcpListeners = props.tcpListeners ?? [];
+    for (const listener of this.tcpListeners) {
+      if (listener.port === DEFAULT_HTTP_PORT || listener.port === DEFAULT_ADMIN_PORT) {
+        throw new Error(`GatewayWorkload: TCP listener '${listener.name}' port (${listener.port}) collides with the HTTP (${DEFAULT_HTTP_PORT}) or admin (${DEFAULT_ADMIN_PORT}) port`);
+      }
+    }
+    const resources = props.resources ?? { requests: { cpu: '250m', memory: '256Mi' }, limits: { cpu: '500m', memory: '512Mi' } };
+    if (this.drainDelayMs >= this.shutdownTimeoutMs) {
+      throw new Error(`GatewayWorkload: 'drainDelayMs' (${this.drainDelayMs}) must be below 'shutdownTimeoutMs' (${this.shutdownTimeoutMs}); the shutdown timeout counts from SIGTERM`);
+    }
+    requireImmutableImage('image', props.image);
+    if (props.canary !== undefined) requireImmutableImage('canary.image', props.canary.image);
+    // UAG_SHUTDOWN_TIMEOUT_MS counts from SIGTERM and already contains the drain delay.
+    this.terminationGracePeriodSeconds = Math.ceil(this.shutdownTimeoutMs / 1000) + margin;
+    const instanceOf = (track: Track) => (track === 'stable' ? GATEWAY_NAME : `${GATEWAY_NAME}-${track}`);
+    const trackLabels = (track: Track, image: string) => appLabels({ name: GATEWAY_NAME, component: COMPONENT, version: imageVersion(image), instance: instanceOf(track) });
+    this.labels = trackLabels('stable', props.image);
+    // Each Deployment selects its own instance; everything else selects the gateway's pods across tracks.
+    const { 'app.kubernetes.io/instance': _instance, ...acrossTracks } = selectorLabels(this.labels);
+    this.selector = acrossTracks;
+
+    const routesYaml = stringify(props.routes, { sortMapEntries: true });
+    this.routesChecksum = configChecksum(routesYaml);
+    const metadata = (name: string) => ({ name, namespace: this.namespace, labels: { ...this.labels } });
+
+    addObject(this, 'service-account', new ServiceAccount({ metadata: metadata(this.serviceAccountName), automountServiceAccountToken: false }));
+    addObject(this, 'routes', new ConfigMap({ metadata: metadata(`${GATEWAY_NAME}-routes`), data: { [ROUTES_FILE_NAME]: routesYaml } }));
+
+    const env = gatewayEnvironmentVariables({
+      UAG_ENV: props.environment,
+      UAG_HTTP_PORT: String(DEFAULT_HTTP_PORT),
+      UAG_ADMIN_PORT: String(DEFAULT_ADMIN_PORT),
+      UAG_ROUTES_FILE: `${ROUTES_MOUNT_PATH}/${ROUTES_FILE_NAME}`,
+      UAG_DRAIN_DELAY_MS: String(this.drainDelayMs),
+      UAG_SHUTDOWN_TIMEOUT_MS: String(this.shutdownTimeoutMs),
+      LOG_LEVEL: props.logLevel ?? 'info',
+      OTEL_EXPORTER_OTLP_ENDPOINT: props.otlpEndpoint ?? OTLP_ENDPOINT,
+      OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
+      OTEL_TRACES_SAMPLER_ARG: String(props.traceSamplingRatio ?? 1),
+    });
+
+    const addDeployment = (track: Track, image: string, replicas: number) => {
+      const labels = trackLabels(track, image);
+      const selector = selectorLabels(labels);
+      addObject(
+        this,
+        track === 'stable' ? 'deployment' : `deployment-${track}`,
+        new Deployment({
+          metadata: { name: instanceOf(track), namespace: this.namespace, labels: { ...labels } },
+          spec: {
+            replicas,
+            revisionHistoryLimit: 5,
+            selector: { matchLabels: { ...selector } },
+            // Never below the desired capacity during a rollout: a gateway replica draining long-lived
+            // connections is already out of rotation.
+            strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
+            template: {
+              metadata: {
+                labels: { ...labels, version: track },
+                annotations: {
+                  [CONFIG_CHECKSUM_ANNOTATION]: this.routesChecksum,
+                  // Start the app after its sidecar and keep the sidecar until the app has drained.
+                  'proxy.istio.io/config': JSON.stringify({
+                    holdApplicationUntilProxyStarts: true,
+                    terminationDrainDuration: `${Math.ceil(this.shutdownTimeoutMs / 1000)}s`,
+                  }),
+                },
+              },
+              spec: {
+                serviceAccountName: this.serviceAccountName,
+                automountServiceAccountToken: false,
+                terminationGracePeriodSeconds: this.terminationGracePeriodSeconds,
+                securityContext: RESTRICTED_POD_SECURITY_CONTEXT,
+                topologySpreadConstraints: ['topology.kubernetes.io/zone', 'kubernetes.io/hostname'].map((topologyKey) => ({
+                  maxSkew: 1,
+                  topologyKey,
+                  whenUnsatisfiable: 'ScheduleAnyway' as const,
+                  labelSelector: { matchLabels: { ...selector } },
+                })),
+                containers: [
+                  {
+                    name: GATEWAY_NAME,
+                    image,
+                    imagePullPolicy: 'IfNotPresent',
+                    ports: [
+                      { name: PORT_NAMES.http, containerPort: DEFAULT_HTTP_PORT, protocol: 'TCP' },
+                      { name: PORT_NAMES.admin, containerPort: DEFAULT_ADMIN_PORT, protocol: 'TCP' },
+                      ...this.tcpListeners.map((listener) => ({ name: tcpPortName(listener), containerPort: listener.port, protocol: 'TCP' as const })),
+                    ],
+                    env,
+                    resources: { requests: { ...resources.requests }, limits: { ...resources.limits } },
+                    securityContext: RESTRICTED_CONTAINER_SECURITY_CONTEXT,
+                    startupProbe: { httpGet: { path: ADMIN_PATHS.startup, port: PORT_NAMES.admin }, periodSeconds: 2, failureThreshold: 30 },
+                    livenessProbe: { httpGet: { path: ADMIN_PATHS.live, port: PORT_NAMES.admin }, initialDelaySeconds: 15, periodSeconds: 10, failureThreshold: 3 },
+                    readinessProbe: { httpGet: { path: ADMIN_PATHS.ready, port: PORT_NAMES.admin }, initialDelaySeconds: 5, periodSeconds: 5, failureThreshold: 2 },
+                    volumeMounts: [
+                      { name: 'routes', mountPath: ROUTES_MOUNT_PATH, readOnly: true },
+                      { name: 'tmp', mountPath: '/tmp' },
+                    ],
+                  },
+                ],
+                volumes: [
+                  { name: 'routes', configMap: { name: `${GATEWAY_NAME}-routes` } },
+                  { name: 'tmp', emptyDir: { sizeLimit: '64Mi' } },
+                ],
+              },
+            },
+          },
+        }),
+      );
+    };
+    addDeployment('stable', props.image, this.replicas);
+    if (props.canary !== undefined) addDeployment('canary', props.canary.image, props.canary.replicas);
+  }
+}
+
+const COMPONENT = 'api-gateway';
+
+function requireImmutableImage(prop: string, image: string): void {
+  if (image.endsWith(':latest') || !/[:@]/.test(image.split('/').pop() ?? '')) {
+    throw new Error(`GatewayWorkload: '${prop}' (${image}) must carry an immutable tag or digest, not ':latest' or none`);
+  }
+}
+
+/** The tag (or digest) of an image reference, used as the `version` label. */
+export function imageVersion(image: string): string {
+  const last = image.split('/').pop() ?? image;
+  const at = last.indexOf('@');
+  if (at >= 0) return last.slice(at + 1).replace(/^sha256:/, '').slice(0, 63);
+  return last.slice(last.indexOf(':') + 1);
+}
+
+/**
+ * Env vars for the gateway container, each value checked with the gateway's own schema for that
+ * variable: a value the gateway would refuse at startup fails synthesis instead.
+ */
+export function gatewayEnvironmentVariables(values: Partial<Record<EnvVarName, string>>): IEnvVar[] {
+  return Object.entries(values).map(([name, value]) => {
+    const result = ENV_VARS[name as EnvVarName].schema.safeParse(value);
+    if (!result.success) {
+      throw new Error(`GatewayWorkload: env ${name}=${JSON.stringify(value)} ${result.error.issues[0]?.message ?? 'is invalid'}`);
+    }
+    return { name, value: value as string };
+  });
+}

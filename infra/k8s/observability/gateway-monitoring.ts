@@ -1,0 +1,53 @@
+import { Construct } from 'constructs';
+import { PrometheusRule } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule';
+import { ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor';
+import { ADMIN_PATHS, PORT_NAMES } from '../../../app/src/contract';
+import type { AlertThresholds, ComputeResources } from '../../environments/types';
+import { addObject } from '../api-object';
+import type { GatewayWorkload } from '../gateway-workload';
+import { alertGroups, toRule } from './alerts';
+
+export interface GatewayMonitoringProps {
+  readonly workload: GatewayWorkload;
+  /** Service exposing the admin port; Prometheus names the job after it. */
+  readonly adminServiceName: string;
+  readonly thresholds: AlertThresholds;
+  /** The gateway container's resources; saturation alerts compare usage with the limits. */
+  readonly resources: ComputeResources;
+  /** @default '15s' */
+  readonly scrapeInterval?: string;
+}
+
+/** How Prometheus watches the gateway: the ServiceMonitor scraping its admin port, and the alert rules. */
+export class GatewayMonitoring extends Construct {
+  /** PromQL label matchers for the gateway's scrape targets. */
+  readonly selector: string;
+
+  constructor(scope: Construct, id: string, props: GatewayMonitoringProps) {
+    super(scope, id);
+    const { workload } = props;
+    this.selector = `job="${props.adminServiceName}",namespace="${workload.namespace}"`;
+    const metadata = (name: string) => ({ name, namespace: workload.namespace, labels: { ...workload.labels } });
+
+    addObject(
+      this,
+      'service-monitor',
+      new ServiceMonitor({
+        metadata: metadata(workload.name),
+        spec: {
+          selector: { matchLabels: { ...workload.selector } },
+          endpoints: [{ port: PORT_NAMES.admin, path: ADMIN_PATHS.metrics, interval: props.scrapeInterval ?? '15s', scheme: 'http' }],
+        },
+      }),
+    );
+    const groups = alertGroups({ selector: this.selector, thresholds: props.thresholds, resources: props.resources });
+    addObject(
+      this,
+      'rules',
+      new PrometheusRule({
+        metadata: metadata(`${workload.name}-alerts`),
+        spec: { groups: groups.map((group) => ({ name: group.name, rules: group.alerts.map(toRule) })) },
+      }),
+    );
+  }
+}

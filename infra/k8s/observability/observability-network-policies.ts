@@ -1,0 +1,82 @@
+import { Construct } from 'constructs';
+import { DEFAULT_ADMIN_PORT } from '../../../app/src/contract';
+import type { Labels } from '../labels';
+import { DNS_EGRESS, ISTIOD_EGRESS, allowTraffic } from '../network-traffic';
+import { ALERTMANAGER, GRAFANA, JAEGER, NAMESPACES, PROMETHEUS } from '../platform-names';
+
+export interface ObservabilityNetworkPoliciesProps {
+  readonly namespace: string;
+  readonly grafanaSelector: Labels;
+  readonly jaegerSelector: Labels;
+  /** Pod labels of the gateway, whose admin port Prometheus scrapes and whose traces Jaeger receives. */
+  readonly gatewaySelector: Labels;
+}
+
+const ANYWHERE = { cidr: '0.0.0.0/0' } as const;
+
+/**
+ * Traffic the observability stack needs past the namespace's default deny. Prometheus reaches the
+ * API server for discovery and Alertmanager reaches receivers outside the cluster, both on 443
+ * (6443 for API servers that listen there), since neither has a fixed address to name.
+ */
+export class ObservabilityNetworkPolicies extends Construct {
+  constructor(scope: Construct, id: string, props: ObservabilityNetworkPoliciesProps) {
+    super(scope, id);
+    const { namespace } = props;
+    const prometheusPods = { 'app.kubernetes.io/name': PROMETHEUS.name };
+    const alertmanagerPods = { 'app.kubernetes.io/name': ALERTMANAGER.name };
+    const local = (pods: Labels) => ({ namespace, pods });
+
+    allowTraffic(this, 'prometheus', {
+      namespace,
+      name: `${PROMETHEUS.name}-allow`,
+      podSelector: prometheusPods,
+      ingress: [{ peers: [local(props.grafanaSelector), local({ 'app.kubernetes.io/name': 'prometheus-adapter' })], ports: [{ port: PROMETHEUS.port }] }],
+      egress: [
+        DNS_EGRESS,
+        ISTIOD_EGRESS,
+        { peers: [{ namespace: NAMESPACES.gateway, pods: props.gatewaySelector }], ports: [{ port: DEFAULT_ADMIN_PORT }] },
+        { peers: [local(alertmanagerPods)], ports: [{ port: ALERTMANAGER.port }] },
+        { peers: [ANYWHERE], ports: [{ port: 443 }, { port: 6443 }] },
+      ],
+    });
+    allowTraffic(this, 'alertmanager', {
+      namespace,
+      name: `${ALERTMANAGER.name}-allow`,
+      podSelector: alertmanagerPods,
+      ingress: [
+        { peers: [local(prometheusPods)], ports: [{ port: ALERTMANAGER.port }] },
+        { peers: [local(alertmanagerPods)], ports: [{ port: ALERTMANAGER.clusterPort }, { port: ALERTMANAGER.clusterPort, protocol: 'UDP' }] },
+      ],
+      egress: [
+        DNS_EGRESS,
+        ISTIOD_EGRESS,
+        { peers: [local(alertmanagerPods)], ports: [{ port: ALERTMANAGER.clusterPort }, { port: ALERTMANAGER.clusterPort, protocol: 'UDP' }] },
+        { peers: [ANYWHERE], ports: [{ port: 443 }] },
+      ],
+    });
+    allowTraffic(this, 'grafana', {
+      namespace,
+      name: `${GRAFANA.name}-allow`,
+      podSelector: props.grafanaSelector,
+      egress: [
+        DNS_EGRESS,
+        ISTIOD_EGRESS,
+        { peers: [local(prometheusPods)], ports: [{ port: PROMETHEUS.port }] },
+        { peers: [local(props.jaegerSelector)], ports: [{ port: JAEGER.queryPort }] },
+      ],
+    });
+    allowTraffic(this, 'jaeger', {
+      namespace,
+      name: `${JAEGER.name}-allow`,
+      podSelector: props.jaegerSelector,
+      ingress: [
+        { peers: [{ namespace: NAMESPACES.gateway, pods: props.gatewaySelector }], ports: [{ port: JAEGER.otlpHttpPort }] },
+        // Sidecars and the ingress gateway report their spans over OTLP/gRPC.
+        { peers: [{ namespace: NAMESPACES.gateway }, { namespace: NAMESPACES.istio }], ports: [{ port: JAEGER.otlpGrpcPort }] },
+        { peers: [local(props.grafanaSelector)], ports: [{ port: JAEGER.queryPort }] },
+      ],
+      egress: [DNS_EGRESS, ISTIOD_EGRESS],
+    });
+  }
+}

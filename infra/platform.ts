@@ -1,0 +1,126 @@
+import { resolve } from 'node:path';
+import { App, Chart } from 'cdk8s';
+import { PolicyBundle, repositoryPolicyOptions } from '../policies/k8s';
+import type { EnvironmentSpec } from './environments/types';
+import { validateEnvironment } from './environments/validate-environment';
+import { GatewayAutoscaler } from './k8s/gateway-autoscaler';
+import { GatewayNetworkPolicies } from './k8s/gateway-network-policies';
+import { GatewayServices } from './k8s/gateway-services';
+import { GatewayWorkload } from './k8s/gateway-workload';
+import { GatewayAccessPolicies } from './k8s/mesh/gateway-access-policies';
+import { IngressRouting } from './k8s/mesh/ingress-routing';
+import { MeshTelemetry } from './k8s/mesh/mesh-telemetry';
+import { UpstreamTrafficPolicies } from './k8s/mesh/upstream-traffic-policies';
+import { AlertRouting } from './k8s/observability/alert-routing';
+import { dashboardUid, gatewayDashboard } from './k8s/observability/dashboards/gateway-dashboard';
+import { GatewayMonitoring } from './k8s/observability/gateway-monitoring';
+import { Grafana } from './k8s/observability/grafana';
+import { Jaeger } from './k8s/observability/jaeger';
+import { ObservabilityAccessPolicies } from './k8s/observability/observability-access-policies';
+import { ObservabilityNetworkPolicies } from './k8s/observability/observability-network-policies';
+import { PrometheusAdapter } from './k8s/observability/prometheus-adapter';
+import { PLATFORM_SELECTOR, PrometheusStack } from './k8s/observability/prometheus-stack';
+import { PLATFORM_LABELS } from './k8s/labels';
+import { NAMESPACES } from './k8s/platform-names';
+import { RequestsPerSecondMetric } from './k8s/requests-per-second-metric';
+import { WorkloadNamespace } from './k8s/workload-namespace';
+
+/** The charts each environment is made of; each becomes `charts-out/<env>/<chart>.k8s.yaml`. */
+export const CHART_NAMES = ['gateway', 'mesh', 'observability', 'policies'] as const;
+
+export interface PlatformProps {
+  readonly environment: EnvironmentSpec;
+  /** Immutable gateway image reference, e.g. `<registry>/uag-gateway:<content hash>` or a pushed digest. */
+  readonly image: string;
+  /** Image of the canary Deployment, present while the environment's canary weight is above 0. @default image */
+  readonly canaryImage?: string;
+  /** Where `app.synth()` writes. @default 'dist' (cdk8s's default; callers that only read the App leave it) */
+  readonly outdir?: string;
+}
+
+/**
+ * Builds the whole platform for one environment as a cdk8s App, without writing anything: the
+ * synth CLI writes it to charts-out/, and the Pulumi program can render it in process with the
+ * digest it pushed. Throws EnvironmentError when the spec is invalid.
+ */
+export function synthesizePlatform(props: PlatformProps): App {
+  const { environment: spec, image } = props;
+  const routes = validateEnvironment(spec);
+  const app = new App({ outdir: props.outdir ?? 'dist' });
+
+  const gatewayChart = new Chart(app, 'gateway');
+  const gatewayNamespace = new WorkloadNamespace(gatewayChart, 'namespace', { name: NAMESPACES.gateway });
+  const workload = new GatewayWorkload(gatewayChart, 'workload', {
+    namespace: gatewayNamespace.name,
+    image,
+    environment: spec.name,
+    routes,
+    replicas: spec.gateway.replicas,
+    resources: spec.gateway.resources,
+    drainDelayMs: spec.gateway.drainDelayMs,
+    shutdownTimeoutMs: spec.gateway.shutdownTimeoutMs,
+    logLevel: spec.gateway.logLevel,
+    traceSamplingRatio: spec.observability.traceSamplingRatio,
+    canary: spec.canary.weightPercent > 0 ? { image: props.canaryImage ?? image, replicas: spec.canary.replicas } : undefined,
+  });
+  const services = new GatewayServices(gatewayChart, 'services', { workload });
+  new GatewayAutoscaler(gatewayChart, 'autoscaler', { workload, ...spec.gateway.autoscaling, minAvailable: spec.gateway.minAvailable });
+  new GatewayNetworkPolicies(gatewayChart, 'network-policies', { workload, routes });
+  const monitoring = new GatewayMonitoring(gatewayChart, 'monitoring', {
+    workload,
+    adminServiceName: services.adminServiceName,
+    thresholds: spec.alerts,
+    resources: spec.gateway.resources,
+  });
+
+  const meshChart = new Chart(app, 'mesh');
+  new GatewayAccessPolicies(meshChart, 'access', { workload, jwt: spec.jwt });
+  new IngressRouting(meshChart, 'ingress', {
+    workload,
+    serviceName: services.httpServiceName,
+    tcpServiceName: services.tcpServiceName,
+    ingress: spec.ingress,
+    routes,
+    retries: spec.retries,
+    canary: spec.canary,
+    faultInjection: spec.faultInjection,
+  });
+  new UpstreamTrafficPolicies(meshChart, 'upstreams', { namespace: workload.namespace, labels: workload.labels, routes, policy: spec.upstreamTrafficPolicy });
+  new MeshTelemetry(meshChart, 'telemetry', { namespace: workload.namespace, labels: workload.labels, samplingRatio: spec.observability.traceSamplingRatio });
+
+  const observabilityChart = new Chart(app, 'observability');
+  const observability = new WorkloadNamespace(observabilityChart, 'namespace', { name: NAMESPACES.observability });
+  new PrometheusStack(observabilityChart, 'prometheus', {
+    namespace: observability.name,
+    prometheusReplicas: spec.observability.prometheusReplicas,
+    retention: spec.observability.prometheusRetention,
+    alertmanagerReplicas: spec.observability.alertmanagerReplicas,
+  });
+  new AlertRouting(observabilityChart, 'alert-routing', {
+    namespace: observability.name,
+    labels: PLATFORM_LABELS,
+    selectorLabels: PLATFORM_SELECTOR,
+    repeatInterval: spec.observability.alertRepeatInterval,
+  });
+  const requestsPerSecond = new RequestsPerSecondMetric(observabilityChart, 'requests-per-second', { namespace: observability.name });
+  new PrometheusAdapter(observabilityChart, 'prometheus-adapter', { namespace: observability.name, rulesConfigMapName: requestsPerSecond.configMapName });
+  const jaeger = new Jaeger(observabilityChart, 'jaeger', { namespace: observability.name, storage: spec.observability.traceStorage });
+  const dashboard = gatewayDashboard(monitoring.selector);
+  const grafana = new Grafana(observabilityChart, 'grafana', {
+    namespace: observability.name,
+    dashboards: { [`${dashboardUid(dashboard.title ?? 'gateway')}.json`]: dashboard },
+  });
+  new ObservabilityNetworkPolicies(observabilityChart, 'network-policies', {
+    namespace: observability.name,
+    grafanaSelector: grafana.app.selector,
+    jaegerSelector: jaeger.app.selector,
+    gatewaySelector: workload.selector,
+  });
+  new ObservabilityAccessPolicies(observabilityChart, 'access', {
+    namespace: observability.name,
+    grafanaSelector: grafana.app.selector,
+    jaegerSelector: jaeger.app.selector,
+  });
+  new PolicyBundle(new Chart(app, 'policies'), 'admission', { ...repositoryPolicyOptions(resolve(__dirname, '..')), labels: PLATFORM_LABELS });
+  return app;
+}

@@ -1,0 +1,77 @@
+import { KUBERNETES_VERSION } from './versions';
+
+/** The AWS environments; each is a Pulumi stack of the same name. */
+export const CLOUD_ENVIRONMENT_NAMES = ['dev', 'staging', 'prod'] as const;
+export type CloudEnvironmentName = (typeof CLOUD_ENVIRONMENT_NAMES)[number];
+
+export interface NetworkSpec {
+  /** VPC CIDR; must be a /16, carved into three private /18s and three public /22s. */
+  readonly cidrBlock: string;
+  /** `single`: one NAT gateway for all zones (cheap, one zone's outage cuts egress); `per-zone`: one each. */
+  readonly natGateways: 'single' | 'per-zone';
+  /** VPC flow logs to CloudWatch Logs. */
+  readonly flowLogs: boolean;
+}
+
+export interface NodeGroupSpec {
+  readonly capacity: 'spot' | 'on-demand';
+  /** Several types for spot, so one reclaimed type does not empty the group. */
+  readonly instanceTypes: readonly string[];
+  /** One managed node group per zone (the autoscaler then keeps zones balanced and EBS volumes reachable) or one over all zones. */
+  readonly onePerZone: boolean;
+  /** Sizes per node group. */
+  readonly minSize: number;
+  readonly desiredSize: number;
+  readonly maxSize: number;
+  readonly volumeGiB: number;
+}
+
+export interface RedisSpec {
+  readonly nodeType: string;
+  /** Cache nodes including the primary; 2 or more gives automatic failover across zones. */
+  readonly nodes: number;
+}
+
+/** What differs between the AWS environments; everything else is the same code. */
+export interface CloudEnvironment {
+  readonly name: CloudEnvironmentName;
+  readonly kubernetesVersion: string;
+  readonly network: NetworkSpec;
+  /** Whether the API server is reachable from the internet (from `uag:publicAccessCidrs` only). */
+  readonly publicEndpoint: boolean;
+  readonly nodeGroups: NodeGroupSpec;
+  /** ElastiCache for shared rate limits; `undefined` runs every gateway replica on its own buckets. */
+  readonly redis: RedisSpec | undefined;
+  /** Images the ECR lifecycle policy keeps. */
+  readonly retainedImages: number;
+}
+
+export const CLOUD_ENVIRONMENTS: Readonly<Record<CloudEnvironmentName, CloudEnvironment>> = {
+  dev: {
+    name: 'dev',
+    kubernetesVersion: KUBERNETES_VERSION,
+    network: { cidrBlock: '10.10.0.0/16', natGateways: 'single', flowLogs: false },
+    publicEndpoint: true,
+    nodeGroups: { capacity: 'spot', instanceTypes: ['m6i.large', 'm5.large', 'm6a.large'], onePerZone: false, minSize: 2, desiredSize: 3, maxSize: 5, volumeGiB: 40 },
+    redis: undefined,
+    retainedImages: 20,
+  },
+  staging: {
+    name: 'staging',
+    kubernetesVersion: KUBERNETES_VERSION,
+    network: { cidrBlock: '10.20.0.0/16', natGateways: 'single', flowLogs: false },
+    publicEndpoint: true,
+    nodeGroups: { capacity: 'on-demand', instanceTypes: ['m6i.large'], onePerZone: false, minSize: 3, desiredSize: 3, maxSize: 6, volumeGiB: 50 },
+    redis: { nodeType: 'cache.t4g.small', nodes: 2 },
+    retainedImages: 30,
+  },
+  prod: {
+    name: 'prod',
+    kubernetesVersion: KUBERNETES_VERSION,
+    network: { cidrBlock: '10.30.0.0/16', natGateways: 'per-zone', flowLogs: true },
+    publicEndpoint: false,
+    nodeGroups: { capacity: 'on-demand', instanceTypes: ['m6i.xlarge'], onePerZone: true, minSize: 1, desiredSize: 2, maxSize: 6, volumeGiB: 80 },
+    redis: { nodeType: 'cache.m7g.large', nodes: 3 },
+    retainedImages: 100,
+  },
+};

@@ -1,0 +1,164 @@
+import * as aws from '@pulumi/aws';
+import * as k8s from '@pulumi/kubernetes';
+import * as pulumi from '@pulumi/pulumi';
+import { CLOUD_ENVIRONMENTS, type CloudEnvironmentName } from './cloud-environments';
+import { Cluster } from './cluster';
+import { ClusterAddons } from './cluster-addons';
+import { GatewayImage, REPOSITORY_ROOT } from './gateway-image';
+import { Network } from './network';
+import { NodeGroups } from './node-groups';
+import { Operators } from './operators';
+import { PLATFORM_NAMES, type PlatformSource } from './platform-contract';
+import { PlatformDeploy } from './platform-deploy';
+import { Redis } from './redis';
+import { Registry } from './registry';
+import type { AwsTarget, LocalTarget, StackConfig } from './stack-config';
+
+/** What `pulumi stack output` shows. */
+export interface StackOutputs {
+  /** Secret; AWS stacks only (the local stack uses your own kubeconfig). */
+  readonly kubeconfig: pulumi.Output<string> | undefined;
+  /** EKS cluster name, or the kubeconfig context of the local stack. */
+  readonly clusterName: pulumi.Output<string>;
+  /** Load balancer host (or IP) of the Istio ingress gateway; point `uag:domain`'s DNS record here. */
+  readonly ingressHostname: pulumi.Output<string>;
+  readonly grafana: string;
+  readonly jaeger: string;
+  /** Digest-pinned image the gateway runs. */
+  readonly image: pulumi.Output<string>;
+  /** `sha256:…` of the pushed image; `undefined` for a pre-built local image given by tag. */
+  readonly imageDigest: pulumi.Output<string> | undefined;
+}
+
+interface ClusterAccess {
+  readonly provider: k8s.Provider;
+  readonly clusterName: pulumi.Output<string>;
+  readonly kubeconfig: pulumi.Output<string> | undefined;
+  /** `--context <name> ` for the kubectl commands printed as outputs, when not the current one. */
+  readonly kubectlContext: string;
+  readonly image: pulumi.Output<string>;
+  readonly imageDigest: pulumi.Output<string> | undefined;
+  readonly redisUrl: pulumi.Output<string> | undefined;
+  readonly awsLoadBalancer: boolean;
+}
+
+/** `kubectl port-forward` command that makes an in-cluster UI reachable on localhost. */
+export function portForwardCommand(kubectlContext: string, service: string, port: number): string {
+  return `kubectl ${kubectlContext}-n ${PLATFORM_NAMES.namespaces.observability} port-forward svc/${service} ${port}:${port}, then open http://localhost:${port}`;
+}
+
+function awsCluster(config: StackConfig, target: AwsTarget, platform: PlatformSource): ClusterAccess {
+  const environment = CLOUD_ENVIRONMENTS[config.environment];
+  const name = `uag-${config.stack}`;
+  const network = new Network(name, { ...environment.network, clusterName: name });
+  const cluster = new Cluster(name, {
+    clusterName: name,
+    kubernetesVersion: environment.kubernetesVersion,
+    region: target.region,
+    subnetIds: network.privateSubnetIds,
+    publicEndpoint: environment.publicEndpoint,
+    publicAccessCidrs: target.publicAccessCidrs,
+    adminPrincipalArns: target.clusterAdminArns,
+  });
+  const nodeAddons = new ClusterAddons(`${name}-node-addons`, { clusterName: cluster.clusterName, phase: 'before-nodes' }, { dependsOn: [cluster.eksCluster] });
+  const nodes = new NodeGroups(
+    `${name}-nodes`,
+    { ...environment.nodeGroups, clusterName: cluster.clusterName, kubernetesVersion: environment.kubernetesVersion, subnetIds: network.privateSubnetIdsByZone },
+    { dependsOn: nodeAddons.addons },
+  );
+  const workloadAddons = new ClusterAddons(`${name}-workload-addons`, { clusterName: cluster.clusterName, phase: 'after-nodes' }, { dependsOn: nodes.nodeGroups });
+
+  const registry = new Registry(`${name}-registry`, {
+    repositoryName: `${config.environment}/uag-gateway`,
+    retainedImages: environment.retainedImages,
+    forceDelete: config.environment === 'dev',
+  });
+  const login = aws.ecr.getAuthorizationTokenOutput({ registryId: registry.registryId });
+  const image = new GatewayImage(`${name}-gateway-image`, {
+    repository: registry.repositoryUrl,
+    tag: platform.imageTag(REPOSITORY_ROOT),
+    login: { address: registry.repositoryUrl, username: login.userName, password: pulumi.secret(login.password) },
+  });
+
+  const redisToken = config.secrets.redisAuthToken;
+  const redis =
+    environment.redis && redisToken
+      ? new Redis(`${name}-rate-limits`, {
+          ...environment.redis,
+          vpcId: network.vpcId,
+          subnetIds: network.privateSubnetIds,
+          clientSecurityGroupId: cluster.clusterSecurityGroupId,
+          authToken: redisToken,
+        })
+      : undefined;
+
+  const provider = new k8s.Provider(
+    `${name}-kubernetes`,
+    { kubeconfig: cluster.kubeconfig },
+    { dependsOn: [...nodes.nodeGroups, ...workloadAddons.addons] },
+  );
+  return {
+    provider,
+    clusterName: cluster.clusterName,
+    kubeconfig: cluster.kubeconfig,
+    kubectlContext: `--context ${name} `,
+    image: image.reference,
+    imageDigest: image.digest,
+    redisUrl: redis?.url,
+    awsLoadBalancer: true,
+  };
+}
+
+function localCluster(target: LocalTarget, platform: PlatformSource): ClusterAccess {
+  const provider = new k8s.Provider('local-kubernetes', { context: target.kubeconfigContext });
+  const built = target.image === undefined ? new GatewayImage('local-gateway-image', { repository: `${target.registry}/uag-gateway`, tag: platform.imageTag(REPOSITORY_ROOT) }) : undefined;
+  const digestInReference = target.image?.match(/@(sha256:[0-9a-f]{64})$/)?.[1];
+  return {
+    provider,
+    clusterName: pulumi.output(target.kubeconfigContext ?? 'current kubeconfig context'),
+    kubeconfig: undefined,
+    kubectlContext: target.kubeconfigContext ? `--context ${target.kubeconfigContext} ` : '',
+    image: built ? built.reference : pulumi.output(target.image as string),
+    imageDigest: built ? built.digest : digestInReference === undefined ? undefined : pulumi.output(digestInReference),
+    redisUrl: undefined,
+    awsLoadBalancer: false,
+  };
+}
+
+/**
+ * The whole stack: for AWS, network, cluster, nodes, add-ons, registry, image and Redis; for
+ * `local`, the current kubeconfig context and a local or pre-built image. Then, on either, the
+ * operators, the Secrets and the synthesized platform with the pushed image.
+ */
+export function deployStack(config: StackConfig, platform: PlatformSource): StackOutputs {
+  const access = config.target.kind === 'aws' ? awsCluster(config, config.target, platform) : localCluster(config.target, platform);
+  const environment: CloudEnvironmentName = config.environment;
+  const objects = access.image.apply((image) => platform.render({ environment, image, hosts: config.domain === undefined ? undefined : [config.domain] }));
+
+  const operators = new Operators('platform-operators', {
+    provider: access.provider,
+    highlyAvailable: environment === 'prod',
+    awsLoadBalancer: access.awsLoadBalancer,
+  });
+  new PlatformDeploy('platform', {
+    provider: access.provider,
+    objects,
+    prerequisites: operators.platformPrerequisites,
+    secrets: { secrets: config.secrets, redisUrl: access.redisUrl, tlsSecretName: platform.ingressTlsSecretName(environment) },
+  });
+
+  const { namespaces, ingressGateway, grafana, jaeger } = PLATFORM_NAMES;
+  const ingressService = k8s.core.v1.Service.get('ingress-gateway-service', `${namespaces.istio}/${ingressGateway}`, {
+    provider: access.provider,
+    dependsOn: [operators.releases.ingressGateway],
+  });
+  return {
+    kubeconfig: access.kubeconfig,
+    clusterName: access.clusterName,
+    ingressHostname: ingressService.status.loadBalancer.ingress.apply((ingress) => ingress?.[0]?.hostname ?? ingress?.[0]?.ip ?? 'pending: the load balancer has no address yet'),
+    grafana: portForwardCommand(access.kubectlContext, grafana.service, grafana.port),
+    jaeger: portForwardCommand(access.kubectlContext, jaeger.service, jaeger.queryPort),
+    image: access.image,
+    imageDigest: access.imageDigest,
+  };
+}

@@ -1,0 +1,90 @@
+import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { EnvironmentError } from '../environments/validate-environment';
+import type { EnvironmentName, EnvironmentSpec } from '../environments/types';
+import { assertPoliciesHold, repositoryPolicyOptions } from '../../policies/k8s';
+import { synthesizePlatform } from '../platform';
+import { validateManifests, type ManifestObject } from './validate-manifests';
+
+/** Synthesized objects that fail schema validation; nothing was written to the output folder. */
+export class ManifestValidationError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`synthesized objects failed validation:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+    this.name = 'ManifestValidationError';
+  }
+}
+
+export interface EnvironmentSummary {
+  readonly environment: EnvironmentName;
+  /** Objects per kind, kinds sorted. */
+  readonly kinds: Readonly<Record<string, number>>;
+  readonly objects: number;
+}
+
+export interface WriteChartsProps {
+  readonly environments: readonly EnvironmentSpec[];
+  readonly image: string;
+  /** Final folder, e.g. `<repo>/charts-out`; replaced whole, and only when everything validated. */
+  readonly outdir: string;
+}
+
+/** Reads every object of every `.yaml` file under `folder`, in file-name order. */
+export function readManifests(folder: string): ManifestObject[] {
+  return readdirSync(folder, { recursive: true, encoding: 'utf8' })
+    .filter((file) => file.endsWith('.yaml'))
+    .sort()
+    .flatMap((file) => parseAllDocuments(readFileSync(join(folder, file), 'utf8')).map((doc) => doc.toJS() as ManifestObject));
+}
+
+function summarize(environment: EnvironmentName, objects: readonly ManifestObject[]): EnvironmentSummary {
+  const kinds: Record<string, number> = {};
+  for (const object of objects) kinds[String(object.kind)] = (kinds[String(object.kind)] ?? 0) + 1;
+  return { environment, objects: objects.length, kinds: Object.fromEntries(Object.entries(kinds).sort(([a], [b]) => a.localeCompare(b))) };
+}
+
+/**
+ * Synthesizes every environment into `<outdir>/<env>/` without ever leaving it half-written:
+ * everything is rendered into a temporary sibling folder, validated, and only then swapped in with
+ * renames. On any failure the temporary folder is removed and `outdir` is untouched.
+ */
+export function writeCharts(props: WriteChartsProps): EnvironmentSummary[] {
+  const staging = mkdtempSync(join(dirname(props.outdir), `.${basename(props.outdir)}.tmp-`));
+  try {
+    const summaries = props.environments.map((environment) => {
+      const folder = join(staging, environment.name);
+      try {
+        synthesizePlatform({ environment, image: props.image, outdir: folder }).synth();
+      } catch (error) {
+        if (error instanceof EnvironmentError) throw error;
+        throw new EnvironmentError([`environment '${environment.name}': ${(error as Error).message}`]);
+      }
+      const objects = readManifests(folder);
+      const problems = validateManifests(objects);
+      if (problems.length > 0) throw new ManifestValidationError(problems.map((p) => `${environment.name}: ${p}`));
+      return summarize(environment.name, objects);
+    });
+    // Admission rules and cross-object rules, over exactly what is about to be swapped in.
+    assertPoliciesHold(staging, repositoryPolicyOptions(join(__dirname, '..', '..')));
+    const previous = `${staging}-previous`;
+    if (existsSync(props.outdir)) renameSync(props.outdir, previous);
+    // mkdtemp creates the folder private to its owner; the output is ordinary, shared content.
+    chmodSync(staging, 0o755);
+    renameSync(staging, props.outdir);
+    rmSync(previous, { recursive: true, force: true });
+    return summaries;
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+  }
+}
+
+/** The summary the synth command prints. */
+export function formatSummary(summaries: readonly EnvironmentSummary[], image: string, outdir: string, elapsedMs: number, processMs?: number): string {
+  const total = processMs === undefined ? '' : ` (${Math.round(processMs)} ms since the process started, module loading included)`;
+  const lines = [`synthesized ${outdir}/ in ${Math.round(elapsedMs)} ms${total}`, `image ${image}`];
+  for (const summary of summaries) {
+    const kinds = Object.entries(summary.kinds).map(([kind, count]) => `${kind} ${count}`).join(', ');
+    lines.push(`${summary.environment.padEnd(8)} ${String(summary.objects).padStart(3)} objects: ${kinds}`);
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,93 @@
+import { ValidatingAdmissionPolicy } from 'kubernetes-models/admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy';
+import { ValidatingAdmissionPolicyBinding } from 'kubernetes-models/admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBinding';
+import { celString, type AdmissionRule, type NamedExpression } from './admission-rule';
+import { isExpired, parseObjectReference, type PolicyException } from './exceptions';
+import { resolvePolicyOptions, type PolicyOptions } from './policy-options';
+import { admissionRules } from './rules';
+
+/** Annotations that carry the rule's identity onto the cluster object, where CI reads them back. */
+export const RULE_ANNOTATION = 'policies.uag.dev/rule';
+export const FIX_ANNOTATION = 'policies.uag.dev/fix';
+/** The matchCondition through which reviewed exceptions are honoured in the cluster and in CI. */
+export const NOT_EXCEPTED_CONDITION = 'not-excepted';
+
+const POLICY_PREFIX = 'uag-';
+
+export interface AdmissionPolicyPair {
+  readonly policy: ValidatingAdmissionPolicy;
+  readonly binding: ValidatingAdmissionPolicyBinding;
+}
+
+/** The ValidatingAdmissionPolicy and Deny binding of every single-object rule. */
+export function buildAdmissionPolicies(options: PolicyOptions = {}): AdmissionPolicyPair[] {
+  const resolved = resolvePolicyOptions(options);
+  const activeExceptions = resolved.exceptions.filter((exception) => !isExpired(exception, resolved.asOf));
+  return admissionRules(resolved.ingressNamespace).map((rule) => {
+    const exceptions = activeExceptions.filter((exception) => exception.rule === rule.name);
+    return {
+      policy: toPolicy(rule, exceptions),
+      binding: toBinding(rule, resolved.unenforcedNamespaces),
+    };
+  });
+}
+
+function toPolicy(rule: AdmissionRule, exceptions: readonly PolicyException[]): ValidatingAdmissionPolicy {
+  const matchConditions = [...(rule.matchConditions ?? []), ...exceptionCondition(exceptions)];
+  return new ValidatingAdmissionPolicy({
+    metadata: {
+      name: POLICY_PREFIX + rule.name,
+      annotations: { [RULE_ANNOTATION]: rule.name, [FIX_ANNOTATION]: rule.fix, 'policies.uag.dev/description': rule.description },
+    },
+    spec: {
+      failurePolicy: 'Fail',
+      matchConstraints: {
+        resourceRules: rule.resources.map((selection) => ({
+          apiGroups: [...selection.apiGroups],
+          apiVersions: ['*'],
+          resources: [...selection.resources],
+          operations: ['CREATE', 'UPDATE'],
+        })),
+      },
+      ...(matchConditions.length > 0 ? { matchConditions: matchConditions.map(copyExpression) } : {}),
+      ...(rule.variables ? { variables: rule.variables.map(copyExpression) } : {}),
+      validations: rule.validations.map((validation) => ({ ...validation, reason: 'Invalid' as const })),
+    },
+  });
+}
+
+function toBinding(rule: AdmissionRule, unenforcedNamespaces: readonly string[]): ValidatingAdmissionPolicyBinding {
+  return new ValidatingAdmissionPolicyBinding({
+    metadata: { name: POLICY_PREFIX + rule.name },
+    spec: {
+      policyName: POLICY_PREFIX + rule.name,
+      validationActions: ['Deny'],
+      matchResources: {
+        namespaceSelector: {
+          matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: [...unenforcedNamespaces] }],
+        },
+      },
+    },
+  });
+}
+
+/**
+ * Exceptions become a matchCondition rather than excludeResourceRules because resourceNames
+ * cannot say which namespace: `Deployment/a/gateway` must not also waive `Deployment/b/gateway`.
+ * Expired exceptions are left out, so the cluster stops honouring them at the next deploy.
+ */
+function exceptionCondition(exceptions: readonly PolicyException[]): NamedExpression[] {
+  if (exceptions.length === 0) return [];
+  const excepted = exceptions.map((exception) => {
+    const { kind, namespace, name } = parseObjectReference(exception.object);
+    return (
+      `(object.kind == ${celString(kind)} && ` +
+      `(has(object.metadata.namespace) ? object.metadata.namespace : '') == ${celString(namespace)} && ` +
+      `(has(object.metadata.name) ? object.metadata.name : '') == ${celString(name)})`
+    );
+  });
+  return [{ name: NOT_EXCEPTED_CONDITION, expression: `!(${excepted.join(' || ')})` }];
+}
+
+function copyExpression({ name, expression }: NamedExpression): NamedExpression {
+  return { name, expression };
+}

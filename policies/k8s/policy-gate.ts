@@ -1,0 +1,31 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { evaluateManifestTree } from './evaluate-manifests';
+import { DEFAULT_EXCEPTIONS_FILE, loadExceptions } from './exceptions';
+import type { PolicyOptions } from './policy-options';
+import type { PolicyReport } from './policy-report';
+import { formatReport } from './report-table';
+
+/** Synthesized manifests break a platform policy; the message is the table of problems. */
+export class PolicyViolationError extends Error {
+  constructor(readonly report: PolicyReport) {
+    super(`synthesized manifests break platform policies:\n${formatReport(report, { problemsOnly: true })}`);
+    this.name = 'PolicyViolationError';
+  }
+}
+
+/**
+ * The options a checkout of this repository enforces: its reviewed exceptions file. The synth
+ * passes the same object to PolicyBundle and to assertPoliciesHold, so cluster and CI agree.
+ */
+export function repositoryPolicyOptions(repositoryRoot: string): PolicyOptions {
+  const exceptionsFile = join(repositoryRoot, DEFAULT_EXCEPTIONS_FILE);
+  return { exceptions: existsSync(exceptionsFile) ? loadExceptions(exceptionsFile) : [] };
+}
+
+/** For `npm run synth`: evaluates the freshly rendered tree and throws before it is swapped in. */
+export function assertPoliciesHold(manifestRoot: string, options: PolicyOptions): PolicyReport {
+  const report = evaluateManifestTree(manifestRoot, options);
+  if (report.failed) throw new PolicyViolationError(report);
+  return report;
+}

@@ -1,0 +1,139 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { METRICS, RUNTIME_METRIC_PREFIXES } from '../../app/src/contract';
+import { ENVIRONMENT_NAMES } from '../../infra/environments';
+import { REQUESTS_PER_SECOND_METRIC } from '../../infra/k8s/requests-per-second-metric';
+import { validateManifests } from '../../infra/synth/validate-manifests';
+import { readManifests } from '../../infra/synth/write-charts';
+import { parse } from 'yaml';
+
+/** Tests over the committed output, so what is reviewed and applied is what is checked. */
+const CHARTS_OUT = join(__dirname, '..', '..', 'charts-out');
+// Manifests are read back as plain data of many kinds.
+type Manifest = any;
+const objects: Manifest[] = readManifests(CHARTS_OUT);
+const ofKind = (kind: string) => objects.filter((o) => o.kind === kind);
+
+describe('charts-out/', () => {
+  it('holds one folder per environment', () => {
+    expect(readdirSync(CHARTS_OUT).sort()).toEqual([...ENVIRONMENT_NAMES].sort());
+  });
+
+  it('validates against the published schemas, unknown fields included', () => {
+    expect(objects.length).toBeGreaterThan(100);
+    expect(validateManifests(objects)).toEqual([]);
+  });
+
+  it('labels every object with the standard labels and names it readably, without hash suffixes', () => {
+    for (const o of objects) {
+      expect({ object: `${o.kind}/${o.metadata.name}`, labels: o.metadata.labels }).toEqual({
+        object: `${o.kind}/${o.metadata.name}`,
+        labels: expect.objectContaining({ 'app.kubernetes.io/part-of': 'uag-platform', 'app.kubernetes.io/managed-by': 'cdk8s' }),
+      });
+      expect(o.metadata.name).toMatch(/^[a-z][a-z0-9.-]*$/);
+      expect(o.metadata.name).not.toMatch(/-c8[0-9a-f]{6,}$/);
+    }
+  });
+
+  it('writes no Secret and no LoadBalancer Service', () => {
+    expect(ofKind('Secret')).toEqual([]);
+    expect(ofKind('Service').filter((s) => s.spec.type === 'LoadBalancer')).toEqual([]);
+  });
+
+  it('runs every Deployment restricted, probed, resourced and pinned', () => {
+    const containers = ofKind('Deployment').flatMap((d) => d.spec.template.spec.containers.map((c: Manifest) => ({ deployment: d.metadata.name, pod: d.spec.template.spec, ...c })));
+    expect(containers.length).toBeGreaterThan(0);
+    for (const c of containers) {
+      expect({ deployment: c.deployment, image: c.image }).toEqual({ deployment: c.deployment, image: expect.stringMatching(/^[^:]+(:\d+)?\/[^:]+(:(?!latest$)[\w.-]+|@sha256:[0-9a-f]+)$/) });
+      expect(c.pod.securityContext.seccompProfile).toEqual({ type: 'RuntimeDefault' });
+      expect(c.pod.hostNetwork ?? false).toBe(false);
+      expect(c.securityContext).toMatchObject({ runAsNonRoot: true, allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
+      expect(c.resources.requests).toEqual({ cpu: expect.any(String), memory: expect.any(String) });
+      expect(c.resources.limits.memory).toEqual(expect.any(String));
+      expect(c.livenessProbe).toBeDefined();
+      expect(c.readinessProbe).toBeDefined();
+      expect((c.pod.volumes ?? []).filter((v: Manifest) => v.hostPath !== undefined)).toEqual([]);
+    }
+  });
+
+  it('gives every multi-replica Deployment an HPA and a PDB', () => {
+    for (const d of ofKind('Deployment').filter((d) => d.spec.replicas > 1)) {
+      const sameObject = (o: Manifest) => o.metadata.namespace === d.metadata.namespace && o.metadata.name === d.metadata.name;
+      expect({ name: d.metadata.name, hpa: ofKind('HorizontalPodAutoscaler').some(sameObject), pdb: ofKind('PodDisruptionBudget').some(sameObject) }).toEqual({
+        name: d.metadata.name,
+        hpa: true,
+        pdb: true,
+      });
+    }
+  });
+
+  it('gives every namespace a default-deny NetworkPolicy and STRICT mTLS', () => {
+    for (const namespace of ofKind('Namespace').map((n) => n.metadata.name as string)) {
+      const inNamespace = (o: Manifest) => o.metadata.namespace === namespace;
+      expect(ofKind('NetworkPolicy').filter(inNamespace).some((p) => Object.keys(p.spec.podSelector).length === 0 && p.spec.ingress === undefined && p.spec.egress === undefined)).toBe(true);
+      expect(ofKind('PeerAuthentication').filter(inNamespace).some((p) => p.spec.selector === undefined && p.spec.mtls.mode === 'STRICT')).toBe(true);
+    }
+  });
+});
+
+describe('metric names in rules, dashboards and the HPA', () => {
+  const contractNames = Object.values(METRICS).flatMap((m) => (m.type === 'histogram' ? [`${m.name}_bucket`, `${m.name}_sum`, `${m.name}_count`] : [m.name]));
+  /** `up` is Prometheus's own per-target series, not an exported metric. */
+  const known = (name: string) => contractNames.includes(name) || RUNTIME_METRIC_PREFIXES.some((p) => name.startsWith(p)) || name === 'up';
+  /** Metric names in a PromQL expression: identifiers directly followed by a label selector. */
+  const metricNames = (expr: string) => [...expr.matchAll(/([a-zA-Z_:][a-zA-Z0-9_:]*)\{/g)].map((m) => m[1]!);
+
+  function dashboardExprs(value: unknown): string[] {
+    if (Array.isArray(value)) return value.flatMap(dashboardExprs);
+    if (typeof value !== 'object' || value === null) return [];
+    return Object.entries(value).flatMap(([key, child]) => (key === 'expr' && typeof child === 'string' ? [child] : dashboardExprs(child)));
+  }
+
+  const ruleExprs = ofKind('PrometheusRule').flatMap((r) => r.spec.groups.flatMap((g: Manifest) => g.rules.map((rule: Manifest) => String(rule.expr))));
+  const dashboards = ofKind('ConfigMap')
+    .filter((c) => c.metadata.name === 'grafana-dashboards')
+    .flatMap((c) => Object.values(c.data as Record<string, string>).map((json) => JSON.parse(json) as unknown));
+  const adapterRules = ofKind('ConfigMap')
+    .filter((c) => c.metadata.name === 'prometheus-adapter-rules')
+    .flatMap((c) => (parse(c.data['config.yaml'] as string) as { rules: Manifest[] }).rules);
+
+  it('uses only contract metrics in alert rules', () => {
+    const names = ruleExprs.flatMap(metricNames);
+    expect(names.length).toBeGreaterThan(0);
+    expect(names.filter((n) => !known(n))).toEqual([]);
+  });
+
+  it('uses only contract metrics in dashboards', () => {
+    const names = dashboards.flatMap(dashboardExprs).flatMap(metricNames);
+    expect(names.length).toBeGreaterThan(0);
+    expect(names.filter((n) => !known(n))).toEqual([]);
+  });
+
+  it('scales on a per-second metric the adapter derives from a contract counter', () => {
+    const hpaMetrics = ofKind('HorizontalPodAutoscaler').flatMap((h) => h.spec.metrics.filter((m: Manifest) => m.type === 'Pods').map((m: Manifest) => m.pods.metric.name));
+    expect([...new Set(hpaMetrics)]).toEqual([REQUESTS_PER_SECOND_METRIC]);
+    const served = adapterRules.filter((r) => r.name.as === REQUESTS_PER_SECOND_METRIC);
+    expect(served.length).toBeGreaterThan(0);
+    expect(served.flatMap((r) => metricNames(r.seriesQuery)).filter((n) => !known(n))).toEqual([]);
+  });
+
+  /** Labels Prometheus attaches to every scraped series (ServiceMonitor target labels). */
+  const TARGET_LABELS = ['job', 'namespace', 'pod', 'instance', 'service', 'container', 'endpoint'];
+  function unknownLabels(expr: string): string[] {
+    return [...expr.matchAll(/([a-zA-Z_:][a-zA-Z0-9_:]*)\{([^}]*)\}/g)].flatMap(([, metric, matchers]) => {
+      const spec = Object.values(METRICS).find((m) => metric === m.name || (m.type === 'histogram' && metric!.replace(/_(bucket|sum|count)$/, '') === m.name));
+      const allowed = [...TARGET_LABELS, ...(spec?.labels ?? []), ...(metric!.endsWith('_bucket') ? ['le'] : [])];
+      return [...matchers!.matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)\s*(=~|!~|!=|=)/g)].map((m) => m[1]!).filter((label) => !allowed.includes(label)).map((label) => `${metric}{${label}}`);
+    });
+  }
+
+  it('matches only labels the contract declares for each metric', () => {
+    const exprs = [...ruleExprs, ...dashboards.flatMap(dashboardExprs)];
+    expect(exprs.flatMap(unknownLabels)).toEqual([]);
+    expect(unknownLabels('rate(gateway_requests_total{status="500"}[5m])')).toEqual(['gateway_requests_total{status}']);
+  });
+
+  it('detects a metric name the contract lacks', () => {
+    expect(metricNames('rate(gateway_bogus_total{job="x"}[5m])').filter((n) => !known(n))).toEqual(['gateway_bogus_total']);
+  });
+});

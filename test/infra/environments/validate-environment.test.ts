@@ -1,0 +1,64 @@
+import { ENVIRONMENTS, EnvironmentError, defineEnvironment, validateEnvironment, type EnvironmentOverrides } from '../../../infra/environments';
+
+const base: EnvironmentOverrides = { name: 'staging', ingress: { hosts: ['api.test.example.com'], tlsCredentialName: 'test-tls' } };
+
+function problemsOf(overrides: Omit<EnvironmentOverrides, 'name' | 'ingress'>): readonly string[] {
+  try {
+    validateEnvironment(defineEnvironment({ ...base, ...overrides }));
+  } catch (error) {
+    if (error instanceof EnvironmentError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected the spec to be rejected');
+}
+
+describe('validateEnvironment', () => {
+  it.each(Object.values(ENVIRONMENTS))('accepts the $name environment and returns its route table with defaults filled', (spec) => {
+    const table = validateEnvironment(spec);
+    expect(table.routes.map((r) => r.name)).toEqual(['users', 'orders']);
+    expect(table.routes[0]!.timeoutMs).toBe(30_000);
+  });
+
+  it('rejects a route the gateway schema rejects, naming the environment and the field', () => {
+    const problems = problemsOf({
+      routes: { routes: [{ name: 'users', match: { pathPrefix: 'api/users' }, upstream: { service: 'user-service', namespace: 'users' } }] },
+    });
+    expect(problems).toEqual([
+      `environment 'staging': routes: routes[0].match.pathPrefix: must start with "/"`,
+      `environment 'staging': routes: routes[0].upstream.port: is required with "service" (1..65535)`,
+    ]);
+  });
+
+  it('rejects static URL upstreams, which the egress policy cannot open', () => {
+    expect(problemsOf({ routes: { routes: [{ name: 'ext', match: { pathPrefix: '/ext' }, upstream: { url: 'http://example.com' } }] } })).toEqual([
+      `environment 'staging': routes.routes[0].upstream must name a Kubernetes Service (service, namespace, port): the egress NetworkPolicy only opens declared upstream namespaces`,
+    ]);
+  });
+
+  it('rejects autoscaling bounds that cross, quoting both values', () => {
+    expect(problemsOf({ gateway: { replicas: 4, autoscaling: { minReplicas: 5, maxReplicas: 3 }, minAvailable: 1 } })).toEqual([
+      `environment 'staging': gateway.autoscaling.minReplicas (5) must not exceed gateway.autoscaling.maxReplicas (3)`,
+      `environment 'staging': gateway.replicas (4) must lie within gateway.autoscaling.minReplicas..maxReplicas (5..3)`,
+    ]);
+  });
+
+  it('rejects a drain delay that outlasts the shutdown timeout', () => {
+    expect(problemsOf({ gateway: { drainDelayMs: 30_000, shutdownTimeoutMs: 30_000 } })).toEqual([
+      `environment 'staging': gateway.drainDelayMs (30000) must be below gateway.shutdownTimeoutMs (30000): the shutdown timeout counts from SIGTERM`,
+    ]);
+  });
+
+  it('rejects a disruption budget that would block node drains', () => {
+    expect(problemsOf({ gateway: { minAvailable: 3 } })).toEqual([
+      `environment 'staging': gateway.minAvailable (3) must be below gateway.autoscaling.minReplicas (3) or node drains block`,
+    ]);
+  });
+
+  it('rejects out-of-range ratios and percentages', () => {
+    expect(problemsOf({ canary: { weightPercent: 120 }, observability: { traceSamplingRatio: 1.5 }, faultInjection: { enabled: true, delayPercent: 0 } })).toEqual([
+      `environment 'staging': canary.weightPercent (120) must be 0..100`,
+      `environment 'staging': faultInjection.delayPercent (0) must be above 0 and at most 100 when faultInjection.enabled`,
+      `environment 'staging': observability.traceSamplingRatio (1.5) must be 0..1`,
+    ]);
+  });
+});

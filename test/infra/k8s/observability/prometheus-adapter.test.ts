@@ -1,0 +1,28 @@
+import { PrometheusAdapter } from '../../../../infra/k8s/observability/prometheus-adapter';
+import { find, synth } from '../../fixtures';
+
+describe('PrometheusAdapter', () => {
+  const objects = synth((chart) => new PrometheusAdapter(chart, 'a', { namespace: 'observability', rulesConfigMapName: 'prometheus-adapter-rules' }));
+
+  it('registers custom.metrics.k8s.io with the aggregator, served by the adapter Service', () => {
+    const apiService = find(objects, 'APIService', 'v1beta1.custom.metrics.k8s.io');
+    expect(apiService.spec.service).toEqual({ name: 'prometheus-adapter', namespace: 'observability', port: 6443 });
+    expect(find(objects, 'Service', 'prometheus-adapter').spec.ports).toEqual([{ name: 'https', port: 6443, targetPort: 'https', protocol: 'TCP' }]);
+  });
+
+  it('queries the in-cluster Prometheus with the mounted rules, and can reach the API', () => {
+    const deployment = find(objects, 'Deployment', 'prometheus-adapter');
+    const [container] = deployment.spec.template.spec.containers;
+    expect(container.args).toContain('--prometheus-url=http://prometheus-operated.observability.svc.cluster.local:9090/');
+    expect(container.args).toContain('--config=/etc/adapter/config.yaml');
+    expect(deployment.spec.template.spec.volumes).toContainEqual({ name: 'config', configMap: { name: 'prometheus-adapter-rules' } });
+    expect(deployment.spec.template.spec.automountServiceAccountToken).toBe(true);
+    expect(container.readinessProbe.httpGet).toEqual({ path: '/readyz', port: 'https', scheme: 'HTTPS' });
+  });
+
+  it('lets the HPA controller read custom metrics', () => {
+    const binding = find(objects, 'ClusterRoleBinding', 'uag-hpa-custom-metrics');
+    expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'horizontal-pod-autoscaler', namespace: 'kube-system' }]);
+    expect(find(objects, 'ClusterRole', binding.roleRef.name).rules).toEqual([{ apiGroups: ['custom.metrics.k8s.io'], resources: ['*'], verbs: ['get', 'list', 'watch'] }]);
+  });
+});
