@@ -6,7 +6,6 @@ import proxyAddr from '@fastify/proxy-addr';
 import type { Identity } from '../auth/identity';
 import { GATEWAY_ERRORS, type GatewayErrorCode } from '../contract';
 import { runGuards, type GuardContext, type Rejection } from '../edge/request-guard';
-import type { LifecycleState } from '../lifecycle/lifecycle-state';
 import { forwardedHeadersFor, type TrustFunction } from '../proxy/forwarding';
 import { rawGatewayError } from '../proxy/gateway-error';
 import { endToEndHeaders } from '../proxy/hop-by-hop';
@@ -33,7 +32,6 @@ export interface WebSocketProxyOptions {
   readonly trust: TrustFunction;
   readonly metrics: GatewayMetrics;
   readonly logger: Logger;
-  readonly lifecycle: LifecycleState;
   readonly identityHeaders: readonly string[];
   /** True while load shedding; upgrades are refused like requests. */
   readonly underPressure: () => boolean;
