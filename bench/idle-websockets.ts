@@ -1,7 +1,7 @@
 // Long-connection benchmark (issue 3): N idle WebSockets through the production gateway bundle;
 // prints the gateway's RSS before and with them open, and the time from SIGTERM (drain delay 0,
 // policy close) to the last client's close 1001 and to the process's exit.
-//   tsx bench/idle-websockets.ts        BENCH_WEBSOCKETS (10000), BENCH_PROXY_CPUS (1), BENCH_CLIENT_CPUS (0)
+//   npm run bench:websockets        BENCH_WEBSOCKETS (10000), BENCH_PROXY_CPUS (1), BENCH_CLIENT_CPUS (0)
 // The gateway holds two descriptors per WebSocket (client and upstream side), so the count is
 // capped by the hard open-files limit, and the output says so. Needs `npm run build` first.
 import { execFileSync } from 'node:child_process';
