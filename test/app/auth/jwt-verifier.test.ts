@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { exportJWK, exportSPKI } from 'jose';
 import { BoundedExpiringCache } from '../../../app/src/auth/bounded-cache';
 import { JwtVerifier } from '../../../app/src/auth/jwt-verifier';
@@ -34,6 +37,16 @@ describe('JwtVerifier', () => {
     const key = await makeKey('k', 'ES256');
     const verifier = new JwtVerifier(jwtConfig({ algorithms: ['ES256'] }), loadVerificationKey(jwtConfig(), { UAG_JWT_PUBLIC_KEY: JSON.stringify(await exportJWK(key.publicKey)) }));
     expect((await verifier.verify(await signToken(key))).ok).toBe(true);
+  });
+
+  test('a PEM public key from a mounted file (publicKeyFile) verifies tokens; a missing file fails start-up', async () => {
+    const key = await makeKey('k');
+    const path = join(mkdtempSync(join(tmpdir(), 'uag-jwt-')), 'jwt.pem');
+    writeFileSync(path, await exportSPKI(key.publicKey));
+    const config = jwtConfig({ publicKeyFromEnv: undefined, publicKeyFile: path });
+    expect((await new JwtVerifier(config, loadVerificationKey(config, {})).verify(await signToken(key))).ok).toBe(true);
+    const missing = jwtConfig({ publicKeyFromEnv: undefined, publicKeyFile: `${path}.gone` });
+    expect(() => loadVerificationKey(missing, {})).toThrow(`auth.jwt.publicKeyFile: cannot read ${path}.gone: ENOENT`);
   });
 
   test('publicKeyFromEnv without UAG_JWT_PUBLIC_KEY, or with junk in it, fails start-up naming the variable', () => {

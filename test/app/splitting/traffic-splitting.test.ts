@@ -42,7 +42,7 @@ describe('VariantPicker', () => {
 });
 
 describe('traffic splitting through the gateway', () => {
-  test('the variant goes to the right upstream, is a metric label, and sticks to the user', async () => {
+  test('weights hold over many requests; the forced variant goes to its upstream, is a metric label, and sticks to the user', async () => {
     const [stable, canary] = await Promise.all([startUpstream('stable'), startUpstream('canary')]);
     const key = await makeKey('k');
     const jwks = await startJwksServer([key]);
@@ -64,9 +64,16 @@ describe('traffic splitting through the gateway', () => {
         },
       ],
     });
+    const n = 400;
+    for (let i = 0; i < n; i++) await (await fetch(`${started.base}/api/catalog/x`)).arrayBuffer();
+    // 90/10 over 400 requests: sd 6; 5 sd is a tolerance a correct split never misses.
+    expect(Math.abs(canary.seen.length - n * 0.1)).toBeLessThan(5 * Math.sqrt(n * 0.1 * 0.9));
+    expect(stable.seen.length + canary.seen.length).toBe(n);
+    const canaryBefore = canary.seen.length;
     const forced = await fetch(`${started.base}/api/catalog/x`, { headers: { 'x-canary': 'always' } });
     expect(await forced.json()).toEqual({ name: 'canary' });
-    expect(metricValue(await scrape(started), 'gateway_requests_total', { protocol: 'http', route: 'catalog', method: 'GET', code: '200', variant: 'canary' })).toBe(1);
+    expect(canary.seen.length).toBe(canaryBefore + 1);
+    expect(metricValue(await scrape(started), 'gateway_requests_total', { protocol: 'http', route: 'catalog', method: 'GET', code: '200', variant: 'canary' })).toBe(canaryBefore + 1);
 
     for (const user of ['alice', 'bob', 'carol', 'dave']) {
       const token = await signToken(key, { sub: user });
