@@ -5,6 +5,7 @@ import type { EnvironmentSpec } from './environments/types';
 import { validateEnvironment } from './environments/validate-environment';
 import { GatewayAutoscaler } from './k8s/gateway-autoscaler';
 import { GatewayNetworkPolicies } from './k8s/gateway-network-policies';
+import { GatewayRollout } from './k8s/gateway-rollout';
 import { GatewayServices } from './k8s/gateway-services';
 import { GatewayWorkload } from './k8s/gateway-workload';
 import { GatewayAccessPolicies } from './k8s/mesh/gateway-access-policies';
@@ -19,6 +20,7 @@ import { Jaeger } from './k8s/observability/jaeger';
 import { ObservabilityAccessPolicies } from './k8s/observability/observability-access-policies';
 import { ObservabilityNetworkPolicies } from './k8s/observability/observability-network-policies';
 import { PrometheusAdapter } from './k8s/observability/prometheus-adapter';
+import { RolloutAnalysis } from './k8s/observability/rollout-analysis';
 import { PLATFORM_SELECTOR, PrometheusStack } from './k8s/observability/prometheus-stack';
 import { PLATFORM_LABELS } from './k8s/labels';
 import { NAMESPACES } from './k8s/platform-names';
@@ -32,8 +34,6 @@ export interface PlatformProps {
   readonly environment: EnvironmentSpec;
   /** Immutable gateway image reference, e.g. `<registry>/uag-gateway:<content hash>` or a pushed digest. */
   readonly image: string;
-  /** Image of the canary Deployment, present while the environment's canary weight is above 0. @default image */
-  readonly canaryImage?: string;
   /** Where `app.synth()` writes. @default 'dist' (cdk8s's default; callers that only read the App leave it) */
   readonly outdir?: string;
 }
@@ -61,9 +61,8 @@ export function synthesizePlatform(props: PlatformProps): App {
     shutdownTimeoutMs: spec.gateway.shutdownTimeoutMs,
     logLevel: spec.gateway.logLevel,
     traceSamplingRatio: spec.observability.traceSamplingRatio,
-    canary: spec.canary.weightPercent > 0 ? { image: props.canaryImage ?? image, replicas: spec.canary.replicas } : undefined,
   });
-  const services = new GatewayServices(gatewayChart, 'services', { workload });
+  const services = new GatewayServices(gatewayChart, 'services', { workload, preview: spec.rollout.strategy.type === 'blueGreen' });
   new GatewayAutoscaler(gatewayChart, 'autoscaler', { workload, ...spec.gateway.autoscaling, minAvailable: spec.gateway.minAvailable });
   new GatewayNetworkPolicies(gatewayChart, 'network-policies', { workload, routes });
   const monitoring = new GatewayMonitoring(gatewayChart, 'monitoring', {
@@ -73,17 +72,33 @@ export function synthesizePlatform(props: PlatformProps): App {
     resources: spec.gateway.resources,
   });
 
+  const analysis = new RolloutAnalysis(gatewayChart, 'rollout-analysis', {
+    namespace: workload.namespace,
+    labels: workload.labels,
+    selector: monitoring.selector,
+    analysis: spec.rollout.analysis,
+  });
+
   const meshChart = new Chart(app, 'mesh');
   new GatewayAccessPolicies(meshChart, 'access', { workload, jwt: spec.jwt });
-  new IngressRouting(meshChart, 'ingress', {
+  const routing = new IngressRouting(meshChart, 'ingress', {
     workload,
     serviceName: services.httpServiceName,
     tcpServiceName: services.tcpServiceName,
     ingress: spec.ingress,
     routes,
     retries: spec.retries,
-    canary: spec.canary,
+    previewHeaderName: spec.rollout.previewHeaderName,
+    previewServiceName: services.previewServiceName,
     faultInjection: spec.faultInjection,
+  });
+  new GatewayRollout(gatewayChart, 'rollout', {
+    workload,
+    strategy: spec.rollout.strategy,
+    previewReplicas: spec.rollout.previewReplicas,
+    analysis: analysis.reference,
+    routing,
+    services,
   });
   new UpstreamTrafficPolicies(meshChart, 'upstreams', { namespace: workload.namespace, labels: workload.labels, routes, policy: spec.upstreamTrafficPolicy });
   new MeshTelemetry(meshChart, 'telemetry', { namespace: workload.namespace, labels: workload.labels, samplingRatio: spec.observability.traceSamplingRatio });

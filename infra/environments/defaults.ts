@@ -42,7 +42,18 @@ export const ENVIRONMENT_DEFAULTS: Omit<EnvironmentSpec, 'name' | 'ingress'> = {
       },
     ],
   },
-  canary: { weightPercent: 0, headerName: 'canary', replicas: 1 },
+  rollout: {
+    strategy: {
+      type: 'canary',
+      stages: [
+        { weightPercent: 20, analysis: true },
+        { weightPercent: 50, analysis: true },
+      ],
+    },
+    previewHeaderName: 'x-uag-canary',
+    previewReplicas: 1,
+    analysis: { interval: '1m', count: 3, failureLimit: 1, window: '2m', minSuccessRatio: 0.95, maxLatencyP95Seconds: 0.5 },
+  },
   faultInjection: { enabled: false, delayPercent: 0, fixedDelay: '0s' },
   retries: { attempts: 3, perTryTimeout: '2s', retryOn: 'gateway-error,connect-failure,refused-stream' },
   upstreamTrafficPolicy: {

@@ -1,7 +1,10 @@
 import { defineEnvironment } from './defaults';
 import type { EnvironmentOverrides } from './types';
 
-/** Dev: one replica, verbose logs, every trace kept, fault injection on to exercise retries. */
+/**
+ * Dev: one replica, verbose logs, every trace kept, fault injection on to exercise retries; a new
+ * version goes to half the traffic for one short analysis, then all of it.
+ */
 export const devOverrides: EnvironmentOverrides = {
   name: 'dev',
   ingress: { hosts: ['api.dev.uag.example.com'], tlsCredentialName: 'uag-dev-tls' },
@@ -14,6 +17,10 @@ export const devOverrides: EnvironmentOverrides = {
   },
   faultInjection: { enabled: true, delayPercent: 5, fixedDelay: '2s' },
   alerts: { latencyP95Seconds: 1 },
+  rollout: {
+    strategy: { type: 'canary', stages: [{ weightPercent: 50, analysis: true }] },
+    analysis: { interval: '30s', count: 2, window: '1m', maxLatencyP95Seconds: 1 },
+  },
 };
 
 export const dev = defineEnvironment(devOverrides);

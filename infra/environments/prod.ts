@@ -3,7 +3,10 @@ import type { EnvironmentOverrides } from './types';
 
 /**
  * Prod: long-lived game and client connections get up to an hour to close on shutdown (the
- * pod's grace period becomes 3600 s), traces are sampled, and traces are kept on disk.
+ * pod's grace period becomes 3600 s), traces are sampled, and traces are kept on disk. A new
+ * version is previewed by header for 10 minutes, then climbs 10 -> 25 -> 50 -> 100 % with an
+ * analysis at each stage, soaking between stages and waiting for a human before half the traffic;
+ * it is held to stricter thresholds and aborts on the first failed measurement.
  */
 export const prodOverrides: EnvironmentOverrides = {
   name: 'prod',
@@ -14,6 +17,20 @@ export const prodOverrides: EnvironmentOverrides = {
     logLevel: 'warn',
   },
   alerts: { errorRatio: 0.02 },
+  rollout: {
+    strategy: {
+      type: 'canary',
+      previewPause: '10m',
+      stages: [
+        { weightPercent: 10, analysis: true, pause: '5m' },
+        { weightPercent: 25, analysis: true, pause: 'manual' },
+        { weightPercent: 50, analysis: true, pause: '10m' },
+        { weightPercent: 100, analysis: true },
+      ],
+    },
+    previewReplicas: 2,
+    analysis: { count: 5, failureLimit: 0, minSuccessRatio: 0.99 },
+  },
   observability: {
     prometheusReplicas: 2,
     prometheusRetention: '15d',

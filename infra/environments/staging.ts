@@ -1,12 +1,20 @@
 import { defineEnvironment } from './defaults';
 import type { EnvironmentOverrides } from './types';
 
-/** Staging: prod's shape at smaller bounds; a 10 % canary split rehearses releases. */
+/** Staging: prod's shape at smaller bounds; releases rehearse on a 10 % canary first. */
 export const stagingOverrides: EnvironmentOverrides = {
   name: 'staging',
   ingress: { hosts: ['api.staging.uag.example.com'], tlsCredentialName: 'uag-staging-tls' },
   gateway: { autoscaling: { maxReplicas: 6 } },
-  canary: { weightPercent: 10 },
+  rollout: {
+    strategy: {
+      type: 'canary',
+      stages: [
+        { weightPercent: 10, analysis: true },
+        { weightPercent: 50, analysis: true },
+      ],
+    },
+  },
   faultInjection: { enabled: true, delayPercent: 1, fixedDelay: '1s' },
   observability: { traceSamplingRatio: 0.5 },
 };

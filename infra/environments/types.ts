@@ -48,13 +48,57 @@ export interface JwtSpec {
   readonly audiences: readonly string[];
 }
 
-export interface CanarySpec {
-  /** Share of traffic sent to the `canary` subset; 0 sends everything to `stable`. */
+/** One traffic stage of a canary rollout. */
+export interface CanaryStageSpec {
+  /** Share of traffic the canary receives at this stage, 1..100. */
   readonly weightPercent: number;
-  /** Requests carrying this header with value `true` always go to the canary. */
-  readonly headerName: string;
-  /** Pods of the `gateway-canary` Deployment, synthesized while `weightPercent` is above 0. */
-  readonly replicas: number;
+  /** Run the canary analysis at this weight before going on; a failed analysis aborts the rollout. @default false */
+  readonly analysis?: boolean;
+  /** Hold this weight afterwards: a duration (`30s`, `5m`, `1h`) or `manual` to wait for `kubectl argo rollouts promote`. @default no pause */
+  readonly pause?: string;
+}
+
+/**
+ * How a new gateway version replaces the running one. `canary` moves traffic through the stages
+ * via the mesh's VirtualService; `blueGreen` starts a full preview set, analyses it, then switches
+ * the `gateway` Service over at once.
+ */
+export type RolloutStrategySpec =
+  | {
+      readonly type: 'canary';
+      readonly stages: readonly CanaryStageSpec[];
+      /** Time the canary pods serve only header-selected requests before the first stage: a duration or `manual`. @default no pause */
+      readonly previewPause?: string;
+    }
+  | {
+      readonly type: 'blueGreen';
+      /** `auto` switches traffic once the preview is ready and its analysis passed; `manual` waits for `kubectl argo rollouts promote`. */
+      readonly promotion: 'auto' | 'manual';
+    };
+
+/** Thresholds and pacing of the Prometheus analysis that gates a rollout. */
+export interface RolloutAnalysisSpec {
+  /** Time between measurements, e.g. `1m`. */
+  readonly interval: string;
+  /** Measurements per analysis run. */
+  readonly count: number;
+  /** Failed measurements tolerated; one more fails the analysis, which aborts the rollout. */
+  readonly failureLimit: number;
+  /** PromQL rate window, e.g. `2m`; the first measurement waits this long so the window holds canary traffic. */
+  readonly window: string;
+  /** Lowest share of non-5xx responses the canary may answer with, 0..1. */
+  readonly minSuccessRatio: number;
+  /** Highest p95 request latency of the canary, in seconds. */
+  readonly maxLatencyP95Seconds: number;
+}
+
+export interface RolloutSpec {
+  readonly strategy: RolloutStrategySpec;
+  /** Requests carrying this header with value `true` reach the new version (canary or blue-green preview) at any stage. */
+  readonly previewHeaderName: string;
+  /** Pods of the new version started before any traffic weight moves (canary), or the preview set's size (blue-green). */
+  readonly previewReplicas: number;
+  readonly analysis: RolloutAnalysisSpec;
 }
 
 export interface FaultInjectionSpec {
@@ -121,7 +165,7 @@ export interface EnvironmentSpec {
   readonly jwt: JwtSpec;
   /** The gateway's route table, as the gateway reads it from UAG_ROUTES_FILE. */
   readonly routes: RouteTableInput;
-  readonly canary: CanarySpec;
+  readonly rollout: RolloutSpec;
   readonly faultInjection: FaultInjectionSpec;
   readonly retries: RetrySpec;
   readonly upstreamTrafficPolicy: UpstreamTrafficPolicySpec;

@@ -22,10 +22,10 @@ export interface GatewayAutoscalerProps {
 }
 
 /**
- * HorizontalPodAutoscaler (CPU, memory, requests per second) and the PodDisruptionBudget that
- * keeps voluntary evictions from taking the gateway below `minAvailable`. Scale-up reacts within a
- * minute; scale-down waits five and sheds at most 10 % a minute, since each removed pod drains
- * long-lived connections.
+ * HorizontalPodAutoscaler (CPU, memory, requests per second) of the gateway's Rollout, and the
+ * PodDisruptionBudget that keeps voluntary evictions from taking the gateway's pods, stable and
+ * canary together, below `minAvailable`. Scale-up reacts within a minute; scale-down waits five
+ * and sheds at most 10 % a minute, since each removed pod drains long-lived connections.
  */
 export class GatewayAutoscaler extends Construct {
   readonly minReplicas: number;
@@ -53,7 +53,8 @@ export class GatewayAutoscaler extends Construct {
       new HorizontalPodAutoscaler({
         metadata,
         spec: {
-          scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: workload.name },
+          // The gateway's Rollout (same name as the workload), through its scale subresource.
+          scaleTargetRef: { apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', name: workload.name },
           minReplicas: this.minReplicas,
           maxReplicas: this.maxReplicas,
           metrics: [

@@ -1,8 +1,8 @@
 import { Construct } from 'constructs';
-import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
 import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import type { IEnvVar } from 'kubernetes-models/v1/EnvVar';
+import type { IPodTemplateSpec } from 'kubernetes-models/v1/PodTemplateSpec';
 import { stringify } from 'yaml';
 import {
   ADMIN_PATHS,
@@ -62,26 +62,18 @@ export interface GatewayWorkloadProps {
   readonly terminationMarginSeconds?: number;
   /** Raw TCP listeners to expose next to HTTP. @default [] */
   readonly tcpListeners?: readonly TcpListener[];
-  /**
-   * A second Deployment, `gateway-canary`, whose pods carry `version: canary` for the mesh's
-   * canary subset. @default no canary Deployment
-   */
-  readonly canary?: { readonly image: string; readonly replicas: number };
 }
 
-/** Release tracks; the pod label `version` carries the track and the mesh subsets select on it. */
-export type Track = 'stable' | 'canary';
-
 /**
- * The gateway's pods: ServiceAccount, route table ConfigMap, the stable Deployment and optionally
- * a canary one. The grace period is derived from the drain settings so that kubelet never kills a
- * pod the gateway is still draining.
+ * The gateway's pods: ServiceAccount, route table ConfigMap, and the pod template that the
+ * GatewayRollout runs. The grace period is derived from the drain settings so that kubelet never
+ * kills a pod the gateway is still draining.
  */
 export class GatewayWorkload extends Construct {
   readonly name = GATEWAY_NAME;
   readonly namespace: string;
   readonly labels: Labels;
-  /** Pods of both tracks: what Services, policies, scrapes and the disruption budget select. */
+  /** The gateway's pods, of every version: what the Rollout, Services, policies, scrapes and the disruption budget select. */
   readonly selector: Labels;
   readonly serviceAccountName = GATEWAY_NAME;
   readonly replicas: number;
@@ -90,6 +82,8 @@ export class GatewayWorkload extends Construct {
   readonly terminationGracePeriodSeconds: number;
   readonly routesChecksum: string;
   readonly tcpListeners: readonly TcpListener[];
+  /** What the Rollout runs; a change here starts a rollout. */
+  readonly podTemplate: IPodTemplateSpec;
 
   constructor(scope: Construct, id: string, props: GatewayWorkloadProps) {
     super(scope, id);
@@ -109,15 +103,10 @@ export class GatewayWorkload extends Construct {
       throw new Error(`GatewayWorkload: 'drainDelayMs' (${this.drainDelayMs}) must be below 'shutdownTimeoutMs' (${this.shutdownTimeoutMs}); the shutdown timeout counts from SIGTERM`);
     }
     requireImmutableImage('image', props.image);
-    if (props.canary !== undefined) requireImmutableImage('canary.image', props.canary.image);
     // UAG_SHUTDOWN_TIMEOUT_MS counts from SIGTERM and already contains the drain delay.
     this.terminationGracePeriodSeconds = Math.ceil(this.shutdownTimeoutMs / 1000) + margin;
-    const instanceOf = (track: Track) => (track === 'stable' ? GATEWAY_NAME : `${GATEWAY_NAME}-${track}`);
-    const trackLabels = (track: Track, image: string) => appLabels({ name: GATEWAY_NAME, component: COMPONENT, version: imageVersion(image), instance: instanceOf(track) });
-    this.labels = trackLabels('stable', props.image);
-    // Each Deployment selects its own instance; everything else selects the gateway's pods across tracks.
-    const { 'app.kubernetes.io/instance': _instance, ...acrossTracks } = selectorLabels(this.labels);
-    this.selector = acrossTracks;
+    this.labels = appLabels({ name: GATEWAY_NAME, component: COMPONENT, version: imageVersion(props.image) });
+    this.selector = selectorLabels(this.labels);
 
     const routesYaml = stringify(props.routes, { sortMapEntries: true });
     this.routesChecksum = configChecksum(routesYaml);
@@ -139,78 +128,57 @@ export class GatewayWorkload extends Construct {
       OTEL_TRACES_SAMPLER_ARG: String(props.traceSamplingRatio ?? 1),
     });
 
-    const addDeployment = (track: Track, image: string, replicas: number) => {
-      const labels = trackLabels(track, image);
-      const selector = selectorLabels(labels);
-      addObject(
-        this,
-        track === 'stable' ? 'deployment' : `deployment-${track}`,
-        new Deployment({
-          metadata: { name: instanceOf(track), namespace: this.namespace, labels: { ...labels } },
-          spec: {
-            replicas,
-            revisionHistoryLimit: 5,
-            selector: { matchLabels: { ...selector } },
-            // Never below the desired capacity during a rollout: a gateway replica draining long-lived
-            // connections is already out of rotation.
-            strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
-            template: {
-              metadata: {
-                labels: { ...labels, version: track },
-                annotations: {
-                  [CONFIG_CHECKSUM_ANNOTATION]: this.routesChecksum,
-                  // Start the app after its sidecar and keep the sidecar until the app has drained.
-                  'proxy.istio.io/config': JSON.stringify({
-                    holdApplicationUntilProxyStarts: true,
-                    terminationDrainDuration: `${Math.ceil(this.shutdownTimeoutMs / 1000)}s`,
-                  }),
-                },
-              },
-              spec: {
-                serviceAccountName: this.serviceAccountName,
-                automountServiceAccountToken: false,
-                terminationGracePeriodSeconds: this.terminationGracePeriodSeconds,
-                securityContext: RESTRICTED_POD_SECURITY_CONTEXT,
-                topologySpreadConstraints: ['topology.kubernetes.io/zone', 'kubernetes.io/hostname'].map((topologyKey) => ({
-                  maxSkew: 1,
-                  topologyKey,
-                  whenUnsatisfiable: 'ScheduleAnyway' as const,
-                  labelSelector: { matchLabels: { ...selector } },
-                })),
-                containers: [
-                  {
-                    name: GATEWAY_NAME,
-                    image,
-                    imagePullPolicy: 'IfNotPresent',
-                    ports: [
-                      { name: PORT_NAMES.http, containerPort: DEFAULT_HTTP_PORT, protocol: 'TCP' },
-                      { name: PORT_NAMES.admin, containerPort: DEFAULT_ADMIN_PORT, protocol: 'TCP' },
-                      ...this.tcpListeners.map((listener) => ({ name: tcpPortName(listener), containerPort: listener.port, protocol: 'TCP' as const })),
-                    ],
-                    env,
-                    resources: { requests: { ...resources.requests }, limits: { ...resources.limits } },
-                    securityContext: RESTRICTED_CONTAINER_SECURITY_CONTEXT,
-                    startupProbe: { httpGet: { path: ADMIN_PATHS.startup, port: PORT_NAMES.admin }, periodSeconds: 2, failureThreshold: 30 },
-                    livenessProbe: { httpGet: { path: ADMIN_PATHS.live, port: PORT_NAMES.admin }, initialDelaySeconds: 15, periodSeconds: 10, failureThreshold: 3 },
-                    readinessProbe: { httpGet: { path: ADMIN_PATHS.ready, port: PORT_NAMES.admin }, initialDelaySeconds: 5, periodSeconds: 5, failureThreshold: 2 },
-                    volumeMounts: [
-                      { name: 'routes', mountPath: ROUTES_MOUNT_PATH, readOnly: true },
-                      { name: 'tmp', mountPath: '/tmp' },
-                    ],
-                  },
-                ],
-                volumes: [
-                  { name: 'routes', configMap: { name: `${GATEWAY_NAME}-routes` } },
-                  { name: 'tmp', emptyDir: { sizeLimit: '64Mi' } },
-                ],
-              },
-            },
+    this.podTemplate = {
+      metadata: {
+        labels: { ...this.labels },
+        annotations: {
+          [CONFIG_CHECKSUM_ANNOTATION]: this.routesChecksum,
+          // Start the app after its sidecar and keep the sidecar until the app has drained.
+          'proxy.istio.io/config': JSON.stringify({
+            holdApplicationUntilProxyStarts: true,
+            terminationDrainDuration: `${Math.ceil(this.shutdownTimeoutMs / 1000)}s`,
+          }),
+        },
+      },
+      spec: {
+        serviceAccountName: this.serviceAccountName,
+        automountServiceAccountToken: false,
+        terminationGracePeriodSeconds: this.terminationGracePeriodSeconds,
+        securityContext: RESTRICTED_POD_SECURITY_CONTEXT,
+        topologySpreadConstraints: ['topology.kubernetes.io/zone', 'kubernetes.io/hostname'].map((topologyKey) => ({
+          maxSkew: 1,
+          topologyKey,
+          whenUnsatisfiable: 'ScheduleAnyway' as const,
+          labelSelector: { matchLabels: { ...this.selector } },
+        })),
+        containers: [
+          {
+            name: GATEWAY_NAME,
+            image: props.image,
+            imagePullPolicy: 'IfNotPresent',
+            ports: [
+              { name: PORT_NAMES.http, containerPort: DEFAULT_HTTP_PORT, protocol: 'TCP' },
+              { name: PORT_NAMES.admin, containerPort: DEFAULT_ADMIN_PORT, protocol: 'TCP' },
+              ...this.tcpListeners.map((listener) => ({ name: tcpPortName(listener), containerPort: listener.port, protocol: 'TCP' as const })),
+            ],
+            env,
+            resources: { requests: { ...resources.requests }, limits: { ...resources.limits } },
+            securityContext: RESTRICTED_CONTAINER_SECURITY_CONTEXT,
+            startupProbe: { httpGet: { path: ADMIN_PATHS.startup, port: PORT_NAMES.admin }, periodSeconds: 2, failureThreshold: 30 },
+            livenessProbe: { httpGet: { path: ADMIN_PATHS.live, port: PORT_NAMES.admin }, initialDelaySeconds: 15, periodSeconds: 10, failureThreshold: 3 },
+            readinessProbe: { httpGet: { path: ADMIN_PATHS.ready, port: PORT_NAMES.admin }, initialDelaySeconds: 5, periodSeconds: 5, failureThreshold: 2 },
+            volumeMounts: [
+              { name: 'routes', mountPath: ROUTES_MOUNT_PATH, readOnly: true },
+              { name: 'tmp', mountPath: '/tmp' },
+            ],
           },
-        }),
-      );
+        ],
+        volumes: [
+          { name: 'routes', configMap: { name: `${GATEWAY_NAME}-routes` } },
+          { name: 'tmp', emptyDir: { sizeLimit: '64Mi' } },
+        ],
+      },
     };
-    addDeployment('stable', props.image, this.replicas);
-    if (props.canary !== undefined) addDeployment('canary', props.canary.image, props.canary.replicas);
   }
 }
 

@@ -10,8 +10,6 @@ export interface AppLabelsProps {
   readonly component: string;
   /** The running version, e.g. an image tag. */
   readonly version: string;
-  /** Which installation of the app, when one app runs as several (e.g. a canary). @default name */
-  readonly instance?: string;
 }
 
 export type Labels = Readonly<Record<string, string>>;
@@ -25,7 +23,7 @@ export const PLATFORM_LABELS: Labels = {
 export function appLabels(props: AppLabelsProps): Labels {
   return {
     'app.kubernetes.io/name': props.name,
-    'app.kubernetes.io/instance': props.instance ?? props.name,
+    'app.kubernetes.io/instance': props.name,
     'app.kubernetes.io/version': props.version,
     'app.kubernetes.io/component': props.component,
     'app.kubernetes.io/part-of': PART_OF,

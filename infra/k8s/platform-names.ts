@@ -32,6 +32,14 @@ export const JAEGER = {
 export const OTLP_ENDPOINT = `http://${JAEGER.name}.${NAMESPACES.observability}.svc.cluster.local:${JAEGER.otlpHttpPort}`;
 
 export const PROMETHEUS = { name: 'prometheus', port: 9090 } as const;
+
+/** Prometheus's in-cluster address: the Service prometheus-operator puts in front of every instance it runs. */
+export function prometheusUrl(namespace: string): string {
+  return `http://${PROMETHEUS.name}-operated.${namespace}.svc.cluster.local:${PROMETHEUS.port}`;
+}
+
+/** The Argo Rollouts controller (installed with its CRDs as a cluster add-on), which queries Prometheus during an analysis. */
+export const ARGO_ROLLOUTS = { namespace: 'argo-rollouts', serviceAccount: 'argo-rollouts' } as const;
 /** `clusterPort`: replicas gossip there to share silences and deduplicate notifications. */
 export const ALERTMANAGER = { name: 'alertmanager', port: 9093, clusterPort: 9094 } as const;
 export const GRAFANA = { name: 'grafana', port: 3000 } as const;

@@ -15,6 +15,8 @@ export interface OperatorRelease {
   readonly after: readonly OperatorKey[];
   /** Whether the platform's objects must wait for it (it serves CRDs, webhooks or sidecar injection they use). */
   readonly platformPrerequisite: boolean;
+  /** Labels for a namespace created before the release (Helm's own namespace carries none). @default none: Helm creates it */
+  readonly namespaceLabels?: Readonly<Record<string, string>>;
 }
 
 export interface OperatorsArgs {
@@ -92,7 +94,17 @@ export function operatorReleases(args: Pick<OperatorsArgs, 'highlyAvailable' | '
       after: ['prometheusOperatorCrds'],
       platformPrerequisite: true,
     },
-    { key: 'argoRollouts', releaseName: 'argo-rollouts', namespace: 'argo-rollouts', chart: HELM_CHARTS.argoRollouts, values: { installCRDs: true, controller: { replicas: controllerReplicas } }, after: [], platformPrerequisite: true },
+    {
+      key: 'argoRollouts',
+      releaseName: 'argo-rollouts',
+      namespace: 'argo-rollouts',
+      chart: HELM_CHARTS.argoRollouts,
+      values: { installCRDs: true, controller: { replicas: controllerReplicas } },
+      // The controller queries Prometheus for canary analysis, which accepts mesh mTLS only: it needs a sidecar.
+      namespaceLabels: { 'istio-injection': 'enabled' },
+      after: ['istiod'],
+      platformPrerequisite: true,
+    },
   ];
 }
 
@@ -112,6 +124,10 @@ export class Operators extends pulumi.ComponentResource {
     const plans = operatorReleases(args);
     const releases = {} as Record<OperatorKey, k8s.helm.v3.Release>;
     for (const plan of plans) {
+      const namespace =
+        plan.namespaceLabels === undefined
+          ? undefined
+          : new k8s.core.v1.Namespace(`${name}-${plan.namespace}-namespace`, { metadata: { name: plan.namespace, labels: { ...plan.namespaceLabels } } }, { parent: this, provider: args.provider });
       releases[plan.key] = new k8s.helm.v3.Release(
         `${name}-${plan.releaseName}`,
         {
@@ -120,12 +136,12 @@ export class Operators extends pulumi.ComponentResource {
           version: plan.chart.version,
           repositoryOpts: { repo: plan.chart.repository },
           namespace: plan.namespace,
-          createNamespace: true,
+          createNamespace: namespace === undefined,
           values: plan.values,
           atomic: true,
           timeout: 900,
         },
-        { parent: this, provider: args.provider, dependsOn: plan.after.map((key) => releases[key]) },
+        { parent: this, provider: args.provider, dependsOn: [...plan.after.map((key) => releases[key]), ...(namespace === undefined ? [] : [namespace])] },
       );
     }
     this.releases = releases;

@@ -1,6 +1,6 @@
 /**
  * Validates synthesized objects against the published schemas shipped with `kubernetes-models`
- * (core Kubernetes) and `@kubernetes-models/*` (Istio, prometheus-operator), and rejects unknown
+ * (core Kubernetes) and `@kubernetes-models/*` (Istio, prometheus-operator, Argo Rollouts), and rejects unknown
  * fields.
  *
  * Those packages compile the schemas into validators that ignore properties the schema does not
@@ -33,6 +33,7 @@ const MODEL_MODULES: Readonly<Record<string, string>> = {
   'telemetry.istio.io/v1alpha1': '@kubernetes-models/istio/telemetry.istio.io/v1alpha1',
   'monitoring.coreos.com/v1': '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1',
   'monitoring.coreos.com/v1alpha1': '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1alpha1',
+  'argoproj.io/v1alpha1': '@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1',
 };
 
 function modelClass(apiVersion: string, kind: string): ModelClass | undefined {
@@ -109,7 +110,24 @@ export function validateManifest(object: ManifestObject): string[] {
   } catch (error) {
     return [`${name}: ${(error as Error).message}`];
   }
-  return recorder.unknownFields().map((field) => `${name}: unknown field '${field}'`);
+  const problems = recorder.unknownFields().map((field) => `${name}: unknown field '${field}'`);
+  return [...problems, ...embeddedPodTemplateProblems(object, name).filter((problem) => !problems.includes(problem))];
+}
+
+/**
+ * Where custom resources embed a pod template whose published schema leaves parts free-form
+ * (Argo Rollouts' `volumes`): such a template is checked again as a core PodTemplate.
+ */
+const EMBEDDED_POD_TEMPLATES: Readonly<Record<string, string>> = { 'argoproj.io/v1alpha1 Rollout': 'spec.template' };
+
+function embeddedPodTemplateProblems(object: ManifestObject, name: string): string[] {
+  const path = EMBEDDED_POD_TEMPLATES[`${String(object.apiVersion)} ${String(object.kind)}`];
+  if (path === undefined) return [];
+  const template = path.split('.').reduce<unknown>((value, key) => (value as Record<string, unknown> | undefined)?.[key], object);
+  if (template === undefined) return [];
+  return validateManifest({ apiVersion: 'v1', kind: 'PodTemplate', metadata: object.metadata, template } as ManifestObject).map(
+    (problem) => `${name}${problem.slice(problem.indexOf(':')).replace(/'template\./, `'${path}.`)}`,
+  );
 }
 
 /** Every problem across `objects`. */

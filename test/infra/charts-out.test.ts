@@ -2,6 +2,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { METRICS, RUNTIME_METRIC_PREFIXES } from '../../app/src/contract';
 import { ENVIRONMENT_NAMES } from '../../infra/environments';
+import { ROLLOUT_HASH_LABEL } from '../../infra/k8s/observability/gateway-monitoring';
 import { REQUESTS_PER_SECOND_METRIC } from '../../infra/k8s/requests-per-second-metric';
 import { validateManifests } from '../../infra/synth/validate-manifests';
 import { readManifests } from '../../infra/synth/write-charts';
@@ -40,8 +41,12 @@ describe('charts-out/', () => {
     expect(ofKind('Service').filter((s) => s.spec.type === 'LoadBalancer')).toEqual([]);
   });
 
-  it('runs every Deployment restricted, probed, resourced and pinned', () => {
-    const containers = ofKind('Deployment').flatMap((d) => d.spec.template.spec.containers.map((c: Manifest) => ({ deployment: d.metadata.name, pod: d.spec.template.spec, ...c })));
+  /** Everything that runs pods from a template: Deployments, and the gateway's Argo Rollouts Rollout. */
+  const workloads = () => [...ofKind('Deployment'), ...ofKind('Rollout')];
+
+  it('runs every Deployment and Rollout restricted, probed, resourced and pinned', () => {
+    expect(ofKind('Rollout').length).toBe(3);
+    const containers = workloads().flatMap((d) => d.spec.template.spec.containers.map((c: Manifest) => ({ deployment: `${d.kind}/${d.metadata.name}`, pod: d.spec.template.spec, ...c })));
     expect(containers.length).toBeGreaterThan(0);
     for (const c of containers) {
       expect({ deployment: c.deployment, image: c.image }).toEqual({ deployment: c.deployment, image: expect.stringMatching(/^[^:]+(:\d+)?\/[^:]+(:(?!latest$)[\w.-]+|@sha256:[0-9a-f]+)$/) });
@@ -56,14 +61,43 @@ describe('charts-out/', () => {
     }
   });
 
-  it('gives every multi-replica Deployment an HPA and a PDB', () => {
-    for (const d of ofKind('Deployment').filter((d) => d.spec.replicas > 1)) {
+  it('gives every multi-replica Deployment and Rollout an HPA targeting it and a PDB selecting its pods', () => {
+    const multiReplica = workloads().filter((d) => d.spec.replicas > 1);
+    expect(multiReplica.some((d) => d.kind === 'Rollout')).toBe(true);
+    for (const d of multiReplica) {
       const sameObject = (o: Manifest) => o.metadata.namespace === d.metadata.namespace && o.metadata.name === d.metadata.name;
-      expect({ name: d.metadata.name, hpa: ofKind('HorizontalPodAutoscaler').some(sameObject), pdb: ofKind('PodDisruptionBudget').some(sameObject) }).toEqual({
-        name: d.metadata.name,
-        hpa: true,
-        pdb: true,
+      const hpa = ofKind('HorizontalPodAutoscaler').find(sameObject);
+      const pdb = ofKind('PodDisruptionBudget').find(sameObject);
+      const podLabels: Record<string, string> = d.spec.template.metadata.labels;
+      const selects = (selector: Record<string, string> | undefined) => selector !== undefined && Object.entries(selector).every(([key, value]) => podLabels[key] === value);
+      expect({ name: `${d.kind}/${d.metadata.name}`, hpaTarget: hpa?.spec.scaleTargetRef, pdbSelectsPods: selects(pdb?.spec.selector.matchLabels) }).toEqual({
+        name: `${d.kind}/${d.metadata.name}`,
+        hpaTarget: { apiVersion: d.apiVersion, kind: d.kind, name: d.metadata.name },
+        pdbSelectsPods: true,
       });
+    }
+  });
+
+  it('points every Rollout at VirtualService routes, DestinationRule subsets and AnalysisTemplates that exist', () => {
+    for (const rollout of ofKind('Rollout')) {
+      const local = (kind: string, name: string) => ofKind(kind).find((o) => o.metadata.namespace === rollout.metadata.namespace && o.metadata.name === name);
+      const { istio } = rollout.spec.strategy.canary.trafficRouting;
+      const routes = local('VirtualService', istio.virtualService.name)?.spec.http ?? [];
+      const subsets = (local('DestinationRule', istio.destinationRule.name)?.spec.subsets ?? []).map((subset: Manifest) => subset.name);
+      for (const name of istio.virtualService.routes) {
+        const route = routes.find((r: Manifest) => r.name === name);
+        expect({ route: name, subsets: route?.route.map((r: Manifest) => r.destination.subset) }).toEqual({
+          route: name,
+          subsets: [istio.destinationRule.stableSubsetName, istio.destinationRule.canarySubsetName],
+        });
+      }
+      expect(subsets).toEqual(expect.arrayContaining([istio.destinationRule.stableSubsetName, istio.destinationRule.canarySubsetName]));
+      const analyses = rollout.spec.strategy.canary.steps.filter((step: Manifest) => step.analysis !== undefined).map((step: Manifest) => step.analysis);
+      expect(analyses.length).toBeGreaterThan(0);
+      for (const analysis of analyses) {
+        const template = local('AnalysisTemplate', analysis.templates[0].templateName);
+        expect(template?.spec.args.map((a: Manifest) => a.name)).toEqual(analysis.args.map((a: Manifest) => a.name));
+      }
     }
   });
 
@@ -76,7 +110,7 @@ describe('charts-out/', () => {
   });
 });
 
-describe('metric names in rules, dashboards and the HPA', () => {
+describe('metric names in rules, dashboards, rollout analyses and the HPA', () => {
   const contractNames = Object.values(METRICS).flatMap((m) => (m.type === 'histogram' ? [`${m.name}_bucket`, `${m.name}_sum`, `${m.name}_count`] : [m.name]));
   /** `up` is Prometheus's own per-target series, not an exported metric. */
   const known = (name: string) => contractNames.includes(name) || RUNTIME_METRIC_PREFIXES.some((p) => name.startsWith(p)) || name === 'up';
@@ -89,6 +123,7 @@ describe('metric names in rules, dashboards and the HPA', () => {
     return Object.entries(value).flatMap(([key, child]) => (key === 'expr' && typeof child === 'string' ? [child] : dashboardExprs(child)));
   }
 
+  const analysisQueries = ofKind('AnalysisTemplate').flatMap((t) => t.spec.metrics.map((m: Manifest) => String(m.provider.prometheus.query)));
   const ruleExprs = ofKind('PrometheusRule').flatMap((r) => r.spec.groups.flatMap((g: Manifest) => g.rules.map((rule: Manifest) => String(rule.expr))));
   const dashboards = ofKind('ConfigMap')
     .filter((c) => c.metadata.name === 'grafana-dashboards')
@@ -99,6 +134,12 @@ describe('metric names in rules, dashboards and the HPA', () => {
 
   it('uses only contract metrics in alert rules', () => {
     const names = ruleExprs.flatMap(metricNames);
+    expect(names.length).toBeGreaterThan(0);
+    expect(names.filter((n) => !known(n))).toEqual([]);
+  });
+
+  it('uses only contract metrics in rollout analyses', () => {
+    const names = analysisQueries.flatMap(metricNames);
     expect(names.length).toBeGreaterThan(0);
     expect(names.filter((n) => !known(n))).toEqual([]);
   });
@@ -117,8 +158,8 @@ describe('metric names in rules, dashboards and the HPA', () => {
     expect(served.flatMap((r) => metricNames(r.seriesQuery)).filter((n) => !known(n))).toEqual([]);
   });
 
-  /** Labels Prometheus attaches to every scraped series (ServiceMonitor target labels). */
-  const TARGET_LABELS = ['job', 'namespace', 'pod', 'instance', 'service', 'container', 'endpoint'];
+  /** Labels Prometheus attaches to every scraped series (ServiceMonitor target labels, the gateway's relabelling included). */
+  const TARGET_LABELS = ['job', 'namespace', 'pod', 'instance', 'service', 'container', 'endpoint', ROLLOUT_HASH_LABEL];
   function unknownLabels(expr: string): string[] {
     return [...expr.matchAll(/([a-zA-Z_:][a-zA-Z0-9_:]*)\{([^}]*)\}/g)].flatMap(([, metric, matchers]) => {
       const spec = Object.values(METRICS).find((m) => metric === m.name || (m.type === 'histogram' && metric!.replace(/_(bucket|sum|count)$/, '') === m.name));
@@ -128,9 +169,20 @@ describe('metric names in rules, dashboards and the HPA', () => {
   }
 
   it('matches only labels the contract declares for each metric', () => {
-    const exprs = [...ruleExprs, ...dashboards.flatMap(dashboardExprs)];
+    const exprs = [...ruleExprs, ...dashboards.flatMap(dashboardExprs), ...analysisQueries];
     expect(exprs.flatMap(unknownLabels)).toEqual([]);
     expect(unknownLabels('rate(gateway_requests_total{status="500"}[5m])')).toEqual(['gateway_requests_total{status}']);
+  });
+
+  it('selects the canary in analyses by a label the ServiceMonitor of the same namespace sets', () => {
+    for (const template of ofKind('AnalysisTemplate')) {
+      const relabelled = ofKind('ServiceMonitor')
+        .filter((m) => m.metadata.namespace === template.metadata.namespace)
+        .flatMap((m) => m.spec.endpoints.flatMap((e: Manifest) => (e.relabelings ?? []).map((r: Manifest) => r.targetLabel)));
+      const byArgument = template.spec.metrics.flatMap((m: Manifest) => [...String(m.provider.prometheus.query).matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="\{\{args\.[^}]+\}\}"/g)].map((match) => match[1]));
+      expect(byArgument.length).toBeGreaterThan(0);
+      expect(byArgument.filter((label: string) => !relabelled.includes(label))).toEqual([]);
+    }
   });
 
   it('detects a metric name the contract lacks', () => {

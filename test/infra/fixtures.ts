@@ -1,6 +1,12 @@
 import { Chart, Testing } from 'cdk8s';
 import { parseRouteTable } from '../../app/src/config/route-table-loader';
 import type { RouteTable } from '../../app/src/contract';
+import { ENVIRONMENT_DEFAULTS, type RolloutStrategySpec } from '../../infra/environments';
+import { GatewayRollout } from '../../infra/k8s/gateway-rollout';
+import { GatewayServices } from '../../infra/k8s/gateway-services';
+import { GatewayWorkload, type GatewayWorkloadProps } from '../../infra/k8s/gateway-workload';
+import { IngressRouting } from '../../infra/k8s/mesh/ingress-routing';
+import { RolloutAnalysis } from '../../infra/k8s/observability/rollout-analysis';
 
 /** A fixed image so outputs do not depend on the current build. */
 export const TEST_IMAGE = 'registry.test/uag-gateway:0123456789abcdef';
@@ -34,4 +40,43 @@ export function find(objects: readonly SynthObject[], kind: string, name?: strin
   const found = objects.find((o) => o.kind === kind && (name === undefined || o.metadata.name === name));
   if (found === undefined) throw new Error(`no ${kind}${name === undefined ? '' : ` named ${name}`} among ${objects.map((o) => `${o.kind}/${o.metadata.name}`).join(', ')}`);
   return found;
+}
+
+export interface GatewayStackOptions {
+  readonly workload?: Partial<GatewayWorkloadProps>;
+  /** @default the shared default strategy */
+  readonly strategy?: RolloutStrategySpec;
+  readonly previewReplicas?: number;
+}
+
+export interface GatewayStack {
+  readonly workload: GatewayWorkload;
+  readonly services: GatewayServices;
+  readonly routing: IngressRouting;
+  readonly analysis: RolloutAnalysis;
+}
+
+/** The gateway's workload, Services, analysis, routing and Rollout wired as the platform wires them. */
+export function gatewayStack(chart: Chart, options: GatewayStackOptions = {}): GatewayStack {
+  const workload = new GatewayWorkload(chart, 'gw', { namespace: 'gateway', image: TEST_IMAGE, environment: 'staging', routes: TEST_ROUTES, ...options.workload });
+  const strategy = options.strategy ?? ENVIRONMENT_DEFAULTS.rollout.strategy;
+  const services = new GatewayServices(chart, 'svc', { workload, preview: strategy.type === 'blueGreen' });
+  const analysis = new RolloutAnalysis(chart, 'analysis', {
+    namespace: workload.namespace,
+    labels: workload.labels,
+    selector: 'job="gateway-admin",namespace="gateway"',
+    analysis: ENVIRONMENT_DEFAULTS.rollout.analysis,
+  });
+  const routing = new IngressRouting(chart, 'ingress', {
+    workload,
+    serviceName: services.httpServiceName,
+    tcpServiceName: services.tcpServiceName,
+    ingress: { hosts: ['api.test.example.com'], tlsCredentialName: 'test-tls' },
+    routes: TEST_ROUTES,
+    retries: ENVIRONMENT_DEFAULTS.retries,
+    previewHeaderName: 'x-uag-canary',
+    previewServiceName: services.previewServiceName,
+  });
+  new GatewayRollout(chart, 'rollout', { workload, strategy, previewReplicas: options.previewReplicas, analysis: analysis.reference, routing, services });
+  return { workload, services, routing, analysis };
 }

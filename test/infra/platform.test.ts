@@ -1,6 +1,7 @@
-import { ENVIRONMENTS, ENVIRONMENT_OVERRIDES, declaredPaths, type EnvironmentName, type EnvironmentSpec } from '../../infra/environments';
+import { ENVIRONMENTS, ENVIRONMENT_OVERRIDES, declaredPaths, defineEnvironment, type EnvironmentName, type EnvironmentSpec } from '../../infra/environments';
 import { synthesizePlatform } from '../../infra/platform';
-import { TEST_IMAGE } from './fixtures';
+import { validateManifests } from '../../infra/synth/validate-manifests';
+import { TEST_IMAGE, type SynthObject } from './fixtures';
 
 /** Synthesized objects keyed by `kind namespace/name`, so differences read as object and field. */
 function render(environment: EnvironmentSpec): Record<string, unknown> {
@@ -38,9 +39,20 @@ describe('synthesizePlatform', () => {
     expect(synthesizePlatform({ environment: ENVIRONMENTS[name], image: TEST_IMAGE }).synthYaml()).toMatchSnapshot();
   });
 
-  it('puts the given image on the gateway Deployment', () => {
+  it('puts the given image on the gateway Rollout', () => {
     const app = synthesizePlatform({ environment: ENVIRONMENTS.dev, image: 'r.example/uag-gateway@sha256:abc' });
     expect(app.synthYaml()).toContain('image: r.example/uag-gateway@sha256:abc');
+  });
+
+  it('renders an environment that prefers blue-green into valid objects: the Rollout, its preview Service and the preview routes agree', () => {
+    const environment = defineEnvironment({ ...ENVIRONMENT_OVERRIDES.staging, rollout: { strategy: { type: 'blueGreen', promotion: 'auto' } } });
+    const objects = Object.values(render(environment)) as SynthObject[];
+    expect(validateManifests(objects)).toEqual([]);
+    const rollout = objects.find((o) => o.kind === 'Rollout')!;
+    expect(rollout.spec.strategy.blueGreen).toMatchObject({ activeService: 'gateway', previewService: 'gateway-preview', autoPromotionEnabled: true });
+    expect(objects.filter((o) => o.kind === 'Service').map((o) => o.metadata.name)).toContain('gateway-preview');
+    const previewHosts = objects.find((o) => o.kind === 'VirtualService' && o.metadata.name === 'gateway')!.spec.http.filter((h: { name: string }) => h.name.endsWith('-preview')).map((h: SynthObject) => h.route[0].destination.host);
+    expect([...new Set(previewHosts)]).toEqual(['gateway-preview.gateway.svc.cluster.local']);
   });
 
   it.each(['staging', 'prod'] as const)('dev and %s differ only in the fields their specs declare', (other) => {
@@ -49,6 +61,6 @@ describe('synthesizePlatform', () => {
     // With every declared field masked, the specs differ in their name alone, and the name may
     // only reach the gateway's UAG_ENV: any other difference is environment-specific behaviour
     // hidden in the constructs instead of declared in the spec.
-    expect(differences(render(ENVIRONMENTS.dev), render(masked))).toEqual(['/Deployment gateway/gateway/spec/template/spec/containers/0/env/0/value']);
+    expect(differences(render(ENVIRONMENTS.dev), render(masked))).toEqual(['/Rollout gateway/gateway/spec/template/spec/containers/0/env/0/value']);
   });
 });

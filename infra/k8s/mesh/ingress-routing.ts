@@ -3,7 +3,7 @@ import { DestinationRule } from '@kubernetes-models/istio/networking.istio.io/v1
 import { Gateway } from '@kubernetes-models/istio/networking.istio.io/v1beta1/Gateway';
 import { VirtualService } from '@kubernetes-models/istio/networking.istio.io/v1beta1/VirtualService';
 import { DEFAULT_HTTP_PORT, type RouteTable } from '../../../app/src/contract';
-import type { CanarySpec, FaultInjectionSpec, IngressSpec, RetrySpec } from '../../environments/types';
+import type { FaultInjectionSpec, IngressSpec, RetrySpec } from '../../environments/types';
 import { addObject } from '../api-object';
 import { tcpPortName, type GatewayWorkload } from '../gateway-workload';
 import { INGRESS_GATEWAY_POD_LABELS } from '../platform-names';
@@ -20,26 +20,47 @@ export interface IngressRoutingProps {
   readonly ingress: IngressSpec;
   readonly routes: RouteTable;
   readonly retries: RetrySpec;
-  /** @default no canary split */
-  readonly canary?: Pick<CanarySpec, 'weightPercent' | 'headerName'>;
+  /** Requests with this header set to `true` go to the new version at any stage of a rollout. */
+  readonly previewHeaderName: string;
+  /**
+   * Service in front of a blue-green rollout's preview pods, where preview requests go; without
+   * it they go to the canary subset. @default the canary subset
+   */
+  readonly previewServiceName?: string;
   /** @default no fault injection */
   readonly faultInjection?: FaultInjectionSpec;
 }
 
+/** Subset names in the gateway's DestinationRule; Argo Rollouts points each at one ReplicaSet. */
+export const SUBSETS = { stable: 'stable', canary: 'canary' } as const;
+
 /**
  * How outside traffic reaches the gateway: the Istio ingress Gateway (HTTPS, HTTP redirected,
  * plus one TCP server per raw TCP listener), a VirtualService with one route per route-table entry
- * (timeouts, retries, canary split, and delay injection where the environment enables it), a TCP
- * VirtualService forwarding each listener port, and the stable/canary subsets. The ingress
- * gateway's own Service must expose the TCP ports too (set when Istio is installed).
+ * (timeouts, retries, delay injection where the environment enables it) preceded by its preview
+ * route, a TCP VirtualService forwarding each listener port, and the stable/canary subsets. The
+ * ingress gateway's own Service must expose the TCP ports too (set when Istio is installed).
+ *
+ * Argo Rollouts owns the traffic split: it sets the weights of the routes in `weightedRouteNames`
+ * and the subsets' `rollouts-pod-template-hash` labels. What is synthesized is the resting state
+ * (everything on stable), so re-applying charts-out/ between rollouts changes nothing that matters.
  */
 export class IngressRouting extends Construct {
+  readonly virtualServiceName: string;
+  /** The VirtualService's HTTP routes that split traffic between the stable and canary subsets. */
+  readonly weightedRouteNames: readonly string[];
+  readonly destinationRuleName: string;
+
   constructor(scope: Construct, id: string, props: IngressRoutingProps) {
     super(scope, id);
     const { workload, ingress, retries } = props;
-    const canaryWeight = props.canary?.weightPercent ?? 0;
     const fault = props.faultInjection?.enabled === true ? props.faultInjection : undefined;
-    if (canaryWeight < 0 || canaryWeight > 100) throw new Error(`IngressRouting: 'canary.weightPercent' (${canaryWeight}) must be 0..100`);
+    if (!/^[a-z0-9][a-z0-9-]*$/.test(props.previewHeaderName)) {
+      throw new Error(`IngressRouting: 'previewHeaderName' (${props.previewHeaderName}) must be a lower-case header name`);
+    }
+    this.virtualServiceName = workload.name;
+    this.destinationRuleName = workload.name;
+    this.weightedRouteNames = props.routes.routes.map((route) => route.name);
     const metadata = (name: string) => ({ name, namespace: workload.namespace, labels: { ...workload.labels } });
     const host = `${props.serviceName}.${workload.namespace}.svc.cluster.local`;
     const gatewayName = `${workload.name}-ingress`;
@@ -60,7 +81,15 @@ export class IngressRouting extends Construct {
       }),
     );
 
-    const destination = (subset: 'stable' | 'canary', weight: number) => ({ destination: { host, subset, port: { number: DEFAULT_HTTP_PORT } }, weight });
+    const port = { number: DEFAULT_HTTP_PORT };
+    const destination = (subset: keyof typeof SUBSETS, weight: number) => ({ destination: { host, subset: SUBSETS[subset], port }, weight });
+    // A fixed route rather than Argo's setHeaderRoute step: it keeps the route's timeout, retries
+    // and faults, and works from the first step, before any weight moves (the Rollout starts the
+    // canary pods then). Between rollouts the canary subset points at the stable pods.
+    const previewDestination =
+      props.previewServiceName === undefined
+        ? destination('canary', 100)
+        : { destination: { host: `${props.previewServiceName}.${workload.namespace}.svc.cluster.local`, port }, weight: 100 };
     const http = props.routes.routes.flatMap((route) => {
       const common = {
         timeout: `${Math.ceil(route.timeoutMs / 1000) + MESH_TIMEOUT_MARGIN_SECONDS}s`,
@@ -68,19 +97,18 @@ export class IngressRouting extends Construct {
         ...(fault === undefined ? {} : { fault: { delay: { percentage: { value: fault.delayPercent }, fixedDelay: fault.fixedDelay } } }),
       };
       const uri = { prefix: route.match.pathPrefix };
-      const split = canaryWeight === 0 ? [destination('stable', 100)] : [destination('stable', 100 - canaryWeight), destination('canary', canaryWeight)];
-      const byHeader =
-        canaryWeight === 0 || props.canary === undefined
-          ? []
-          : [{ name: `${route.name}-canary-header`, match: [{ uri, headers: { [props.canary.headerName]: { exact: 'true' } } }], route: [destination('canary', 100)], ...common }];
-      return [...byHeader, { name: route.name, match: [{ uri }], route: split, ...common }];
+      return [
+        { name: `${route.name}-preview`, match: [{ uri, headers: { [props.previewHeaderName]: { exact: 'true' } } }], route: [previewDestination], ...common },
+        // Argo Rollouts requires both destinations on a route it weights, even at 0.
+        { name: route.name, match: [{ uri }], route: [destination('stable', 100), destination('canary', 0)], ...common },
+      ];
     });
 
     addObject(
       this,
       'virtual-service',
       new VirtualService({
-        metadata: metadata(workload.name),
+        metadata: metadata(this.virtualServiceName),
         spec: { hosts: [...ingress.hosts], gateways: [gatewayName], http },
       }),
     );
@@ -103,13 +131,14 @@ export class IngressRouting extends Construct {
       this,
       'subsets',
       new DestinationRule({
-        metadata: metadata(workload.name),
+        metadata: metadata(this.destinationRuleName),
         spec: {
           host,
           trafficPolicy: { loadBalancer: { simple: 'LEAST_REQUEST' } },
+          // Argo Rollouts adds each subset's rollouts-pod-template-hash; until it has, both select every gateway pod.
           subsets: [
-            { name: 'stable', labels: { version: 'stable' } },
-            { name: 'canary', labels: { version: 'canary' } },
+            { name: SUBSETS.stable, labels: { ...workload.selector } },
+            { name: SUBSETS.canary, labels: { ...workload.selector } },
           ],
         },
       }),

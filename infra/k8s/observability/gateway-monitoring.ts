@@ -7,6 +7,12 @@ import { addObject } from '../api-object';
 import type { GatewayWorkload } from '../gateway-workload';
 import { alertGroups, toRule } from './alerts';
 
+/**
+ * Target label carrying the scraped pod's `rollouts-pod-template-hash`, which Argo Rollouts puts on
+ * every pod of a ReplicaSet. The rollout analysis selects the canary's series with it.
+ */
+export const ROLLOUT_HASH_LABEL = 'rollouts_pod_template_hash';
+
 export interface GatewayMonitoringProps {
   readonly workload: GatewayWorkload;
   /** Service exposing the admin port; Prometheus names the job after it. */
@@ -36,7 +42,15 @@ export class GatewayMonitoring extends Construct {
         metadata: metadata(workload.name),
         spec: {
           selector: { matchLabels: { ...workload.selector } },
-          endpoints: [{ port: PORT_NAMES.admin, path: ADMIN_PATHS.metrics, interval: props.scrapeInterval ?? '15s', scheme: 'http' }],
+          endpoints: [
+            {
+              port: PORT_NAMES.admin,
+              path: ADMIN_PATHS.metrics,
+              interval: props.scrapeInterval ?? '15s',
+              scheme: 'http',
+              relabelings: [{ action: 'replace', sourceLabels: ['__meta_kubernetes_pod_label_rollouts_pod_template_hash'], targetLabel: ROLLOUT_HASH_LABEL }],
+            },
+          ],
         },
       }),
     );

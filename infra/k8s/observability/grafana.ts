@@ -3,7 +3,7 @@ import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { stringify } from 'yaml';
 import { addObject } from '../api-object';
 import { CONFIG_CHECKSUM_ANNOTATION, configChecksum } from '../config-checksum';
-import { GRAFANA, JAEGER, NAMESPACES, PROMETHEUS } from '../platform-names';
+import { GRAFANA, JAEGER, NAMESPACES, prometheusUrl } from '../platform-names';
 import { SingleContainerApp } from '../single-container-app';
 import { DATASOURCE_UIDS } from './dashboards/gateway-dashboard';
 
@@ -33,7 +33,7 @@ export class Grafana extends Construct {
           uid: DATASOURCE_UIDS.prometheus,
           type: 'prometheus',
           access: 'proxy',
-          url: `http://${PROMETHEUS.name}-operated.${namespace}.svc.cluster.local:${PROMETHEUS.port}`,
+          url: prometheusUrl(namespace),
           isDefault: true,
         },
         { name: 'Jaeger', uid: DATASOURCE_UIDS.jaeger, type: 'jaeger', access: 'proxy', url: `http://${JAEGER.name}.${namespace}.svc.cluster.local:${JAEGER.queryPort}` },

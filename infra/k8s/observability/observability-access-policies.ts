@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { AuthorizationPolicy } from '@kubernetes-models/istio/security.istio.io/v1/AuthorizationPolicy';
 import { addObject } from '../api-object';
 import { PLATFORM_LABELS, type Labels } from '../labels';
-import { ALERTMANAGER, GATEWAY_NAME, GRAFANA, INGRESS_GATEWAY_PRINCIPAL, JAEGER, NAMESPACES, PROMETHEUS, principalOf } from '../platform-names';
+import { ALERTMANAGER, ARGO_ROLLOUTS, GATEWAY_NAME, GRAFANA, INGRESS_GATEWAY_PRINCIPAL, JAEGER, NAMESPACES, PROMETHEUS, principalOf } from '../platform-names';
 
 export interface ObservabilityAccessPoliciesProps {
   readonly namespace: string;
@@ -27,7 +27,7 @@ export class ObservabilityAccessPolicies extends Construct {
       {
         name: `${PROMETHEUS.name}-allow-readers`,
         pods: { 'app.kubernetes.io/name': PROMETHEUS.name },
-        principals: [local(GRAFANA.name), local('prometheus-adapter')],
+        principals: [local(GRAFANA.name), local('prometheus-adapter'), principalOf(ARGO_ROLLOUTS.namespace, ARGO_ROLLOUTS.serviceAccount)],
         ports: [PROMETHEUS.port],
       },
       {

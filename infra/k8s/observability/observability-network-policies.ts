@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { DEFAULT_ADMIN_PORT } from '../../../app/src/contract';
 import type { Labels } from '../labels';
 import { DNS_EGRESS, ISTIOD_EGRESS, allowTraffic } from '../network-traffic';
-import { ALERTMANAGER, GRAFANA, JAEGER, NAMESPACES, PROMETHEUS } from '../platform-names';
+import { ALERTMANAGER, ARGO_ROLLOUTS, GRAFANA, JAEGER, NAMESPACES, PROMETHEUS } from '../platform-names';
 
 export interface ObservabilityNetworkPoliciesProps {
   readonly namespace: string;
@@ -31,7 +31,13 @@ export class ObservabilityNetworkPolicies extends Construct {
       namespace,
       name: `${PROMETHEUS.name}-allow`,
       podSelector: prometheusPods,
-      ingress: [{ peers: [local(props.grafanaSelector), local({ 'app.kubernetes.io/name': 'prometheus-adapter' })], ports: [{ port: PROMETHEUS.port }] }],
+      ingress: [
+        {
+          // The Argo Rollouts controller runs the rollout analyses' queries.
+          peers: [local(props.grafanaSelector), local({ 'app.kubernetes.io/name': 'prometheus-adapter' }), { namespace: ARGO_ROLLOUTS.namespace }],
+          ports: [{ port: PROMETHEUS.port }],
+        },
+      ],
       egress: [
         DNS_EGRESS,
         ISTIOD_EGRESS,

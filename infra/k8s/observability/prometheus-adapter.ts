@@ -7,7 +7,7 @@ import { AuthorizationPolicy } from '@kubernetes-models/istio/security.istio.io/
 import { PeerAuthentication } from '@kubernetes-models/istio/security.istio.io/v1beta1/PeerAuthentication';
 import { addObject } from '../api-object';
 import { DNS_EGRESS, ISTIOD_EGRESS, allowTraffic } from '../network-traffic';
-import { NAMESPACES, PROMETHEUS } from '../platform-names';
+import { NAMESPACES, PROMETHEUS, prometheusUrl } from '../platform-names';
 import { SingleContainerApp } from '../single-container-app';
 
 export const PROMETHEUS_ADAPTER_VERSION = 'v0.12.0';
@@ -44,7 +44,7 @@ export class PrometheusAdapter extends Construct {
         '--cert-dir=/tmp/cert',
         `--config=${CONFIG_PATH}/config.yaml`,
         '--metrics-relist-interval=1m',
-        `--prometheus-url=http://${PROMETHEUS.name}-operated.${namespace}.svc.cluster.local:${PROMETHEUS.port}/`,
+        `--prometheus-url=${prometheusUrl(namespace)}/`,
         `--secure-port=${SECURE_PORT}`,
       ],
       ports: [{ name: 'https', port: SECURE_PORT }],

@@ -55,10 +55,44 @@ describe('validateEnvironment', () => {
   });
 
   it('rejects out-of-range ratios and percentages', () => {
-    expect(problemsOf({ canary: { weightPercent: 120 }, observability: { traceSamplingRatio: 1.5 }, faultInjection: { enabled: true, delayPercent: 0 } })).toEqual([
-      `environment 'staging': canary.weightPercent (120) must be 0..100`,
+    expect(problemsOf({ observability: { traceSamplingRatio: 1.5 }, faultInjection: { enabled: true, delayPercent: 0 } })).toEqual([
       `environment 'staging': faultInjection.delayPercent (0) must be above 0 and at most 100 when faultInjection.enabled`,
       `environment 'staging': observability.traceSamplingRatio (1.5) must be 0..1`,
     ]);
+  });
+
+  it('rejects canary stages that do not climb within 1..100, and malformed pauses', () => {
+    const stages = [{ weightPercent: 30, pause: '5 minutes' }, { weightPercent: 30 }, { weightPercent: 120, pause: 'manual' }];
+    expect(problemsOf({ rollout: { strategy: { type: 'canary', stages, previewPause: '1d' } } })).toEqual([
+      `environment 'staging': rollout.strategy.stages[0].pause (5 minutes) must be a duration like 30s, 5m or 1h, or 'manual'`,
+      `environment 'staging': rollout.strategy.stages[1].weightPercent (30) must be above the previous stage's (30) and at most 100`,
+      `environment 'staging': rollout.strategy.stages[2].weightPercent (120) must be above the previous stage's (30) and at most 100`,
+      `environment 'staging': rollout.strategy.previewPause (1d) must be a duration like 30s, 5m or 1h, or 'manual'`,
+    ]);
+    expect(problemsOf({ rollout: { strategy: { type: 'canary', stages: [] } } })).toEqual([`environment 'staging': rollout.strategy.stages must list at least one stage`]);
+  });
+
+  it('rejects analysis thresholds and pacing that could never pass or never fail', () => {
+    expect(
+      problemsOf({
+        rollout: {
+          previewHeaderName: 'X-Canary',
+          previewReplicas: 0,
+          analysis: { interval: '1', window: '0m', count: 2, failureLimit: 2, minSuccessRatio: 1.5, maxLatencyP95Seconds: 0 },
+        },
+      }),
+    ).toEqual([
+      `environment 'staging': rollout.previewHeaderName (X-Canary) must be a lower-case header name`,
+      `environment 'staging': rollout.previewReplicas (0) must be a whole number of at least 1`,
+      `environment 'staging': rollout.analysis.interval (1) must be a duration like 30s, 5m or 1h`,
+      `environment 'staging': rollout.analysis.window (0m) must be a duration like 30s, 5m or 1h`,
+      `environment 'staging': rollout.analysis.failureLimit (2) must be a whole number from 0 to below rollout.analysis.count (2)`,
+      `environment 'staging': rollout.analysis.minSuccessRatio (1.5) must be above 0 and at most 1`,
+      `environment 'staging': rollout.analysis.maxLatencyP95Seconds (0) must be above 0`,
+    ]);
+  });
+
+  it('accepts a blue-green strategy without stages', () => {
+    expect(() => validateEnvironment(defineEnvironment({ ...base, rollout: { strategy: { type: 'blueGreen', promotion: 'manual' } } }))).not.toThrow();
   });
 });

@@ -1,7 +1,7 @@
 import { Testing } from 'cdk8s';
 import { GatewayAutoscaler } from '../../../infra/k8s/gateway-autoscaler';
 import { GatewayWorkload } from '../../../infra/k8s/gateway-workload';
-import { TEST_IMAGE, TEST_ROUTES, find, synth } from '../fixtures';
+import { TEST_IMAGE, TEST_ROUTES, find, gatewayStack, synth } from '../fixtures';
 
 function workloadIn(chart: ReturnType<typeof Testing.chart>) {
   return new GatewayWorkload(chart, 'gw', { namespace: 'gateway', image: TEST_IMAGE, environment: 'prod', routes: TEST_ROUTES });
@@ -10,7 +10,7 @@ function workloadIn(chart: ReturnType<typeof Testing.chart>) {
 describe('GatewayAutoscaler', () => {
   it('scales on CPU, memory and the requests-per-second metric the adapter serves', () => {
     const hpa = find(synth((chart) => new GatewayAutoscaler(chart, 'as', { workload: workloadIn(chart), minReplicas: 3, maxReplicas: 7, requestsPerSecondPerPod: 150 })), 'HorizontalPodAutoscaler');
-    expect(hpa.spec.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'gateway' });
+    expect(hpa.spec.scaleTargetRef).toEqual({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', name: 'gateway' });
     expect([hpa.spec.minReplicas, hpa.spec.maxReplicas]).toEqual([3, 7]);
     expect(hpa.spec.metrics).toEqual([
       { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 65 } } },
@@ -21,11 +21,10 @@ describe('GatewayAutoscaler', () => {
     expect(hpa.spec.behavior.scaleDown.stabilizationWindowSeconds).toBe(300);
   });
 
-  it('keeps minAvailable pods through voluntary disruptions', () => {
-    const objects = synth((chart) => new GatewayAutoscaler(chart, 'as', { workload: workloadIn(chart) }));
+  it('keeps minAvailable of the Rollout’s pods, stable and canary alike, through voluntary disruptions', () => {
+    const objects = synth((chart) => new GatewayAutoscaler(chart, 'as', { workload: gatewayStack(chart).workload }));
     const pdb = find(objects, 'PodDisruptionBudget');
-    const { 'app.kubernetes.io/instance': _instance, ...acrossTracks } = find(objects, 'Deployment').spec.selector.matchLabels;
-    expect(pdb.spec).toEqual({ minAvailable: 2, selector: { matchLabels: acrossTracks } });
+    expect(pdb.spec).toEqual({ minAvailable: 2, selector: find(objects, 'Rollout').spec.selector });
   });
 
   it.each([

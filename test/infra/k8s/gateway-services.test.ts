@@ -1,19 +1,15 @@
 import { Testing } from 'cdk8s';
-import { GatewayServices } from '../../../infra/k8s/gateway-services';
 import { GatewayWorkload, type TcpListener } from '../../../infra/k8s/gateway-workload';
-import { TEST_IMAGE, TEST_ROUTES, find, synth } from '../fixtures';
+import { TEST_IMAGE, TEST_ROUTES, find, gatewayStack, synth } from '../fixtures';
 
 function services(tcpListeners: readonly TcpListener[] = []) {
-  return synth((chart) => {
-    const workload = new GatewayWorkload(chart, 'gw', { namespace: 'gateway', image: TEST_IMAGE, environment: 'dev', routes: TEST_ROUTES, tcpListeners });
-    new GatewayServices(chart, 'svc', { workload });
-  });
+  return synth((chart) => gatewayStack(chart, { workload: { tcpListeners } }));
 }
 
 describe('GatewayServices', () => {
   it('exposes HTTP and the admin port on separate ClusterIP Services selecting the gateway pods', () => {
     const objects = services();
-    const selector = { 'app.kubernetes.io/name': 'gateway', 'app.kubernetes.io/component': 'api-gateway', 'app.kubernetes.io/part-of': 'uag-platform', 'app.kubernetes.io/managed-by': 'cdk8s' };
+    const selector = { 'app.kubernetes.io/name': 'gateway', 'app.kubernetes.io/instance': 'gateway', 'app.kubernetes.io/component': 'api-gateway', 'app.kubernetes.io/part-of': 'uag-platform', 'app.kubernetes.io/managed-by': 'cdk8s' };
     expect(objects.filter((o) => o.kind === 'Service').map((s) => [s.metadata.name, s.spec.type, s.spec.ports, s.spec.selector])).toEqual([
       ['gateway', 'ClusterIP', [{ name: 'http', port: 8080, targetPort: 'http', protocol: 'TCP', appProtocol: 'http' }], selector],
       ['gateway-admin', 'ClusterIP', [{ name: 'admin', port: 9090, targetPort: 'admin', protocol: 'TCP', appProtocol: 'http' }], selector],
@@ -26,7 +22,7 @@ describe('GatewayServices', () => {
       { name: 'tcp-7777', port: 7777, targetPort: 'tcp-7777', protocol: 'TCP', appProtocol: 'tcp' },
       { name: 'tcp-7000', port: 7000, targetPort: 'tcp-7000', protocol: 'TCP', appProtocol: 'tcp' },
     ]);
-    expect(find(objects, 'Deployment').spec.template.spec.containers[0].ports.map((p: { name: string }) => p.name)).toEqual(['http', 'admin', 'tcp-7777', 'tcp-7000']);
+    expect(find(objects, 'Rollout').spec.template.spec.containers[0].ports.map((p: { name: string }) => p.name)).toEqual(['http', 'admin', 'tcp-7777', 'tcp-7000']);
   });
 
   it('rejects a TCP listener on the HTTP or admin port', () => {

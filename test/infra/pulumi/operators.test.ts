@@ -35,4 +35,10 @@ describe('operatorReleases', () => {
     expect(ingress?.releaseName).toBe('istio-ingressgateway');
     expect((ingress?.values as { service: { annotations: Record<string, string> } }).service.annotations['service.beta.kubernetes.io/aws-load-balancer-type']).toBe('nlb');
   });
+
+  it('gives the Argo Rollouts controller a sidecar so its analysis can reach Prometheus over mesh mTLS', () => {
+    const argo = byKey.get('argoRollouts');
+    expect(argo?.namespaceLabels).toEqual({ 'istio-injection': 'enabled' });
+    expect(argo?.after).toEqual(['istiod']);
+  });
 });

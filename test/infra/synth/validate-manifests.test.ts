@@ -40,6 +40,27 @@ describe('validateManifest', () => {
     expect(validateManifest(rule as never)).toEqual(["PrometheusRule r: unknown field 'spec.groups[0].rules[0].fore'"]);
   });
 
+  it('reports unknown fields in Argo Rollouts objects, in the embedded pod template too', () => {
+    const rollout = {
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Rollout',
+      metadata: { name: 'r', namespace: 'n' },
+      spec: {
+        selector: { matchLabels: { a: 'b' } },
+        strategy: { canary: { steps: [{ setWieght: 10 }] } },
+        // The Rollout schema leaves volumes free-form; the core PodTemplate schema does not.
+        template: { spec: { containers: [{ name: 'c', image: 'i:1', livenessprobe: {} }], volumes: [{ name: 'v', emptydir: {} }] } },
+      },
+    };
+    expect(validateManifest(rollout as never)).toEqual([
+      "Rollout n/r: unknown field 'spec.strategy.canary.steps[0].setWieght'",
+      "Rollout n/r: unknown field 'spec.template.spec.containers[0].livenessprobe'",
+      "Rollout n/r: unknown field 'spec.template.spec.volumes[0].emptydir'",
+    ]);
+    const template = { apiVersion: 'argoproj.io/v1alpha1', kind: 'AnalysisTemplate', metadata: { name: 't' }, spec: { metrics: [{ name: 'm', provider: { prometheus: { query: 'up', adress: 'x' } } }] } };
+    expect(validateManifest(template as never)).toEqual(["AnalysisTemplate t: unknown field 'spec.metrics[0].provider.prometheus.adress'"]);
+  });
+
   it('refuses kinds it has no schema for', () => {
     expect(validateManifest({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } } as never)).toEqual([
       'Widget w: no published schema known for example.com/v1 Widget; add its model module to MODEL_MODULES',

@@ -21,7 +21,7 @@ describe('writeCharts', () => {
     expect(readdirSync(outdir).sort()).toEqual(['dev', 'prod']);
     expect(readdirSync(join(outdir, 'dev')).sort()).toEqual(['gateway.k8s.yaml', 'mesh.k8s.yaml', 'observability.k8s.yaml', 'policies.k8s.yaml']);
     expect(summaries.map((s) => s.environment)).toEqual(['dev', 'prod']);
-    expect(summaries[0]!.kinds.Deployment).toBe(4);
+    expect([summaries[0]!.kinds.Deployment, summaries[0]!.kinds.Rollout]).toEqual([3, 1]);
     expect(summaries[1]!.kinds.PersistentVolumeClaim).toBe(1);
     expect(readdirSync(workdir)).toEqual(['charts-out']);
   });

@@ -1,13 +1,12 @@
-import { METRICS } from '../../../../app/src/contract';
+import { requestShareQuery } from '../gateway-queries';
 import type { AlertContext, AlertDefinition } from './alert';
 
 /** Errors: share of requests the gateway answered with 5xx. */
 export function errorAlerts({ selector, thresholds }: AlertContext): AlertDefinition[] {
-  const requests = METRICS.requestsTotal.name;
   return [
     {
       alert: 'GatewayHighErrorRate',
-      expr: `sum by (namespace, route) (rate(${requests}{${selector},code=~"5.."}[5m])) / sum by (namespace, route) (rate(${requests}{${selector}}[5m])) > ${thresholds.errorRatio}`,
+      expr: `${requestShareQuery('=~"5.."', { selector, by: ['namespace', 'route'], window: '5m' })} > ${thresholds.errorRatio}`,
       for: '5m',
       severity: 'critical',
       summary: 'Gateway route answers too many 5xx.',

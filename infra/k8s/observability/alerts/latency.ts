@@ -1,13 +1,12 @@
-import { METRICS } from '../../../../app/src/contract';
+import { latencyQuantileQuery } from '../gateway-queries';
 import type { AlertContext, AlertDefinition } from './alert';
 
 /** Latency: p95 request duration per route. */
 export function latencyAlerts({ selector, thresholds }: AlertContext): AlertDefinition[] {
-  const duration = METRICS.requestDuration.name;
   return [
     {
       alert: 'GatewayHighLatency',
-      expr: `histogram_quantile(0.95, sum by (namespace, route, le) (rate(${duration}_bucket{${selector}}[5m]))) > ${thresholds.latencyP95Seconds}`,
+      expr: `${latencyQuantileQuery(0.95, { selector, by: ['namespace', 'route'], window: '5m' })} > ${thresholds.latencyP95Seconds}`,
       for: '5m',
       severity: 'warning',
       summary: 'Gateway route p95 latency is high.',

@@ -3,21 +3,28 @@ import { GatewayWorkload, type TcpListener } from '../../../../infra/k8s/gateway
 import { IngressRouting, type IngressRoutingProps } from '../../../../infra/k8s/mesh/ingress-routing';
 import { TEST_IMAGE, TEST_ROUTES, find, synth } from '../../fixtures';
 
-type Extra = Omit<IngressRoutingProps, 'workload' | 'serviceName' | 'tcpServiceName' | 'ingress' | 'routes' | 'retries'>;
+type Extra = Partial<Omit<IngressRoutingProps, 'workload' | 'serviceName' | 'tcpServiceName' | 'ingress' | 'routes' | 'retries'>>;
 
-function routing(extra: Extra = {}, tcpListeners: readonly TcpListener[] = []) {
-  return synth((chart) => {
+function routingWith(extra: Extra = {}, tcpListeners: readonly TcpListener[] = []) {
+  let construct: IngressRouting | undefined;
+  const objects = synth((chart) => {
     const workload = new GatewayWorkload(chart, 'gw', { namespace: 'gateway', image: TEST_IMAGE, environment: 'dev', routes: TEST_ROUTES, tcpListeners });
-    new IngressRouting(chart, 'ingress', {
+    construct = new IngressRouting(chart, 'ingress', {
       workload,
       serviceName: 'gateway',
       tcpServiceName: 'gateway-tcp',
       ingress: { hosts: ['api.test.example.com'], tlsCredentialName: 'test-tls' },
       routes: TEST_ROUTES,
       retries: { attempts: 3, perTryTimeout: '2s', retryOn: 'gateway-error,connect-failure,refused-stream' },
+      previewHeaderName: 'x-uag-canary',
       ...extra,
     });
   });
+  return { objects, construct: construct! };
+}
+
+function routing(extra: Extra = {}, tcpListeners: readonly TcpListener[] = []) {
+  return routingWith(extra, tcpListeners).objects;
 }
 
 const host = 'gateway.gateway.svc.cluster.local';
@@ -30,37 +37,47 @@ describe('IngressRouting', () => {
     ]);
   });
 
-  it('routes each route-table prefix with a timeout just above the gateway’s own, and retries', () => {
-    const [users, orders] = find(routing(), 'VirtualService').spec.http;
+  it('routes each route-table prefix to stable at rest, with a timeout just above the gateway’s own, and retries', () => {
+    const http = find(routing(), 'VirtualService').spec.http;
+    const users = http.find((h: { name: string }) => h.name === 'users');
     expect(users).toEqual({
       name: 'users',
       match: [{ uri: { prefix: '/api/users' } }],
-      route: [{ destination: { host, subset: 'stable', port: { number: DEFAULT_HTTP_PORT } }, weight: 100 }],
+      route: [
+        { destination: { host, subset: 'stable', port: { number: DEFAULT_HTTP_PORT } }, weight: 100 },
+        { destination: { host, subset: 'canary', port: { number: DEFAULT_HTTP_PORT } }, weight: 0 },
+      ],
       timeout: '6s',
       retries: { attempts: 3, perTryTimeout: '2s', retryOn: 'gateway-error,connect-failure,refused-stream' },
     });
-    expect(orders.timeout).toBe('31s');
+    expect(http.find((h: { name: string }) => h.name === 'orders').timeout).toBe('31s');
   });
 
-  it('splits by weight and sends the canary header to the canary', () => {
-    const http = find(routing({ canary: { weightPercent: 10, headerName: 'canary' } }), 'VirtualService').spec.http;
-    expect(http.map((h: { name: string }) => h.name)).toEqual(['users-canary-header', 'users', 'orders-canary-header', 'orders']);
-    expect(http[0].match).toEqual([{ uri: { prefix: '/api/users' }, headers: { canary: { exact: 'true' } } }]);
+  it('sends requests with the preview header to the canary ahead of each weighted route, with the same timeout and retries', () => {
+    const http = find(routing({ previewHeaderName: 'x-try-new' }), 'VirtualService').spec.http;
+    expect(http.map((h: { name: string }) => h.name)).toEqual(['users-preview', 'users', 'orders-preview', 'orders']);
+    expect(http[0].match).toEqual([{ uri: { prefix: '/api/users' }, headers: { 'x-try-new': { exact: 'true' } } }]);
     expect(http[0].route).toEqual([{ destination: { host, subset: 'canary', port: { number: DEFAULT_HTTP_PORT } }, weight: 100 }]);
-    expect(http[1].route.map((r: { weight: number }) => r.weight)).toEqual([90, 10]);
+    expect([http[0].timeout, http[0].retries]).toEqual([http[1].timeout, http[1].retries]);
+  });
+
+  it('names the routes Argo Rollouts weights: the route-table entries, not the preview routes', () => {
+    const weighted = routingWith().construct.weightedRouteNames;
+    expect(weighted).toEqual(['users', 'orders']);
   });
 
   it('injects delays only when the environment enables it', () => {
-    expect(find(routing({ faultInjection: { enabled: false, delayPercent: 5, fixedDelay: '2s' } }), 'VirtualService').spec.http[0]).not.toHaveProperty('fault');
-    expect(find(routing({ faultInjection: { enabled: true, delayPercent: 5, fixedDelay: '2s' } }), 'VirtualService').spec.http[0].fault).toEqual({
-      delay: { percentage: { value: 5 }, fixedDelay: '2s' },
-    });
+    for (const route of find(routing({ faultInjection: { enabled: false, delayPercent: 5, fixedDelay: '2s' } }), 'VirtualService').spec.http) expect(route).not.toHaveProperty('fault');
+    for (const route of find(routing({ faultInjection: { enabled: true, delayPercent: 5, fixedDelay: '2s' } }), 'VirtualService').spec.http) {
+      expect(route.fault).toEqual({ delay: { percentage: { value: 5 }, fixedDelay: '2s' } });
+    }
   });
 
-  it('defines stable and canary subsets by the version label', () => {
+  it('defines stable and canary subsets over the gateway pods, for Argo Rollouts to pin to a pod-template hash each', () => {
+    const selector = { 'app.kubernetes.io/name': 'gateway', 'app.kubernetes.io/instance': 'gateway', 'app.kubernetes.io/component': 'api-gateway', 'app.kubernetes.io/part-of': 'uag-platform', 'app.kubernetes.io/managed-by': 'cdk8s' };
     expect(find(routing(), 'DestinationRule').spec.subsets).toEqual([
-      { name: 'stable', labels: { version: 'stable' } },
-      { name: 'canary', labels: { version: 'canary' } },
+      { name: 'stable', labels: selector },
+      { name: 'canary', labels: selector },
     ]);
   });
 
@@ -75,7 +92,7 @@ describe('IngressRouting', () => {
     expect(routing().filter((o) => o.kind === 'VirtualService').map((o) => o.metadata.name)).toEqual(['gateway']);
   });
 
-  it('rejects a canary weight outside 0..100', () => {
-    expect(() => routing({ canary: { weightPercent: 101, headerName: 'canary' } })).toThrow(`IngressRouting: 'canary.weightPercent' (101) must be 0..100`);
+  it('rejects a preview header name Istio would not match', () => {
+    expect(() => routing({ previewHeaderName: 'X Canary' })).toThrow(`IngressRouting: 'previewHeaderName' (X Canary) must be a lower-case header name`);
   });
 });

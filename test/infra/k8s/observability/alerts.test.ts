@@ -63,7 +63,16 @@ describe('GatewayMonitoring', () => {
       const workload = new GatewayWorkload(chart, 'gw', { namespace: 'gateway', image: TEST_IMAGE, environment: 'dev', routes: TEST_ROUTES });
       new GatewayMonitoring(chart, 'mon', { workload, adminServiceName: 'gateway-admin', thresholds: context.thresholds, resources: context.resources });
     });
-    expect(find(objects, 'ServiceMonitor').spec.endpoints).toEqual([{ port: 'admin', path: '/metrics', interval: '15s', scheme: 'http' }]);
+    expect(find(objects, 'ServiceMonitor').spec.endpoints).toEqual([
+      {
+        port: 'admin',
+        path: '/metrics',
+        interval: '15s',
+        scheme: 'http',
+        // The rollout analysis tells the canary's series apart by the pod label Argo Rollouts sets.
+        relabelings: [{ action: 'replace', sourceLabels: ['__meta_kubernetes_pod_label_rollouts_pod_template_hash'], targetLabel: 'rollouts_pod_template_hash' }],
+      },
+    ]);
     const groups = find(objects, 'PrometheusRule', 'gateway-alerts').spec.groups;
     expect(groups.map((g: { name: string }) => g.name)).toEqual([
       'gateway-availability',

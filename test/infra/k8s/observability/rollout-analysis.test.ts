@@ -1,0 +1,59 @@
+import { ENVIRONMENT_DEFAULTS } from '../../../../infra/environments';
+import { RolloutAnalysis } from '../../../../infra/k8s/observability/rollout-analysis';
+import { find, synth } from '../../fixtures';
+
+function template(overrides: Partial<typeof ENVIRONMENT_DEFAULTS.rollout.analysis> = {}) {
+  return find(
+    synth(
+      (chart) =>
+        new RolloutAnalysis(chart, 'analysis', {
+          namespace: 'gateway',
+          labels: { 'app.kubernetes.io/part-of': 'uag-platform' },
+          selector: 'job="gateway-admin",namespace="gateway"',
+          analysis: { ...ENVIRONMENT_DEFAULTS.rollout.analysis, ...overrides },
+        }),
+    ),
+    'AnalysisTemplate',
+  );
+}
+
+const canary = 'job="gateway-admin",namespace="gateway",rollouts_pod_template_hash="{{args.canary-hash}}"';
+
+describe('RolloutAnalysis', () => {
+  it('measures the canary’s non-5xx share and p95 latency from the contract metrics, on the in-cluster Prometheus', () => {
+    const spec = template({ window: '3m' }).spec;
+    expect(spec.args).toEqual([{ name: 'canary-hash' }]);
+    expect(spec.metrics.map((m: { provider: unknown }) => m.provider)).toEqual([
+      {
+        prometheus: {
+          address: 'http://prometheus-operated.observability.svc.cluster.local:9090',
+          query: `sum(rate(gateway_requests_total{${canary},code!~"5.."}[3m])) / sum(rate(gateway_requests_total{${canary}}[3m]))`,
+        },
+      },
+      {
+        prometheus: {
+          address: 'http://prometheus-operated.observability.svc.cluster.local:9090',
+          query: `histogram_quantile(0.95, sum by (le) (rate(gateway_request_duration_seconds_bucket{${canary}}[3m])))`,
+        },
+      },
+    ]);
+  });
+
+  it('fails on the thresholds, paces by the spec and reads no data as inconclusive', () => {
+    const [successRate, latency] = template({ minSuccessRatio: 0.99, maxLatencyP95Seconds: 0.25, interval: '30s', count: 4, failureLimit: 0, window: '1m' }).spec.metrics;
+    expect(successRate).toMatchObject({
+      name: 'success-rate',
+      interval: '30s',
+      count: 4,
+      failureLimit: 0,
+      initialDelay: '1m',
+      successCondition: 'len(result) > 0 && !isNaN(result[0]) && result[0] >= 0.99',
+      failureCondition: 'len(result) > 0 && !isNaN(result[0]) && result[0] < 0.99',
+    });
+    expect(latency).toMatchObject({
+      name: 'latency-p95',
+      successCondition: 'len(result) > 0 && !isNaN(result[0]) && result[0] <= 0.25',
+      failureCondition: 'len(result) > 0 && !isNaN(result[0]) && result[0] > 0.25',
+    });
+  });
+});
