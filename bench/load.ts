@@ -30,7 +30,7 @@ export interface Measurement {
 
 /** Warms `target` up (JIT, connection pools), then measures it with the same load. */
 export async function measure(target: StartedTarget, path: string, settings: LoadSettings): Promise<Measurement> {
-  const options = { url: `${target.url}${path}`, connections: settings.connections, pipelining: 1 };
+  const options = { url: `${target.url}${path}`, connections: settings.connections, pipelining: 1, headers: { ...target.requestHeaders } };
   const warmup = await autocannon({ ...options, duration: settings.warmupSeconds });
   const closeWindow = openCpuWindow(target.process.pid, settings.clientCores);
   const result = await autocannon({ ...options, duration: settings.durationSeconds });

@@ -4,9 +4,9 @@ import { createServer } from 'node:net';
 const PROBE_TIMEOUT_MS = 2000;
 
 /** One GET on a fresh connection, so no probe socket lingers into the measured run. */
-export function httpGet(url: string): Promise<{ status: number; body: string }> {
+export function httpGet(url: string, headers: Readonly<Record<string, string>> = {}): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { agent: false, timeout: PROBE_TIMEOUT_MS }, (response) => {
+    const req = request(url, { agent: false, timeout: PROBE_TIMEOUT_MS, headers }, (response) => {
       let body = '';
       response.setEncoding('utf8');
       response.on('data', (chunk: string) => {

@@ -11,6 +11,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { EDGE_CHAIN, edgeChainTarget, startEdgeChainGateway } from './edge-chain';
 import { UPSTREAM_BODY } from './fixtures';
 import { measure, type LoadSettings } from './load';
 import { nginxSkipReason, startNginx } from './nginx';
@@ -43,6 +44,7 @@ const GATEWAY = 'gateway';
 const RUNS: readonly RunDefinition[] = [
   { name: 'direct upstream', start: startDirectUpstream },
   { name: GATEWAY, start: startGateway, requires: checkGatewayBundle, exportsSpans: true },
+  { name: EDGE_CHAIN, start: startEdgeChainGateway, requires: checkGatewayBundle, exportsSpans: true },
   { name: FASTIFY, start: startFastifyProxy },
   { name: NGINX, start: startNginx, skipReason: nginxSkipReason },
 ];
@@ -116,6 +118,7 @@ async function main(): Promise<void> {
     console.log(renderTable(outcomes, { nginx: NGINX, fastify: FASTIFY }));
     console.log(`\n${renderNotes(outcomes)}`);
     console.log(`\n${issueTarget(outcomes)}`);
+    console.log(edgeChainTarget(outcomes, GATEWAY));
     const found = problems(outcomes);
     if (found.length > 0) {
       console.error(`\nBENCH FAILED: these figures are not valid measurements:\n${found.map((p) => `  ${p}`).join('\n')}`);
@@ -140,7 +143,7 @@ async function execute(run: RunDefinition, ctx: BenchContext, load: LoadSettings
   try {
     target = await run.start(ctx);
     // A target that answers something else (a 404, the wrong upstream) must not be timed at all.
-    const probe = await httpGet(`${target.url}${path}`);
+    const probe = await httpGet(`${target.url}${path}`, target.requestHeaders);
     if (probe.status !== 200 || probe.body !== UPSTREAM_BODY) {
       throw new Error(`GET ${path} answered ${probe.status} ${JSON.stringify(probe.body.slice(0, 200))}, not the upstream's 200 ${JSON.stringify(UPSTREAM_BODY)}`);
     }

@@ -24,6 +24,8 @@ export interface StartedTarget {
   readonly process: Child;
   /** Caveats printed under the table, e.g. that the gateway bundle is older than its sources. */
   readonly notes?: readonly string[];
+  /** Sent with every request of the load (an Authorization header, say). */
+  readonly requestHeaders?: Readonly<Record<string, string>>;
   /** Stops the process and anything else the target started. */
   stop(): Promise<void>;
 }
@@ -80,11 +82,13 @@ function staleBundleWarning(): string | undefined {
  * default sampler, exporting to the bench's OTLP sink.
  */
 export async function startGateway(ctx: BenchContext): Promise<StartedTarget> {
+  return startGatewayWith(ctx, ['routes:', '  - name: bench', '    match: { pathPrefix: / }', `    upstream: { url: ${ctx.upstreamUrl} }`, ''].join('\n'), {});
+}
+
+/** The gateway bundle with `routeTable` (YAML) and `extraEnv` on top of the production-like settings above. */
+export async function startGatewayWith(ctx: BenchContext, routeTable: string, extraEnv: NodeJS.ProcessEnv): Promise<StartedTarget> {
   const routesFile = join(ctx.tempDir, 'gateway-routes.yaml');
-  writeFileSync(
-    routesFile,
-    ['routes:', '  - name: bench', '    match: { pathPrefix: / }', `    upstream: { url: ${ctx.upstreamUrl} }`, ''].join('\n'),
-  );
+  writeFileSync(routesFile, routeTable);
   const [httpPort, adminPort] = [await freePort(), await freePort()];
   const env = childEnv();
   Object.assign(env, {
@@ -97,6 +101,7 @@ export async function startGateway(ctx: BenchContext): Promise<StartedTarget> {
     // The bench measures steady state, not drain; without this every stop waits 5 s.
     UAG_DRAIN_DELAY_MS: '0',
     UAG_SHUTDOWN_TIMEOUT_MS: '5000',
+    ...extraEnv,
   });
   const child = spawnChild({ name: 'gateway', command: process.execPath, args: [GATEWAY_BUNDLE], cpus: ctx.proxyCpus, env, stdout: 'ignore' });
   try {

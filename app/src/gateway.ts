@@ -5,9 +5,11 @@ import type { BuildInfo } from './build-info';
 import type { EnvConfig } from './config/env-config';
 import type { RouteTable } from './contract';
 import { LifecycleState } from './lifecycle/lifecycle-state';
+import { EdgeServices } from './edge/edge-services';
+import { TcpProxy } from './longlived/tcp-proxy';
 import { buildRouteRuntimes } from './proxy/route-runtime';
 import { UpstreamPools, type PoolOptions } from './proxy/upstreams';
-import { createDataPlane } from './server/data-plane';
+import { createDataPlane, type DataPlane } from './server/data-plane';
 import { GatewayMetrics } from './telemetry/gateway-metrics';
 import type { Logger } from './telemetry/logger';
 
@@ -19,6 +21,8 @@ export interface GatewayOptions {
   /** Whether an OpenTelemetry SDK was started; spans are only made when it was. @default false */
   readonly tracingEnabled?: boolean;
   readonly pool?: PoolOptions;
+  /** Listen ports for `tcp:` listeners by name, instead of their configured `port` (tests). */
+  readonly tcpPortOverrides?: Readonly<Record<string, number>>;
 }
 
 export interface ListenAddress {
@@ -30,16 +34,20 @@ export interface ListenAddress {
 export class Gateway {
   readonly lifecycle = new LifecycleState();
   readonly metrics: GatewayMetrics;
-  private readonly dataPlane: FastifyInstance;
+  private readonly dataPlane: DataPlane;
   private readonly admin: FastifyInstance;
   private readonly pools: UpstreamPools;
+  private readonly edge: EdgeServices;
+  private readonly tcpProxies: TcpProxy[];
+  private readonly tcpAddresses = new Map<string, ListenAddress>();
   private shutdownPromise: Promise<void> | undefined;
 
   private constructor(private readonly options: GatewayOptions) {
     const { env, logger, build } = options;
     this.metrics = new GatewayMetrics(build);
     this.pools = new UpstreamPools(options.pool);
-    const routes = buildRouteRuntimes(options.routeTable, this.pools, env.inKubernetes, logger);
+    this.edge = new EdgeServices(options.routeTable, env, this.metrics, logger);
+    const routes = buildRouteRuntimes(options.routeTable, this.pools, this.edge, env.inKubernetes, logger);
     this.dataPlane = createDataPlane({
       env,
       routes,
@@ -47,8 +55,17 @@ export class Gateway {
       logger,
       lifecycle: this.lifecycle,
       tracingEnabled: options.tracingEnabled ?? false,
+      identityHeaders: this.edge.identityHeaders,
     });
-    this.admin = createAdminServer({ lifecycle: this.lifecycle, metrics: this.metrics, build, environment: env.UAG_ENV });
+    this.tcpProxies = options.routeTable.tcp.map((listener) => new TcpProxy(listener, env.inKubernetes, this.metrics, logger));
+    const dataPlane = this.dataPlane.app;
+    this.admin = createAdminServer({
+      lifecycle: this.lifecycle,
+      metrics: this.metrics,
+      build,
+      environment: env.UAG_ENV,
+      underPressure: () => dataPlane.isUnderPressure(),
+    });
   }
 
   /** Binds both listeners (admin first, so probes answer "starting" while the proxy comes up). */
@@ -57,10 +74,20 @@ export class Gateway {
     const { env, logger } = options;
     try {
       await gateway.admin.listen({ host: env.UAG_HOST, port: env.UAG_ADMIN_PORT });
-      await gateway.dataPlane.listen({ host: env.UAG_HOST, port: env.UAG_HTTP_PORT });
+      await gateway.dataPlane.app.listen({ host: env.UAG_HOST, port: env.UAG_HTTP_PORT });
     } catch (error) {
-      await Promise.allSettled([gateway.admin.close(), gateway.dataPlane.close(), gateway.pools.destroy()]);
+      await gateway.abortStart();
       throw new Error(`cannot listen on ${env.UAG_HOST} (UAG_HTTP_PORT ${env.UAG_HTTP_PORT}, UAG_ADMIN_PORT ${env.UAG_ADMIN_PORT}): ${(error as Error).message}`, { cause: error });
+    }
+    for (const tcp of gateway.tcpProxies) {
+      const port = options.tcpPortOverrides?.[tcp.name] ?? tcp.configuredPort;
+      try {
+        const address = await tcp.listen(env.UAG_HOST, port);
+        gateway.tcpAddresses.set(tcp.name, { host: address.address, port: address.port });
+      } catch (error) {
+        await gateway.abortStart();
+        throw new Error(`cannot listen on ${env.UAG_HOST}:${port} for tcp listener "${tcp.name}": ${(error as Error).message}`, { cause: error });
+      }
     }
     gateway.lifecycle.enter('serving');
     logger.info(
@@ -71,7 +98,19 @@ export class Gateway {
   }
 
   get httpAddress(): ListenAddress {
-    return addressOf(this.dataPlane);
+    return addressOf(this.dataPlane.app);
+  }
+
+  /** Bound address of the `tcp:` listener called `name`. */
+  tcpAddress(name: string): ListenAddress {
+    const address = this.tcpAddresses.get(name);
+    if (address === undefined) throw new Error(`no tcp listener "${name}" is bound`);
+    return address;
+  }
+
+  private async abortStart(): Promise<void> {
+    for (const tcp of this.tcpProxies) tcp.stopAccepting();
+    await Promise.allSettled([this.admin.close(), this.dataPlane.app.close(), this.pools.destroy(), this.edge.close()]);
   }
 
   get adminAddress(): ListenAddress {
@@ -91,23 +130,45 @@ export class Gateway {
   private async runShutdown(reason: string): Promise<void> {
     const { env, logger } = this.options;
     const startedAt = Date.now();
+    const websockets = this.dataPlane.websockets;
+    const tcpConnections = () => this.tcpProxies.reduce((sum, tcp) => sum + tcp.connections.size, 0);
     this.lifecycle.enter('draining');
-    logger.info({ reason, drain_delay_ms: env.UAG_DRAIN_DELAY_MS, shutdown_timeout_ms: env.UAG_SHUTDOWN_TIMEOUT_MS }, 'drain started: readiness now 503');
+    logger.info(
+      { reason, drain_delay_ms: env.UAG_DRAIN_DELAY_MS, shutdown_timeout_ms: env.UAG_SHUTDOWN_TIMEOUT_MS, websocket_drain_policy: env.UAG_WEBSOCKET_DRAIN_POLICY },
+      'drain started: readiness now 503',
+    );
 
+    let forced = false;
     const forceClose = setTimeout(() => {
-      logger.warn({ elapsed_ms: Date.now() - startedAt }, 'shutdown timeout reached: force-closing remaining connections');
-      this.dataPlane.server.closeAllConnections();
+      forced = true;
+      logger.warn(
+        { elapsed_ms: Date.now() - startedAt, websockets: websockets.relays.size, tcp_connections: tcpConnections() },
+        'shutdown timeout reached: force-closing remaining connections',
+      );
+      this.dataPlane.app.server.closeAllConnections();
+      websockets.terminateAll();
+      for (const tcp of this.tcpProxies) tcp.destroyAll();
       void this.pools.destroy();
     }, env.UAG_SHUTDOWN_TIMEOUT_MS);
     forceClose.unref();
 
     await new Promise((resolve) => setTimeout(resolve, env.UAG_DRAIN_DELAY_MS));
     this.lifecycle.enter('closing');
-    logger.info({ elapsed_ms: Date.now() - startedAt }, 'drain delay over: listener closed, waiting for in-flight requests');
-    await this.dataPlane.close();
+    logger.info(
+      { elapsed_ms: Date.now() - startedAt, websockets: websockets.relays.size, tcp_connections: tcpConnections() },
+      'drain delay over: listener closed, waiting for in-flight requests',
+    );
+    for (const tcp of this.tcpProxies) tcp.stopAccepting();
+    if (env.UAG_WEBSOCKET_DRAIN_POLICY === 'close') websockets.closeAll('server shutting down');
+    await Promise.all([
+      this.dataPlane.app.close(),
+      websockets.relays.whenEmpty(),
+      ...this.tcpProxies.map((tcp) => tcp.connections.whenEmpty()),
+    ]);
     clearTimeout(forceClose);
     logger.info({ elapsed_ms: Date.now() - startedAt }, 'in-flight requests done');
-    await this.pools.close();
+    // Destroyed pools (forced above) refuse close(); there is nothing left to wait for in them.
+    await Promise.all([forced ? undefined : this.pools.close(), this.edge.close()]);
     this.lifecycle.enter('stopped');
     await this.admin.close();
     logger.info({ elapsed_ms: Date.now() - startedAt }, 'listeners stopped');

@@ -6,11 +6,19 @@ export interface UpstreamService {
   readonly port: number;
 }
 
-/** The distinct Kubernetes Services a route table sends traffic to, sorted by namespace, name and port. */
+type ServiceAddress = { service?: string | undefined; namespace?: string | undefined; port?: number | undefined };
+
+/**
+ * The distinct Kubernetes Services a route table sends traffic to (route upstreams, their
+ * traffic-split variants and raw TCP listeners' upstreams), sorted by namespace, name and port.
+ */
 export function upstreamServices(routes: RouteTable): UpstreamService[] {
+  const addresses: ServiceAddress[] = [
+    ...routes.routes.flatMap(({ upstream }) => [upstream, ...(upstream.variants ?? [])]),
+    ...routes.tcp.map((listener) => listener.upstream),
+  ];
   const byKey = new Map<string, UpstreamService>();
-  for (const { upstream } of routes.routes) {
-    const { service, namespace, port } = upstream;
+  for (const { service, namespace, port } of addresses) {
     if (service === undefined || namespace === undefined || port === undefined) continue;
     byKey.set(`${namespace}/${service}:${port}`, { service, namespace, port });
   }

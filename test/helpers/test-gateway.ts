@@ -24,6 +24,8 @@ export interface TestGatewayOptions {
   readonly env?: Record<string, string>;
   readonly tracingEnabled?: boolean;
   readonly pool?: PoolOptions;
+  /** Listen ports for `tcp:` listeners by name, instead of their configured ports. */
+  readonly tcpPortOverrides?: Readonly<Record<string, number>>;
 }
 
 /** A gateway in this process on OS-picked loopback ports, logging into memory. */
@@ -53,6 +55,7 @@ export async function startTestGateway(options: TestGatewayOptions): Promise<Tes
     build: TEST_BUILD,
     tracingEnabled: options.tracingEnabled ?? false,
     pool: options.pool,
+    tcpPortOverrides: options.tcpPortOverrides,
   });
   const http = gateway.httpAddress;
   const admin = gateway.adminAddress;

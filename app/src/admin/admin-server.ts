@@ -9,11 +9,13 @@ export interface AdminServerOptions {
   readonly metrics: GatewayMetrics;
   readonly build: BuildInfo;
   readonly environment: string;
+  /** True while the data plane sheds load; readiness then answers 503 "overloaded". @default never */
+  readonly underPressure?: () => boolean;
 }
 
 /** Probes, metrics and version on their own listener, so proxy load or drain never hides them. */
 export function createAdminServer(options: AdminServerOptions): FastifyInstance {
-  const { lifecycle, metrics, build, environment } = options;
+  const { lifecycle, metrics, build, environment, underPressure = () => false } = options;
   const app = Fastify({ logger: false, return503OnClosing: false, forceCloseConnections: true });
   const noStore = { 'cache-control': 'no-store' };
 
@@ -22,9 +24,11 @@ export function createAdminServer(options: AdminServerOptions): FastifyInstance 
   app.get(ADMIN_PATHS.startup, async (_request, reply) =>
     reply.headers(noStore).code(lifecycle.started ? 200 : 503).send({ status: lifecycle.started ? 'started' : 'starting' }),
   );
-  app.get(ADMIN_PATHS.ready, async (_request, reply) =>
-    reply.headers(noStore).code(lifecycle.ready ? 200 : 503).send({ status: lifecycle.ready ? 'ready' : lifecycle.phase }),
-  );
+  app.get(ADMIN_PATHS.ready, async (_request, reply) => {
+    const overloaded = lifecycle.ready && underPressure();
+    const ready = lifecycle.ready && !overloaded;
+    return reply.headers(noStore).code(ready ? 200 : 503).send({ status: ready ? 'ready' : overloaded ? 'overloaded' : lifecycle.phase });
+  });
   app.get(ADMIN_PATHS.metrics, async (_request, reply) => {
     const body = await metrics.registry.metrics();
     return reply.headers(noStore).header('content-type', metrics.registry.contentType).send(body);

@@ -19,6 +19,9 @@ export const TRACE_SAMPLERS = [
   'parentbased_traceidratio',
 ] as const;
 
+export const DRAIN_POLICIES = ['close', 'wait'] as const;
+export type DrainPolicy = (typeof DRAIN_POLICIES)[number];
+
 export const DEFAULT_SERVICE_NAME = 'unified-access-gateway';
 /** Follow the caller's sampling decision; sample 10 % of the traces the gateway starts itself. */
 export const DEFAULT_TRACE_SAMPLER = 'parentbased_traceidratio' satisfies (typeof TRACE_SAMPLERS)[number];
@@ -77,6 +80,31 @@ export const ENV_VARS = {
   UAG_REQUEST_TIMEOUT_MS: { description: 'Time a client has to send a complete request, body included.', default: '60000', schema: milliseconds(60_000, 1) },
   UAG_KEEPALIVE_TIMEOUT_MS: { description: 'Idle time before a client keep-alive connection is closed; keep above the load balancer idle timeout.', default: '65000', schema: milliseconds(65_000, 1) },
   UAG_CONNECTIONS_CHECK_INTERVAL_MS: { description: 'How often header and request timeouts are enforced.', default: '1000', schema: milliseconds(1000, 10, 60_000) },
+  UAG_WEBSOCKET_DRAIN_POLICY: {
+    description: 'On shutdown, `close` sends WebSocket clients 1001 (going away) once the drain delay is over; `wait` lets them finish until UAG_SHUTDOWN_TIMEOUT_MS. TCP connections always get the timeout.',
+    default: 'close',
+    schema: z.enum(DRAIN_POLICIES, { error: `must be one of ${DRAIN_POLICIES.join(', ')}` }).default('close'),
+  },
+  UAG_REDIS_URL: {
+    description: 'redis:// or rediss:// URL of the shared rate-limit store; replicas using the same Redis share one budget. Unset: in-process buckets.',
+    schema: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL such as redis://redis.shop:6379' }).optional(),
+  },
+  UAG_REDIS_TIMEOUT_MS: { description: 'Longest wait for a Redis rate-limit decision before failOpen decides.', default: '50', schema: milliseconds(50, 1, 10_000) },
+  UAG_JWT_PUBLIC_KEY: {
+    description: 'PEM (SPKI) or JWK public key, used when the route table sets auth.jwt.publicKeyFromEnv: true.',
+    schema: z.string().optional(),
+  },
+  UAG_SHED_EVENT_LOOP_DELAY_MS: { description: 'Shed load (503) while event-loop delay exceeds this; 0 disables.', default: '1000', schema: milliseconds(1000, 0, 60_000) },
+  UAG_SHED_HEAP_USED_RATIO: {
+    description: 'Shed load (503) while V8 heap use exceeds this share of the heap limit; 0 disables.',
+    default: '0.95',
+    schema: z.coerce.number({ error: 'must be a number 0..1' }).min(0, { error: 'must be a number 0..1' }).max(1, { error: 'must be a number 0..1' }).default(0.95),
+  },
+  UAG_SHED_RETRY_AFTER_SECONDS: {
+    description: 'Retry-After sent with load-shedding 503s.',
+    default: '5',
+    schema: z.coerce.number({ error: 'must be a whole number of seconds 1..3600' }).int({ error: 'must be a whole number of seconds 1..3600' }).min(1, { error: 'must be a whole number of seconds 1..3600' }).max(3600, { error: 'must be a whole number of seconds 1..3600' }).default(5),
+  },
   LOG_LEVEL: { description: `pino level: ${LOG_LEVELS.join(', ')}.`, default: 'info', schema: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info') },
   OTEL_SERVICE_NAME: { description: 'Service name on spans.', default: DEFAULT_SERVICE_NAME, schema: z.string().min(1).default(DEFAULT_SERVICE_NAME) },
   OTEL_EXPORTER_OTLP_ENDPOINT: {

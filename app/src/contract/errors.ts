@@ -10,6 +10,13 @@ export const GATEWAY_ERRORS = {
   UAG_ERR_UPSTREAM_FAILED: { status: 502, message: 'upstream connection failed' },
   UAG_ERR_NO_UPSTREAM: { status: 503, message: 'no usable upstream' },
   UAG_ERR_UPSTREAM_TIMEOUT: { status: 504, message: 'upstream did not answer in time' },
+  UAG_ERR_UNAUTHENTICATED: { status: 401, message: 'a valid bearer token is required' },
+  UAG_ERR_FORBIDDEN: { status: 403, message: 'the token does not grant access to this route' },
+  UAG_ERR_RATE_LIMITED: { status: 429, message: 'too many requests' },
+  UAG_ERR_CIRCUIT_OPEN: { status: 503, message: 'upstream is failing; circuit open' },
+  UAG_ERR_OVERLOADED: { status: 503, message: 'gateway is overloaded' },
+  UAG_ERR_CORS_REJECTED: { status: 403, message: 'origin or method not allowed by CORS' },
+  UAG_ERR_UPGRADE_REFUSED: { status: 400, message: 'this route does not accept WebSocket upgrades' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type GatewayErrorCode = keyof typeof GATEWAY_ERRORS;

@@ -4,3 +4,4 @@ export * from './metrics';
 export * from './errors';
 export * from './route-table-schema';
 export * from './env-schema';
+export * from './edge-schema';

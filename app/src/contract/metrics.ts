@@ -13,6 +13,20 @@ export type Protocol = (typeof PROTOCOLS)[number];
 /** Route label used when no route matched, so 404s stay countable without raw paths. */
 export const UNMATCHED_ROUTE = '_unmatched';
 
+/** Circuit states as `gateway_circuit_state` reports them. */
+export const CIRCUIT_STATES = { closed: 0, 'half-open': 1, open: 2 } as const;
+export type CircuitState = keyof typeof CIRCUIT_STATES;
+
+/** Why an authenticated route refused a request; a closed set for the `reason` label. */
+export const AUTH_REJECT_REASONS = ['missing', 'invalid', 'expired', 'forbidden'] as const;
+export type AuthRejectReason = (typeof AUTH_REJECT_REASONS)[number];
+
+/** Variant of routes without a traffic split; the `variant` label is then left out. */
+export const NO_VARIANT = '';
+
+/** Long-lived connections last from seconds to an hour. */
+export const CONNECTION_DURATION_BUCKETS_SECONDS = [1, 5, 30, 60, 300, 900, 1800, 3600, 7200] as const;
+
 /** 1 ms to 10 s, roughly doubling: fine resolution where a proxy's latency lives. */
 export const LATENCY_BUCKETS_SECONDS = [
   0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
@@ -30,13 +44,13 @@ export const METRICS = {
     name: 'gateway_requests_total',
     help: 'Requests answered by the gateway.',
     type: 'counter',
-    labels: ['protocol', 'route', 'method', 'code'],
+    labels: ['protocol', 'route', 'method', 'code', 'variant'],
   },
   requestDuration: {
     name: 'gateway_request_duration_seconds',
     help: 'Time from request received to response finished, as seen by the gateway.',
     type: 'histogram',
-    labels: ['protocol', 'route'],
+    labels: ['protocol', 'route', 'variant'],
   },
   activeConnections: {
     name: 'gateway_active_connections',
@@ -50,11 +64,17 @@ export const METRICS = {
     type: 'histogram',
     labels: ['route', 'outcome'],
   },
-  buildInfo: {
-    name: 'gateway_build_info',
-    help: 'Always 1; labels carry the running build.',
-    type: 'gauge',
-    labels: ['version', 'commit'],
+  connectionDuration: {
+    name: 'gateway_connection_duration_seconds',
+    help: 'Lifetime of closed WebSocket and TCP connections.',
+    type: 'histogram',
+    labels: ['protocol'],
+  },
+  authRejected: {
+    name: 'gateway_auth_rejected_total',
+    help: 'Requests refused with 401 or 403, by reason.',
+    type: 'counter',
+    labels: ['route', 'reason'],
   },
   rateLimitRejected: {
     name: 'gateway_ratelimit_rejected_total',
@@ -62,11 +82,47 @@ export const METRICS = {
     type: 'counter',
     labels: ['route'],
   },
+  rateLimitStoreErrors: {
+    name: 'gateway_ratelimit_store_errors_total',
+    help: 'Rate-limit decisions made without the shared store (Redis unreachable), by what failOpen decided.',
+    type: 'counter',
+    labels: ['route', 'decision'],
+  },
   circuitState: {
     name: 'gateway_circuit_state',
     help: 'Circuit breaker state per upstream: 0 closed, 1 half-open, 2 open.',
     type: 'gauge',
     labels: ['upstream'],
+  },
+  circuitTransitions: {
+    name: 'gateway_circuit_transitions_total',
+    help: 'Circuit breaker state changes per upstream, by the state entered.',
+    type: 'counter',
+    labels: ['upstream', 'state'],
+  },
+  upstreamRetries: {
+    name: 'gateway_upstream_retries_total',
+    help: 'Upstream attempts beyond the first.',
+    type: 'counter',
+    labels: ['route'],
+  },
+  retryBudgetExhausted: {
+    name: 'gateway_retry_budget_exhausted_total',
+    help: 'Retries skipped because the route retry budget was spent.',
+    type: 'counter',
+    labels: ['route'],
+  },
+  loadShed: {
+    name: 'gateway_load_shed_total',
+    help: 'Requests answered 503 because the gateway was under pressure.',
+    type: 'counter',
+    labels: [],
+  },
+  buildInfo: {
+    name: 'gateway_build_info',
+    help: 'Always 1; labels carry the running build.',
+    type: 'gauge',
+    labels: ['version', 'commit'],
   },
 } as const satisfies Record<string, MetricSpec<readonly string[]>>;
 

@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import proxyAddr from '@fastify/proxy-addr';
 
 export type TrustFunction = (address: string, hop: number) => boolean;
@@ -6,6 +7,21 @@ export type TrustFunction = (address: string, hop: number) => boolean;
 export function compileTrust(trusted: readonly string[] | undefined): TrustFunction {
   if (trusted === undefined || trusted.length === 0) return () => false;
   return proxyAddr.compile([...trusted]);
+}
+
+/** X-Forwarded-* for the upstream of `request` (HTTP request or WebSocket upgrade). */
+export function forwardedHeadersFor(request: IncomingMessage, trust: TrustFunction): ForwardedHeaders {
+  const headers = request.headers;
+  return forwardedHeaders(
+    {
+      peerAddress: request.socket.remoteAddress ?? '',
+      host: headers.host,
+      incomingFor: headers['x-forwarded-for'],
+      incomingProto: headers['x-forwarded-proto'],
+      incomingHost: headers['x-forwarded-host'],
+    },
+    trust,
+  );
 }
 
 export interface ForwardedInput {

@@ -11,17 +11,23 @@ import {
   ATTR_URL_PATH,
 } from '@opentelemetry/semantic-conventions';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { GATEWAY_ERRORS, HTTP_METHODS, UNMATCHED_ROUTE, type GatewayErrorBody, type GatewayErrorCode } from '../contract';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Dispatcher } from 'undici';
+import type { Identity } from '../auth/identity';
+import { HTTP_METHODS, NO_VARIANT, UNMATCHED_ROUTE, type GatewayErrorCode, type RetryConfig, type UpstreamOutcome } from '../contract';
+import { runGuards, type GuardContext, type Rejection } from '../edge/request-guard';
+import { backoffDelayMs } from '../resilience/retry-budget';
 import type { LifecycleState } from '../lifecycle/lifecycle-state';
 import { Router } from '../routing/router';
 import { normalizeTarget } from '../routing/normalize-path';
 import type { GatewayMetrics } from '../telemetry/gateway-metrics';
 import type { Logger } from '../telemetry/logger';
 import { limitBody } from './body-limit';
-import { forwardedHeaders, type TrustFunction } from './forwarding';
+import { forwardedHeadersFor, type TrustFunction } from './forwarding';
 import { endToEndHeaders } from './hop-by-hop';
 import { REQUEST_ID_HEADER, requestIdFrom } from './request-id';
-import { upstreamPath, type RouteRuntime } from './route-runtime';
+import { sendGatewayError } from './gateway-error';
+import { upstreamPath, type RouteRuntime, type RouteTarget, type VariantRuntime } from './route-runtime';
 import { classifyUpstreamError } from './upstream-errors';
 
 export interface ProxyDependencies {
@@ -32,12 +38,16 @@ export interface ProxyDependencies {
   readonly trust: TrustFunction;
   /** Create spans and inject trace context; when false, `traceparent` passes through untouched. */
   readonly tracingEnabled: boolean;
+  /** Names of identity headers the gateway sets from verified tokens; never taken from clients. */
+  readonly identityHeaders: readonly string[];
 }
 
 /** Per-request bookkeeping shared by the handler and the response hook. */
 interface ExchangeState {
   requestId: string;
   route: string;
+  /** Traffic-split arm the request went to; "" on routes without variants. */
+  variant: string;
   path: string;
   span: Span | undefined;
   spanContext: Context;
@@ -52,12 +62,18 @@ declare module 'fastify' {
 
 const TRACER_NAME = 'unified-access-gateway';
 /** Identity or routing hints that must not leak from the client to the upstream as-is. */
-const REPLACED_REQUEST_HEADERS = new Set(['x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'forwarded', REQUEST_ID_HEADER]);
+const REPLACED_REQUEST_HEADERS = ['x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'forwarded', REQUEST_ID_HEADER];
+/** RFC 9110 9.2.2 idempotent methods: sending them twice has the effect of sending them once. */
+const IDEMPOTENT_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
+/** Failures after which the upstream cannot have acted on the request, or said it did not. */
+const RETRYABLE_OUTCOMES: ReadonlySet<UpstreamOutcome> = new Set(['connect_error', 'reset', 'timeout']);
+const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([502, 503]);
 
 /** Registers the catch-all proxy route, its per-request state and its access log on `app`. */
 export function createProxyHandler(app: FastifyInstance, deps: ProxyDependencies): void {
   const { metrics, logger, lifecycle, trust, tracingEnabled } = deps;
   const router = new Router(deps.routes);
+  const droppedRequestHeaders = new Set([...REPLACED_REQUEST_HEADERS, ...deps.identityHeaders]);
   const tracer = trace.getTracer(TRACER_NAME);
 
   app.decorateRequest('uag', null as unknown as ExchangeState);
@@ -76,7 +92,7 @@ export function createProxyHandler(app: FastifyInstance, deps: ProxyDependencies
       );
       spanContext = trace.setSpan(parent, span);
     }
-    request.uag = { requestId, route: UNMATCHED_ROUTE, path: raw.url ?? '/', span, spanContext, responseBytes: undefined };
+    request.uag = { requestId, route: UNMATCHED_ROUTE, variant: NO_VARIANT, path: raw.url ?? '/', span, spanContext, responseBytes: undefined };
     reply.header(REQUEST_ID_HEADER, requestId);
     done();
   });
@@ -85,7 +101,7 @@ export function createProxyHandler(app: FastifyInstance, deps: ProxyDependencies
     const state = request.uag;
     const status = reply.statusCode;
     const seconds = reply.elapsedTime / 1000;
-    metrics.observeRequest('http', state.route, request.raw.method ?? 'GET', status, seconds);
+    metrics.observeRequest('http', state.route, state.variant, request.raw.method ?? 'GET', status, seconds);
     const spanFields: Record<string, string> = {};
     if (state.span !== undefined) {
       state.span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, status);
@@ -147,21 +163,37 @@ export function createProxyHandler(app: FastifyInstance, deps: ProxyDependencies
       return sendError(reply, state, 'UAG_ERR_BODY_TOO_LARGE', `limit is ${config.maxBodyBytes} bytes`);
     }
 
-    const upstream = route.targets.pick();
-    const headers = endToEndHeaders(raw.headers, REPLACED_REQUEST_HEADERS);
-    Object.assign(
-      headers,
-      forwardedHeaders(
-        {
-          peerAddress: raw.socket.remoteAddress ?? '',
-          host: raw.headers.host,
-          incomingFor: raw.headers['x-forwarded-for'],
-          incomingProto: raw.headers['x-forwarded-proto'],
-          incomingHost: raw.headers['x-forwarded-host'],
-        },
-        trust,
-      ),
-    );
+    if (route.cors !== undefined) {
+      const cors = route.cors.evaluate(method, raw.headers);
+      if (cors.kind === 'preflight') return reply.code(204).headers(cors.headers).send();
+      if (cors.kind === 'rejected') return sendRejection(reply, state, cors.rejection);
+      if (cors.kind === 'actual') reply.headers(cors.headers);
+    }
+
+    const forwarded = forwardedHeadersFor(raw, trust);
+    if (route.securityHeaders !== undefined) reply.headers(forwarded['x-forwarded-proto'] === 'https' ? route.securityHeaders.https : route.securityHeaders.http);
+
+    let identity: Identity | undefined;
+    if (route.guards.length > 0) {
+      const context: GuardContext = { headers: raw.headers, clientIp: request.ip, identity: undefined };
+      const verdict = runGuards(route.guards, context);
+      const rejection = verdict instanceof Promise ? await verdict : verdict;
+      if (rejection !== undefined) return sendRejection(reply, state, rejection);
+      identity = context.identity;
+    }
+
+    let variant = route.variants[0]!;
+    if (route.picker !== undefined) {
+      const choice = route.picker.pick(raw.headers, identity);
+      variant = choice.variant;
+      state.variant = variant.name;
+      state.span?.setAttribute('uag.variant', variant.name);
+      if (choice.setCookie !== undefined) reply.header('set-cookie', choice.setCookie);
+    }
+
+    const headers = endToEndHeaders(raw.headers, droppedRequestHeaders);
+    Object.assign(headers, forwarded);
+    if (identity !== undefined) Object.assign(headers, identity.forwardHeaders);
     headers[REQUEST_ID_HEADER] = state.requestId;
     if (!config.preserveHost) delete headers.host;
 
@@ -175,15 +207,10 @@ export function createProxyHandler(app: FastifyInstance, deps: ProxyDependencies
             bodyTooLarge = true;
           });
 
-    let clientSpan: Span | undefined;
-    if (state.span !== undefined) {
-      clientSpan = tracer.startSpan(
-        `${method} ${route.name} upstream`,
-        { kind: SpanKind.CLIENT, attributes: { [ATTR_HTTP_REQUEST_METHOD]: method, [ATTR_SERVER_ADDRESS]: upstream.origin, [ATTR_URL_FULL]: upstream.origin + target.path } },
-        state.spanContext,
-      );
-      propagation.inject(trace.setSpan(state.spanContext, clientSpan), headers);
-    }
+    // Only a request that can be sent again unchanged may be retried: idempotent and bodiless.
+    const retry = route.retry !== undefined && !hasBody && IDEMPOTENT_METHODS.has(method) ? route.retry : undefined;
+    retry?.budget.recordRequest();
+    const tryTimeoutMs = retry === undefined ? config.timeoutMs : Math.min(config.timeoutMs, retry.config.perTryTimeoutMs);
 
     const abort = new AbortController();
     const onClientGone = () => {
@@ -191,60 +218,121 @@ export function createProxyHandler(app: FastifyInstance, deps: ProxyDependencies
     };
     reply.raw.once('close', onClientGone);
 
-    const startedAt = performance.now();
     try {
-      const response = await upstream.pool.request({
-        method: method as 'GET',
-        path: upstreamPath(route, upstream, target.path, target.query),
-        headers,
-        body,
-        headersTimeout: config.timeoutMs,
-        bodyTimeout: config.timeoutMs,
-        signal: abort.signal,
-      });
-      metrics.observeUpstream(route.name, 'success', (performance.now() - startedAt) / 1000);
-      if (clientSpan !== undefined) {
-        clientSpan.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, response.statusCode);
-        if (response.statusCode >= 500) clientSpan.setStatus({ code: SpanStatusCode.ERROR });
-        const span = clientSpan;
-        response.body.once('close', () => span.end());
+      for (let retriesDone = 0; ; retriesDone++) {
+        const upstream = pickTarget(variant);
+        if (upstream === undefined) {
+          const waitMs = Math.min(...variant.targets.items.map((t) => t.breaker?.retryAfterMs ?? 0));
+          return sendRejection(reply, state, { code: 'UAG_ERR_CIRCUIT_OPEN', headers: { 'retry-after': String(Math.max(1, Math.ceil(waitMs / 1000))) } });
+        }
+        const mayRetry = () => {
+          if (retry === undefined || retriesDone >= retry.config.attempts || abort.signal.aborted) return false;
+          if (retry.budget.trySpend()) return true;
+          metrics.retryBudgetExhausted.inc({ route: route.name });
+          return false;
+        };
+
+        let clientSpan: Span | undefined;
+        if (state.span !== undefined) {
+          clientSpan = tracer.startSpan(
+            `${method} ${route.name} upstream`,
+            { kind: SpanKind.CLIENT, attributes: { [ATTR_HTTP_REQUEST_METHOD]: method, [ATTR_SERVER_ADDRESS]: upstream.origin, [ATTR_URL_FULL]: upstream.origin + target.path, 'uag.attempt': retriesDone + 1 } },
+            state.spanContext,
+          );
+          propagation.inject(trace.setSpan(state.spanContext, clientSpan), headers);
+        }
+
+        const startedAt = performance.now();
+        let response: Dispatcher.ResponseData;
+        try {
+          response = await upstream.pool.request({
+            method: method as 'GET',
+            path: upstreamPath(route, upstream, target.path, target.query),
+            headers,
+            body,
+            headersTimeout: tryTimeoutMs,
+            bodyTimeout: config.timeoutMs,
+            signal: abort.signal,
+          });
+        } catch (error) {
+          const failure = classifyUpstreamError(error);
+          upstream.breaker?.record(abort.signal.aborted || bodyTooLarge ? 'ignored' : 'failure');
+          metrics.observeUpstream(route.name, failure.outcome, (performance.now() - startedAt) / 1000);
+          if (clientSpan !== undefined) {
+            clientSpan.recordException(error as Error);
+            clientSpan.setStatus({ code: SpanStatusCode.ERROR, message: failure.outcome });
+            clientSpan.end();
+          }
+          if (bodyTooLarge) {
+            reply.header('connection', 'close');
+            return sendError(reply, state, 'UAG_ERR_BODY_TOO_LARGE', `limit is ${config.maxBodyBytes} bytes`);
+          }
+          if (abort.signal.aborted) {
+            // The client is gone; there is nobody to answer. 499 in the log, as nginx does.
+            reply.code(499);
+            return reply.send();
+          }
+          logger.warn({ route: route.name, upstream: upstream.origin, outcome: failure.outcome, err: error, request_id: state.requestId }, 'upstream request failed');
+          if (RETRYABLE_OUTCOMES.has(failure.outcome) && mayRetry()) {
+            await pauseBeforeRetry(route, retry!.config, retriesDone, abort.signal);
+            continue;
+          }
+          return sendError(reply, state, failure.code);
+        }
+
+        metrics.observeUpstream(route.name, 'success', (performance.now() - startedAt) / 1000);
+        const status = response.statusCode;
+        upstream.breaker?.record(status >= 500 ? 'failure' : 'success');
+        if (clientSpan !== undefined) {
+          clientSpan.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, status);
+          if (status >= 500) clientSpan.setStatus({ code: SpanStatusCode.ERROR });
+          const span = clientSpan;
+          response.body.once('close', () => span.end());
+        }
+        if (RETRYABLE_STATUSES.has(status) && mayRetry()) {
+          await response.body.dump();
+          await pauseBeforeRetry(route, retry!.config, retriesDone, abort.signal);
+          continue;
+        }
+        const responseHeaders = endToEndHeaders(response.headers as Record<string, string | string[] | undefined>);
+        const payload = responseHeaders['content-length'] === undefined ? countingStream(response.body, state) : response.body;
+        if (lifecycle.draining) responseHeaders.connection = 'close';
+        reply.code(status);
+        reply.headers(responseHeaders);
+        return reply.send(payload);
       }
-      const responseHeaders = endToEndHeaders(response.headers as Record<string, string | string[] | undefined>);
-      const payload = responseHeaders['content-length'] === undefined ? countingStream(response.body, state) : response.body;
-      if (lifecycle.draining) responseHeaders.connection = 'close';
-      reply.code(response.statusCode);
-      reply.headers(responseHeaders);
-      return reply.send(payload);
     } catch (error) {
-      if (bodyTooLarge) {
-        clientSpan?.end();
-        reply.header('connection', 'close');
-        return sendError(reply, state, 'UAG_ERR_BODY_TOO_LARGE', `limit is ${config.maxBodyBytes} bytes`);
-      }
-      const failure = classifyUpstreamError(error);
-      metrics.observeUpstream(route.name, failure.outcome, (performance.now() - startedAt) / 1000);
-      if (clientSpan !== undefined) {
-        clientSpan.recordException(error as Error);
-        clientSpan.setStatus({ code: SpanStatusCode.ERROR, message: failure.outcome });
-        clientSpan.end();
-      }
-      if (abort.signal.aborted) {
-        // The client is gone; there is nobody to answer. 499 in the log, as nginx does.
-        reply.code(499);
-        return reply.send();
-      }
-      logger.warn({ route: route.name, upstream: upstream.origin, outcome: failure.outcome, err: error, request_id: state.requestId }, 'upstream request failed');
-      return sendError(reply, state, failure.code);
+      // Only the retry pause throws here: it was cut short because the client went away.
+      if (!abort.signal.aborted) throw error;
+      reply.code(499);
+      return reply.send();
     } finally {
       reply.raw.removeListener('close', onClientGone);
     }
   }
 
+  /** The next target whose breaker lets a request through; undefined when every one is open. */
+  function pickTarget(variant: VariantRuntime): RouteTarget | undefined {
+    for (let tries = 0; tries < variant.targets.items.length; tries++) {
+      const candidate = variant.targets.pick();
+      if (candidate.breaker === undefined || candidate.breaker.tryAcquire()) return candidate;
+    }
+    return undefined;
+  }
+
+  async function pauseBeforeRetry(route: RouteRuntime, config: RetryConfig, retriesDone: number, signal: AbortSignal): Promise<void> {
+    metrics.upstreamRetries.inc({ route: route.name });
+    const delay = backoffDelayMs(retriesDone, config.backoffBaseMs, config.backoffMaxMs);
+    if (delay > 0) await sleep(delay, undefined, { signal });
+  }
+
+  function sendRejection(reply: FastifyReply, state: ExchangeState, rejection: Rejection): FastifyReply {
+    if (rejection.headers !== undefined) reply.headers(rejection.headers);
+    return sendError(reply, state, rejection.code, rejection.detail);
+  }
+
   function sendError(reply: FastifyReply, state: ExchangeState, code: GatewayErrorCode, detail?: string): FastifyReply {
-    const { status, message } = GATEWAY_ERRORS[code];
-    const body: GatewayErrorBody = { error: { code, message: detail === undefined ? message : `${message}: ${detail}`, requestId: state.requestId } };
-    if (lifecycle.draining) reply.header('connection', 'close');
-    return reply.code(status).header('content-type', 'application/json; charset=utf-8').send(JSON.stringify(body));
+    return sendGatewayError(reply, state.requestId, code, detail, lifecycle.draining);
   }
 }
 

@@ -1,20 +1,68 @@
-import type { RouteConfig, RouteTable } from '../contract';
+import type { EdgeServices } from '../edge/edge-services';
+import type { RequestGuard } from '../edge/request-guard';
+import { NO_VARIANT, type RetryConfig, type RouteConfig, type RouteTable, type VariantConfig } from '../contract';
+import { CorsPolicy } from '../headers/cors';
+import { securityHeaderSets, type SecurityHeaderSets } from '../headers/security-headers';
+import type { CircuitBreaker } from '../resilience/circuit-breaker';
+import { RetryBudget } from '../resilience/retry-budget';
+import { VariantPicker } from '../splitting/variant-picker';
 import type { Logger } from '../telemetry/logger';
 import { RoundRobin, upstreamUrls, type UpstreamPools, type UpstreamTarget } from './upstreams';
 
-/** A validated route plus what it needs at request time. */
+/** An upstream address as a route uses it: with the origin's breaker when the route has one. */
+export interface RouteTarget extends UpstreamTarget {
+  readonly breaker: CircuitBreaker | undefined;
+}
+
+/** One arm of a traffic split; a route without `variants` has exactly one, named "". */
+export interface VariantRuntime {
+  readonly name: string;
+  readonly weight: number;
+  readonly targets: RoundRobin<RouteTarget>;
+}
+
+/** A validated route plus what it needs at request time; features a route lacks are `undefined`. */
 export interface RouteRuntime {
   readonly name: string;
   readonly config: RouteConfig;
   readonly match: RouteConfig['match'];
-  readonly targets: RoundRobin<UpstreamTarget>;
+  readonly variants: readonly VariantRuntime[];
+  readonly picker: VariantPicker<VariantRuntime> | undefined;
+  readonly guards: readonly RequestGuard[];
+  readonly cors: CorsPolicy | undefined;
+  readonly securityHeaders: SecurityHeaderSets | undefined;
+  readonly retry: { readonly config: RetryConfig; readonly budget: RetryBudget } | undefined;
 }
 
-export function buildRouteRuntimes(table: RouteTable, pools: UpstreamPools, inKubernetes: boolean, logger: Logger): RouteRuntime[] {
-  return table.routes.map((config) => {
-    const { urls, warning } = upstreamUrls(config.upstream, inKubernetes);
-    if (warning !== undefined) logger.warn({ route: config.name }, warning);
-    return { name: config.name, config, match: config.match, targets: new RoundRobin(urls.map((url) => pools.target(url))) };
+export function buildRouteRuntimes(table: RouteTable, pools: UpstreamPools, edge: EdgeServices, inKubernetes: boolean, logger: Logger): RouteRuntime[] {
+  return table.routes.map((config, index) => {
+    const targetsOf = (address: RouteConfig['upstream'] | VariantConfig): RoundRobin<RouteTarget> => {
+      const { urls, warning } = upstreamUrls(address, inKubernetes);
+      if (warning !== undefined) logger.warn({ route: config.name }, warning);
+      return new RoundRobin(
+        urls.map((url) => {
+          const target = pools.target(url);
+          const breaker = config.circuitBreaker === undefined ? undefined : edge.breakers.forOrigin(target.origin, config.circuitBreaker, `routes[${index}].circuitBreaker`);
+          return { ...target, breaker };
+        }),
+      );
+    };
+    const declared = config.upstream.variants;
+    const variants: VariantRuntime[] =
+      declared === undefined
+        ? [{ name: NO_VARIANT, weight: 1, targets: targetsOf(config.upstream) }]
+        : declared.map((variant) => ({ name: variant.name, weight: variant.weight, targets: targetsOf(variant) }));
+    return {
+      name: config.name,
+      config,
+      match: config.match,
+      variants,
+      picker: declared === undefined ? undefined : new VariantPicker(variants, config),
+      guards: edge.guardsFor(config),
+      cors: config.cors === undefined ? undefined : new CorsPolicy(config.cors),
+      securityHeaders: securityHeaderSets(config.securityHeaders),
+      retry: config.retry === undefined ? undefined : { config: config.retry, budget: new RetryBudget(config.retry) },
+    };
   });
 }
 

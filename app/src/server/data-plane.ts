@@ -1,7 +1,11 @@
 import { createServer, type Server } from 'node:http';
+import type { Socket } from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { EnvConfig } from '../config/env-config';
 import type { LifecycleState } from '../lifecycle/lifecycle-state';
+import { WebSocketProxy } from '../longlived/websocket-proxy';
+import { registerLoadShedding } from '../resilience/load-shedding';
+import { countHttpConnection } from './connection-accounting';
 import { compileTrust } from '../proxy/forwarding';
 import { createProxyHandler, type ProxyDependencies } from '../proxy/proxy-handler';
 import type { GatewayMetrics } from '../telemetry/gateway-metrics';
@@ -16,9 +20,15 @@ export interface DataPlaneOptions extends Omit<ProxyDependencies, 'trust'> {
  * The proxy listener. The Node server is built here (not by Fastify) so every slowloris and
  * size guard is set explicitly from the environment.
  */
-export function createDataPlane(options: DataPlaneOptions): FastifyInstance {
+export interface DataPlane {
+  readonly app: FastifyInstance;
+  readonly websockets: WebSocketProxy;
+}
+
+export function createDataPlane(options: DataPlaneOptions): DataPlane {
   const { env, metrics } = options;
   const trust = compileTrust(env.UAG_TRUSTED_PROXIES);
+  const websockets = new WebSocketProxy({ ...options, trust, underPressure: () => app.isUnderPressure() });
   const app = Fastify({
     logger: false,
     trustProxy: trust,
@@ -36,10 +46,8 @@ export function createDataPlane(options: DataPlaneOptions): FastifyInstance {
         },
         handler,
       );
-      server.on('connection', (socket) => {
-        metrics.activeConnections.inc({ protocol: 'http' });
-        socket.once('close', () => metrics.activeConnections.dec({ protocol: 'http' }));
-      });
+      server.on('connection', (socket) => countHttpConnection(socket, metrics));
+      server.on('upgrade', (request, socket, head) => websockets.handleUpgrade(request, socket as Socket, head));
       return server;
     },
   });
@@ -47,5 +55,7 @@ export function createDataPlane(options: DataPlaneOptions): FastifyInstance {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', (_request, _payload, done) => done(null));
   createProxyHandler(app, { ...options, trust });
-  return app;
+  // After the proxy's hooks, so a shed request still has its request id and access-log line.
+  registerLoadShedding(app, env, metrics, options.lifecycle);
+  return { app, websockets };
 }

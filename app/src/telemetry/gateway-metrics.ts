@@ -1,6 +1,18 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { LATENCY_BUCKETS_SECONDS, METRICS, type Protocol, type UpstreamOutcome } from '../contract';
+import {
+  CIRCUIT_STATES,
+  CONNECTION_DURATION_BUCKETS_SECONDS,
+  LATENCY_BUCKETS_SECONDS,
+  METRICS,
+  NO_VARIANT,
+  type AuthRejectReason,
+  type CircuitState,
+  type Protocol,
+  type UpstreamOutcome,
+} from '../contract';
 import type { BuildInfo } from '../build-info';
+
+type Labels<K extends keyof typeof METRICS> = (typeof METRICS)[K]['labels'][number];
 
 /**
  * The gateway's Prometheus registry, built from the metric contract. One per gateway instance
@@ -8,11 +20,20 @@ import type { BuildInfo } from '../build-info';
  */
 export class GatewayMetrics {
   readonly registry = new Registry();
-  readonly requestsTotal: Counter<'protocol' | 'route' | 'method' | 'code'>;
-  readonly requestDuration: Histogram<'protocol' | 'route'>;
-  readonly activeConnections: Gauge<'protocol'>;
-  readonly upstreamDuration: Histogram<'route' | 'outcome'>;
-  private readonly durationByRoute = new Map<string, ReturnType<Histogram<'protocol' | 'route'>['labels']>>();
+  readonly requestsTotal: Counter<Labels<'requestsTotal'>>;
+  readonly requestDuration: Histogram<Labels<'requestDuration'>>;
+  readonly activeConnections: Gauge<Labels<'activeConnections'>>;
+  readonly upstreamDuration: Histogram<Labels<'upstreamDuration'>>;
+  readonly connectionDuration: Histogram<Labels<'connectionDuration'>>;
+  readonly authRejected: Counter<Labels<'authRejected'>>;
+  readonly rateLimitRejected: Counter<Labels<'rateLimitRejected'>>;
+  readonly rateLimitStoreErrors: Counter<Labels<'rateLimitStoreErrors'>>;
+  readonly circuitState: Gauge<Labels<'circuitState'>>;
+  readonly circuitTransitions: Counter<Labels<'circuitTransitions'>>;
+  readonly upstreamRetries: Counter<Labels<'upstreamRetries'>>;
+  readonly retryBudgetExhausted: Counter<Labels<'retryBudgetExhausted'>>;
+  readonly loadShed: Counter;
+  private readonly durationByRoute = new Map<string, ReturnType<Histogram<Labels<'requestDuration'>>['labels']>>();
 
   constructor(build: BuildInfo) {
     const registers = [this.registry];
@@ -20,17 +41,30 @@ export class GatewayMetrics {
     this.requestDuration = new Histogram({ ...spec('requestDuration'), buckets: [...LATENCY_BUCKETS_SECONDS], registers });
     this.activeConnections = new Gauge({ ...spec('activeConnections'), registers });
     this.upstreamDuration = new Histogram({ ...spec('upstreamDuration'), buckets: [...LATENCY_BUCKETS_SECONDS], registers });
+    this.connectionDuration = new Histogram({ ...spec('connectionDuration'), buckets: [...CONNECTION_DURATION_BUCKETS_SECONDS], registers });
+    this.authRejected = new Counter({ ...spec('authRejected'), registers });
+    this.rateLimitRejected = new Counter({ ...spec('rateLimitRejected'), registers });
+    this.rateLimitStoreErrors = new Counter({ ...spec('rateLimitStoreErrors'), registers });
+    this.circuitState = new Gauge({ ...spec('circuitState'), registers });
+    this.circuitTransitions = new Counter({ ...spec('circuitTransitions'), registers });
+    this.upstreamRetries = new Counter({ ...spec('upstreamRetries'), registers });
+    this.retryBudgetExhausted = new Counter({ ...spec('retryBudgetExhausted'), registers });
+    this.loadShed = new Counter({ ...spec('loadShed'), registers });
     new Gauge({ ...spec('buildInfo'), registers }).set({ version: build.version, commit: build.commit }, 1);
     collectDefaultMetrics({ register: this.registry });
   }
 
-  /** Records one answered request; children are cached so the hot path skips label hashing. */
-  observeRequest(protocol: Protocol, route: string, method: string, code: number, seconds: number): void {
-    this.requestsTotal.inc({ protocol, route, method, code: String(code) });
-    const key = `${protocol}\u0000${route}`;
+  /**
+   * Records one answered request; children are cached so the hot path skips label hashing.
+   * Routes without a traffic split leave `variant` out rather than exporting an empty label.
+   */
+  observeRequest(protocol: Protocol, route: string, variant: string, method: string, code: number, seconds: number): void {
+    if (variant === NO_VARIANT) this.requestsTotal.inc({ protocol, route, method, code: String(code) });
+    else this.requestsTotal.inc({ protocol, route, method, code: String(code), variant });
+    const key = `${protocol}\u0000${route}\u0000${variant}`;
     let child = this.durationByRoute.get(key);
     if (child === undefined) {
-      child = this.requestDuration.labels({ protocol, route });
+      child = variant === NO_VARIANT ? this.requestDuration.labels({ protocol, route }) : this.requestDuration.labels({ protocol, route, variant });
       this.durationByRoute.set(key, child);
     }
     child.observe(seconds);
@@ -39,9 +73,27 @@ export class GatewayMetrics {
   observeUpstream(route: string, outcome: UpstreamOutcome, seconds: number): void {
     this.upstreamDuration.observe({ route, outcome }, seconds);
   }
+
+  connectionOpened(protocol: Protocol): void {
+    this.activeConnections.inc({ protocol });
+  }
+
+  connectionClosed(protocol: Protocol, seconds: number): void {
+    this.activeConnections.dec({ protocol });
+    this.connectionDuration.observe({ protocol }, seconds);
+  }
+
+  rejectedAuth(route: string, reason: AuthRejectReason): void {
+    this.authRejected.inc({ route, reason });
+  }
+
+  circuitEntered(upstream: string, state: CircuitState): void {
+    this.circuitState.set({ upstream }, CIRCUIT_STATES[state]);
+    this.circuitTransitions.inc({ upstream, state });
+  }
 }
 
 function spec<K extends keyof typeof METRICS>(key: K) {
   const { name, help, labels } = METRICS[key];
-  return { name, help, labelNames: [...labels] as (typeof METRICS)[K]['labels'][number][] };
+  return { name, help, labelNames: [...labels] as Labels<K>[] };
 }

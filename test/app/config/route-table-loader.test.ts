@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from '../../../app/src/config/config-error';
 import { loadRouteTableFile, parseRouteTable } from '../../../app/src/config/route-table-loader';
-import { ROUTE_DEFAULTS } from '../../../app/src/contract';
+import { ROUTE_DEFAULTS, EDGE_DEFAULTS } from '../../../app/src/contract';
 
 const ISSUE_EXAMPLE = `
 routes:
@@ -52,6 +52,9 @@ describe('route table loading', () => {
       preserveHost: ROUTE_DEFAULTS.preserveHost,
       timeoutMs: ROUTE_DEFAULTS.timeoutMs,
       maxBodyBytes: ROUTE_DEFAULTS.maxBodyBytes,
+      // Edge defaults (gateway edge issue): no auth without auth.jwt, browser hardening on.
+      auth: 'none',
+      securityHeaders: EDGE_DEFAULTS.securityHeaders,
     });
     expect(table.routes[1]).toMatchObject({ upstream: { service: 'order-service', namespace: 'shop', port: 80 }, timeoutMs: 5000 });
     expect(Object.isFrozen(table.routes[1]!.match)).toBe(true);

@@ -43,7 +43,7 @@ describe('GatewayWorkload', () => {
 
   it('rolls the pods when the route table changes', () => {
     const before = rolloutOf().spec.template.metadata.annotations[CONFIG_CHECKSUM_ANNOTATION];
-    const changed = { routes: [{ ...TEST_ROUTES.routes[0]!, timeoutMs: 6_000 }] };
+    const changed = { ...TEST_ROUTES, routes: [{ ...TEST_ROUTES.routes[0]!, timeoutMs: 6_000 }] };
     const after = rolloutOf({ routes: changed }).spec.template.metadata.annotations[CONFIG_CHECKSUM_ANNOTATION];
     expect(before).toMatch(/^[0-9a-f]{64}$/);
     expect(after).not.toBe(before);

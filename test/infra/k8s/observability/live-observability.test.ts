@@ -24,7 +24,7 @@ import { scrapeConfigFor, serviceMonitorTargets, targetInNamespace } from '../..
  * the gateway refuses their route-table fields and emits no series for their metrics; this test
  * checks that is still so, and fails once the gateway accepts them, so set this to true then.
  */
-const ISSUE_3_MERGED = false;
+const ISSUE_3_MERGED = true;
 const ISSUE_3_METRICS: readonly string[] = [METRICS.circuitState.name, METRICS.rateLimitRejected.name];
 
 /**

@@ -1,0 +1,57 @@
+// The "gateway edge chain" run of `npm run bench` (issue 3): the production gateway as in the
+// "gateway" run (metrics, tracing at the default sampler, access log) plus JWT verification
+// (served from the token cache after the first request), an in-process rate limit that is never
+// reached, and the default security headers. Target: at least 85 % of the "gateway" run's req/s.
+import { generateKeyPairSync } from 'node:crypto';
+import { SignJWT } from 'jose';
+import type { RunOutcome } from './report';
+import { startGatewayWith, type BenchContext, type StartedTarget } from './targets';
+
+export const EDGE_CHAIN = 'gateway edge chain';
+/** Share of the core gateway's throughput the full chain must keep. */
+export const EDGE_CHAIN_MIN_RATIO = 0.85;
+
+const ISSUER = 'https://bench.example.test/';
+
+export async function startEdgeChainGateway(ctx: BenchContext): Promise<StartedTarget> {
+  const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const token = await new SignJWT({ sub: 'bench-user', roles: ['reader'] })
+    .setProtectedHeader({ alg: 'ES256' })
+    .setIssuer(ISSUER)
+    .setAudience('uag')
+    .setExpirationTime('2h')
+    .sign(privateKey);
+  const routeTable = [
+    'auth:',
+    `  jwt: { publicKeyFromEnv: true, issuer: "${ISSUER}", audience: uag, algorithms: [ES256] }`,
+    'routes:',
+    '  - name: bench',
+    '    match: { pathPrefix: / }',
+    `    upstream: { url: ${ctx.upstreamUrl} }`,
+    '    requireRoles: [reader]',
+    // Every load connection comes from 127.0.0.1: one bucket, sized never to run dry.
+    '    rateLimit: { requestsPerSecond: 1000000, burst: 1000000, key: ip }',
+    '',
+  ].join('\n');
+  const target = await startGatewayWith(ctx, routeTable, { UAG_JWT_PUBLIC_KEY: publicKey.export({ type: 'spki', format: 'pem' }).toString() });
+  return { ...target, requestHeaders: { authorization: `Bearer ${token}` } };
+}
+
+/** The issue's bar, as a line under the table. */
+export function edgeChainTarget(outcomes: readonly RunOutcome[], coreRun: string): string {
+  const measured = (name: string) => {
+    const outcome = outcomes.find((o) => o.name === name);
+    return outcome?.kind === 'measured' ? outcome.measurement : undefined;
+  };
+  const core = measured(coreRun);
+  const chain = measured(EDGE_CHAIN);
+  if (core === undefined || chain === undefined) return `target (${EDGE_CHAIN} >= ${EDGE_CHAIN_MIN_RATIO * 100} % of ${coreRun}): not evaluated, one of them did not run`;
+  const ratio = chain.requestsPerSecond / core.requestsPerSecond;
+  // When the client side saturates, req/s understates the difference; CPU per request does not.
+  const cpuRatio = chain.cpuMicrosPerRequest !== undefined && core.cpuMicrosPerRequest !== undefined ? core.cpuMicrosPerRequest / chain.cpuMicrosPerRequest : undefined;
+  const verdict = (r: number) => (r >= EDGE_CHAIN_MIN_RATIO ? 'met' : 'NOT MET');
+  return (
+    `target (${EDGE_CHAIN} >= ${EDGE_CHAIN_MIN_RATIO * 100} % of ${coreRun}): ${verdict(ratio)} at ${(ratio * 100).toFixed(1)} % of its req/s` +
+    (cpuRatio === undefined ? '' : `; ${verdict(cpuRatio)} at ${(cpuRatio * 100).toFixed(1)} % of its requests per CPU second`)
+  );
+}

@@ -1,0 +1,35 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { freePort, onCleanup } from './edge-harness';
+
+const READY_TIMEOUT_MS = 5000;
+
+export const REDIS_INSTALL_HINT = 'redis-server is not installed; install it with: apt-get update && apt-get install -y redis-server';
+
+export interface RunningRedis {
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+/** Starts a throw-away redis-server on a free loopback port, without persistence. Fails (never skips) when Redis is missing. */
+export async function startRedis(): Promise<RunningRedis> {
+  if (spawnSync('redis-server', ['--version']).error !== undefined) throw new Error(REDIS_INSTALL_HINT);
+  const port = await freePort();
+  const child: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    await exited;
+  };
+  onCleanup(stop);
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`redis-server did not get ready on 127.0.0.1:${port} within ${READY_TIMEOUT_MS} ms`)), READY_TIMEOUT_MS);
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      if (!line.includes('Ready to accept connections')) return;
+      clearTimeout(timer);
+      resolve();
+    });
+    void exited.then(() => reject(new Error('redis-server exited before it was ready')));
+  });
+  return { url: `redis://127.0.0.1:${port}`, stop };
+}
