@@ -1,5 +1,4 @@
 import { performance } from 'node:perf_hooks';
-import { Transform, pipeline, type Readable } from 'node:stream';
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, propagation, trace, type Context, type Span } from '@opentelemetry/api';
 import {
   ATTR_CLIENT_ADDRESS,
@@ -12,7 +11,6 @@ import {
 } from '@opentelemetry/semantic-conventions';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Dispatcher } from 'undici';
 import type { Identity } from '../auth/identity';
 import { HTTP_METHODS, NO_VARIANT, UNMATCHED_ROUTE, type GatewayErrorCode, type RetryConfig, type UpstreamOutcome } from '../contract';
 import { runGuards, type GuardContext, type Rejection } from '../edge/request-guard';
@@ -29,6 +27,7 @@ import { REQUEST_ID_HEADER, requestIdFrom } from './request-id';
 import { sendGatewayError } from './gateway-error';
 import { upstreamPath, type RouteRuntime, type RouteTarget, type VariantRuntime } from './route-runtime';
 import { classifyUpstreamError } from './upstream-errors';
+import { UpstreamExchange, type UpstreamResponseHead } from './upstream-exchange';
 
 export interface ProxyDependencies {
   readonly routes: readonly RouteRuntime[];
@@ -52,6 +51,8 @@ interface ExchangeState {
   span: Span | undefined;
   spanContext: Context;
   responseBytes: number | undefined;
+  /** Resolved once: with a trust function, `request.ip` re-runs proxy-addr on every read. */
+  clientIp: string;
 }
 
 declare module 'fastify' {
@@ -61,6 +62,8 @@ declare module 'fastify' {
 }
 
 const TRACER_NAME = 'unified-access-gateway';
+const CLIENT_GONE = new Error('client closed the connection');
+const CLIENT_SPAN = { kind: SpanKind.CLIENT } as const;
 /** Identity or routing hints that must not leak from the client to the upstream as-is. */
 const REPLACED_REQUEST_HEADERS = ['x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'forwarded', REQUEST_ID_HEADER];
 /** RFC 9110 9.2.2 idempotent methods: sending them twice has the effect of sending them once. */
@@ -81,23 +84,26 @@ export function createProxyHandler(app: FastifyInstance, deps: ProxyDependencies
   app.addHook('onRequest', (request, reply, done) => {
     const raw = request.raw;
     const requestId = requestIdFrom(raw.headers[REQUEST_ID_HEADER]);
+    const clientIp = request.ip;
     let span: Span | undefined;
     let spanContext = ROOT_CONTEXT;
     if (tracingEnabled) {
       const parent = propagation.extract(ROOT_CONTEXT, raw.headers);
       span = tracer.startSpan(
         `${raw.method} ${UNMATCHED_ROUTE}`,
-        { kind: SpanKind.SERVER, attributes: { [ATTR_HTTP_REQUEST_METHOD]: raw.method, [ATTR_CLIENT_ADDRESS]: request.ip, 'uag.request_id': requestId } },
+        { kind: SpanKind.SERVER, attributes: { [ATTR_HTTP_REQUEST_METHOD]: raw.method, [ATTR_CLIENT_ADDRESS]: clientIp, 'uag.request_id': requestId } },
         parent,
       );
       spanContext = trace.setSpan(parent, span);
     }
-    request.uag = { requestId, route: UNMATCHED_ROUTE, variant: NO_VARIANT, path: raw.url ?? '/', span, spanContext, responseBytes: undefined };
+    request.uag = { requestId, route: UNMATCHED_ROUTE, variant: NO_VARIANT, path: raw.url ?? '/', span, spanContext, responseBytes: undefined, clientIp };
     reply.header(REQUEST_ID_HEADER, requestId);
+    // The response's own close, not Fastify's onResponse: proxied answers are written past Fastify.
+    reply.raw.once('close', () => recordExchange(request, reply));
     done();
   });
 
-  app.addHook('onResponse', (request, reply, done) => {
+  function recordExchange(request: FastifyRequest, reply: FastifyReply): void {
     const state = request.uag;
     const status = reply.statusCode;
     const seconds = reply.elapsedTime / 1000;
@@ -121,13 +127,12 @@ export function createProxyHandler(app: FastifyInstance, deps: ProxyDependencies
         status,
         duration_ms: Math.round(reply.elapsedTime * 1000) / 1000,
         bytes: state.responseBytes ?? contentLength(reply.getHeader('content-length')),
-        client_ip: request.ip,
+        client_ip: state.clientIp,
         request_id: state.requestId,
         ...spanFields,
       },
     );
-    done();
-  });
+  }
 
   app.route({ method: [...HTTP_METHODS], url: '*', handler: proxy });
   // Only methods outside HTTP_METHODS get here (TRACE, CONNECT, WebDAV...): the catch-all takes every path.
@@ -154,8 +159,12 @@ export function createProxyHandler(app: FastifyInstance, deps: ProxyDependencies
     const route = found.route;
     const config = route.config;
     state.route = route.name;
-    state.span?.updateName(`${method} ${route.name}`);
-    state.span?.setAttributes({ [ATTR_HTTP_ROUTE]: config.match.pathPrefix, [ATTR_URL_PATH]: target.path, 'uag.route': route.name });
+    // Most requests are not sampled: skip building attributes nobody will export.
+    const recording = state.span?.isRecording() === true;
+    if (recording) {
+      state.span!.updateName(`${method} ${route.name}`);
+      state.span!.setAttributes({ [ATTR_HTTP_ROUTE]: config.match.pathPrefix, [ATTR_URL_PATH]: target.path, 'uag.route': route.name });
+    }
 
     const declaredLength = raw.headers['content-length'];
     if (declaredLength !== undefined && Number(declaredLength) > config.maxBodyBytes) {
@@ -187,7 +196,7 @@ export function createProxyHandler(app: FastifyInstance, deps: ProxyDependencies
       const choice = route.picker.pick(raw.headers, identity);
       variant = choice.variant;
       state.variant = variant.name;
-      state.span?.setAttribute('uag.variant', variant.name);
+      if (recording) state.span!.setAttribute('uag.variant', variant.name);
       if (choice.setCookie !== undefined) reply.header('set-cookie', choice.setCookie);
     }
 
@@ -212,9 +221,13 @@ export function createProxyHandler(app: FastifyInstance, deps: ProxyDependencies
     retry?.budget.recordRequest();
     const tryTimeoutMs = retry === undefined ? config.timeoutMs : Math.min(config.timeoutMs, retry.config.perTryTimeoutMs);
 
-    const abort = new AbortController();
+    // The client may leave at any point; whatever upstream request is under way then is aborted.
+    let exchange: UpstreamExchange | undefined;
+    let clientGone = false;
     const onClientGone = () => {
-      if (!reply.raw.writableFinished) abort.abort();
+      if (reply.raw.writableFinished) return;
+      clientGone = true;
+      exchange?.abort(CLIENT_GONE);
     };
     reply.raw.once('close', onClientGone);
 
@@ -226,7 +239,7 @@ export function createProxyHandler(app: FastifyInstance, deps: ProxyDependencies
           return sendRejection(reply, state, { code: 'UAG_ERR_CIRCUIT_OPEN', headers: { 'retry-after': String(Math.max(1, Math.ceil(waitMs / 1000))) } });
         }
         const mayRetry = () => {
-          if (retry === undefined || retriesDone >= retry.config.attempts || abort.signal.aborted) return false;
+          if (retry === undefined || retriesDone >= retry.config.attempts || clientGone) return false;
           if (retry.budget.trySpend()) return true;
           metrics.retryBudgetExhausted.inc({ route: route.name });
           return false;
@@ -236,27 +249,30 @@ export function createProxyHandler(app: FastifyInstance, deps: ProxyDependencies
         if (state.span !== undefined) {
           clientSpan = tracer.startSpan(
             `${method} ${route.name} upstream`,
-            { kind: SpanKind.CLIENT, attributes: { [ATTR_HTTP_REQUEST_METHOD]: method, [ATTR_SERVER_ADDRESS]: upstream.origin, [ATTR_URL_FULL]: upstream.origin + target.path, 'uag.attempt': retriesDone + 1 } },
+            recording
+              ? { kind: SpanKind.CLIENT, attributes: { [ATTR_HTTP_REQUEST_METHOD]: method, [ATTR_SERVER_ADDRESS]: upstream.origin, [ATTR_URL_FULL]: upstream.origin + target.path, 'uag.attempt': retriesDone + 1 } }
+              : CLIENT_SPAN,
             state.spanContext,
           );
           propagation.inject(trace.setSpan(state.spanContext, clientSpan), headers);
         }
 
         const startedAt = performance.now();
-        let response: Dispatcher.ResponseData;
+        exchange = UpstreamExchange.start(upstream.pool, {
+          origin: upstream.origin,
+          method: method as 'GET',
+          path: upstreamPath(route, upstream, target.path, target.query),
+          headers,
+          body,
+          headersTimeout: tryTimeoutMs,
+          bodyTimeout: config.timeoutMs,
+        });
+        let head: UpstreamResponseHead;
         try {
-          response = await upstream.pool.request({
-            method: method as 'GET',
-            path: upstreamPath(route, upstream, target.path, target.query),
-            headers,
-            body,
-            headersTimeout: tryTimeoutMs,
-            bodyTimeout: config.timeoutMs,
-            signal: abort.signal,
-          });
+          head = await exchange.head;
         } catch (error) {
           const failure = classifyUpstreamError(error);
-          upstream.breaker?.record(abort.signal.aborted || bodyTooLarge ? 'ignored' : 'failure');
+          upstream.breaker?.record(clientGone || bodyTooLarge ? 'ignored' : 'failure');
           metrics.observeUpstream(route.name, failure.outcome, (performance.now() - startedAt) / 1000);
           if (clientSpan !== undefined) {
             clientSpan.recordException(error as Error);
@@ -267,48 +283,58 @@ export function createProxyHandler(app: FastifyInstance, deps: ProxyDependencies
             reply.header('connection', 'close');
             return sendError(reply, state, 'UAG_ERR_BODY_TOO_LARGE', `limit is ${config.maxBodyBytes} bytes`);
           }
-          if (abort.signal.aborted) {
-            // The client is gone; there is nobody to answer. 499 in the log, as nginx does.
-            reply.code(499);
-            return reply.send();
-          }
+          if (clientGone) return answerGoneClient(reply);
           logger.warn({ route: route.name, upstream: upstream.origin, outcome: failure.outcome, err: error, request_id: state.requestId }, 'upstream request failed');
           if (RETRYABLE_OUTCOMES.has(failure.outcome) && mayRetry()) {
-            await pauseBeforeRetry(route, retry!.config, retriesDone, abort.signal);
+            await pauseBeforeRetry(route, retry!.config, retriesDone);
+            if (clientGone) return answerGoneClient(reply);
             continue;
           }
           return sendError(reply, state, failure.code);
         }
 
         metrics.observeUpstream(route.name, 'success', (performance.now() - startedAt) / 1000);
-        const status = response.statusCode;
+        const status = head.statusCode;
         upstream.breaker?.record(status >= 500 ? 'failure' : 'success');
         if (clientSpan !== undefined) {
           clientSpan.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, status);
           if (status >= 500) clientSpan.setStatus({ code: SpanStatusCode.ERROR });
-          const span = clientSpan;
-          response.body.once('close', () => span.end());
         }
         if (RETRYABLE_STATUSES.has(status) && mayRetry()) {
-          await response.body.dump();
-          await pauseBeforeRetry(route, retry!.config, retriesDone, abort.signal);
+          await exchange.discard();
+          clientSpan?.end();
+          await pauseBeforeRetry(route, retry!.config, retriesDone);
+          if (clientGone) return answerGoneClient(reply);
           continue;
         }
-        const responseHeaders = endToEndHeaders(response.headers as Record<string, string | string[] | undefined>);
-        const payload = responseHeaders['content-length'] === undefined ? countingStream(response.body, state) : response.body;
+        // From here the answer is written straight to the socket: Fastify's reply pipeline
+        // (serialisation, onSend, stream piping) has nothing left to do for a proxied body.
+        const responseHeaders = endToEndHeaders(head.headers as Record<string, string | string[] | undefined>);
+        const replyHeaders = reply.getHeaders();
+        for (const name in replyHeaders) responseHeaders[name] = replyHeaders[name] as string | string[];
         if (lifecycle.draining) responseHeaders.connection = 'close';
-        reply.code(status);
-        reply.headers(responseHeaders);
-        return reply.send(payload);
+        reply.hijack();
+        reply.raw.writeHead(status, responseHeaders);
+        try {
+          state.responseBytes = await exchange.pipeTo(reply.raw);
+        } catch (error) {
+          // Headers are out: all that is left is to cut the connection so the client sees a truncated body.
+          if (!clientGone) logger.warn({ route: route.name, upstream: upstream.origin, err: error, request_id: state.requestId }, 'upstream body failed mid-response');
+          reply.raw.destroy();
+        } finally {
+          clientSpan?.end();
+        }
+        return reply;
       }
-    } catch (error) {
-      // Only the retry pause throws here: it was cut short because the client went away.
-      if (!abort.signal.aborted) throw error;
-      reply.code(499);
-      return reply.send();
     } finally {
       reply.raw.removeListener('close', onClientGone);
     }
+  }
+
+  /** The client is gone; there is nobody to answer. 499 in the log, as nginx does. */
+  function answerGoneClient(reply: FastifyReply): FastifyReply {
+    reply.code(499);
+    return reply.send();
   }
 
   /** The next target whose breaker lets a request through; undefined when every one is open. */
@@ -320,10 +346,10 @@ export function createProxyHandler(app: FastifyInstance, deps: ProxyDependencies
     return undefined;
   }
 
-  async function pauseBeforeRetry(route: RouteRuntime, config: RetryConfig, retriesDone: number, signal: AbortSignal): Promise<void> {
+  async function pauseBeforeRetry(route: RouteRuntime, config: RetryConfig, retriesDone: number): Promise<void> {
     metrics.upstreamRetries.inc({ route: route.name });
     const delay = backoffDelayMs(retriesDone, config.backoffBaseMs, config.backoffMaxMs);
-    if (delay > 0) await sleep(delay, undefined, { signal });
+    if (delay > 0) await sleep(delay);
   }
 
   function sendRejection(reply: FastifyReply, state: ExchangeState, rejection: Rejection): FastifyReply {
@@ -336,19 +362,6 @@ export function createProxyHandler(app: FastifyInstance, deps: ProxyDependencies
   }
 }
 
-/** For responses of unknown length, so the access log can still report bytes sent. */
-function countingStream(source: Readable, state: ExchangeState): Readable {
-  state.responseBytes = 0;
-  const counter = new Transform({
-    transform(chunk: Buffer, _encoding, callback) {
-      state.responseBytes! += chunk.length;
-      callback(null, chunk);
-    },
-  });
-  // pipeline, not pipe: a client that goes away must also tear down the upstream body.
-  pipeline(source, counter, () => undefined);
-  return counter;
-}
 
 function contentLength(value: unknown): number | undefined {
   if (value === undefined) return undefined;

@@ -33,7 +33,9 @@ export class GatewayMetrics {
   readonly upstreamRetries: Counter<Labels<'upstreamRetries'>>;
   readonly retryBudgetExhausted: Counter<Labels<'retryBudgetExhausted'>>;
   readonly loadShed: Counter;
+  private readonly countByRequest = new Map<string, ReturnType<Counter<Labels<'requestsTotal'>>['labels']>>();
   private readonly durationByRoute = new Map<string, ReturnType<Histogram<Labels<'requestDuration'>>['labels']>>();
+  private readonly upstreamByOutcome = new Map<string, ReturnType<Histogram<Labels<'upstreamDuration'>>['labels']>>();
 
   constructor(build: BuildInfo) {
     const registers = [this.registry];
@@ -55,23 +57,19 @@ export class GatewayMetrics {
   }
 
   /**
-   * Records one answered request; children are cached so the hot path skips label hashing.
-   * Routes without a traffic split leave `variant` out rather than exporting an empty label.
+   * Records one answered request. Label children are cached: prom-client would otherwise hash a
+   * label object on every call. Routes without a traffic split leave `variant` out rather than
+   * exporting an empty label.
    */
   observeRequest(protocol: Protocol, route: string, variant: string, method: string, code: number, seconds: number): void {
-    if (variant === NO_VARIANT) this.requestsTotal.inc({ protocol, route, method, code: String(code) });
-    else this.requestsTotal.inc({ protocol, route, method, code: String(code), variant });
-    const key = `${protocol}\u0000${route}\u0000${variant}`;
-    let child = this.durationByRoute.get(key);
-    if (child === undefined) {
-      child = variant === NO_VARIANT ? this.requestDuration.labels({ protocol, route }) : this.requestDuration.labels({ protocol, route, variant });
-      this.durationByRoute.set(key, child);
-    }
-    child.observe(seconds);
+    const routeKey = `${protocol}\u0000${route}\u0000${variant}`;
+    const split = variant === NO_VARIANT ? {} : { variant };
+    cached(this.countByRequest, `${routeKey}\u0000${method}\u0000${code}`, () => this.requestsTotal.labels({ protocol, route, method, code: String(code), ...split })).inc();
+    cached(this.durationByRoute, routeKey, () => this.requestDuration.labels({ protocol, route, ...split })).observe(seconds);
   }
 
   observeUpstream(route: string, outcome: UpstreamOutcome, seconds: number): void {
-    this.upstreamDuration.observe({ route, outcome }, seconds);
+    cached(this.upstreamByOutcome, `${route}\u0000${outcome}`, () => this.upstreamDuration.labels({ route, outcome })).observe(seconds);
   }
 
   connectionOpened(protocol: Protocol): void {
@@ -91,6 +89,16 @@ export class GatewayMetrics {
     this.circuitState.set({ upstream }, CIRCUIT_STATES[state]);
     this.circuitTransitions.inc({ upstream, state });
   }
+}
+
+/** Label sets are bounded (route names, methods, status codes), so the caches are too. */
+function cached<T>(cache: Map<string, T>, key: string, create: () => T): T {
+  let child = cache.get(key);
+  if (child === undefined) {
+    child = create();
+    cache.set(key, child);
+  }
+  return child;
 }
 
 function spec<K extends keyof typeof METRICS>(key: K) {

@@ -1,3 +1,4 @@
+import { ROOT_CONTEXT, type Context, type ContextManager } from '@opentelemetry/api';
 import {
   AlwaysOffSampler,
   AlwaysOnSampler,
@@ -16,6 +17,28 @@ export interface Tracing {
 }
 
 const DISABLED: Tracing = { enabled: false, shutdown: async () => undefined };
+
+/**
+ * The gateway hands every span its parent explicitly, so it needs no ambient context; the SDK's
+ * default AsyncLocalStorage manager would tax every callback in the process for nothing.
+ */
+class ExplicitContextManager implements ContextManager {
+  active(): Context {
+    return ROOT_CONTEXT;
+  }
+  with<A extends unknown[], F extends (...args: A) => ReturnType<F>>(_context: Context, fn: F, thisArg?: ThisParameterType<F>, ...args: A): ReturnType<F> {
+    return fn.call(thisArg, ...args);
+  }
+  bind<T>(_context: Context, target: T): T {
+    return target;
+  }
+  enable(): this {
+    return this;
+  }
+  disable(): this {
+    return this;
+  }
+}
 
 /** The sampler `OTEL_TRACES_SAMPLER` / `_ARG` name, with the gateway's defaults already applied. */
 export function samplerFor(env: Pick<EnvConfig, 'OTEL_TRACES_SAMPLER' | 'OTEL_TRACES_SAMPLER_ARG'>): Sampler {
@@ -53,6 +76,7 @@ export async function startTracing(env: EnvConfig, build: BuildInfo, logger: Log
     resource: resourceFromAttributes({ 'service.version': build.version, 'deployment.environment.name': env.UAG_ENV }),
     instrumentations: [],
     sampler: samplerFor(env),
+    contextManager: new ExplicitContextManager(),
   });
   sdk.start();
   logger.info(
