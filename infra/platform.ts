@@ -55,6 +55,7 @@ export function synthesizePlatform(props: PlatformProps): App {
     image,
     environment: spec.name,
     routes,
+    tcpListeners: routes.tcp,
     replicas: spec.gateway.replicas,
     resources: spec.gateway.resources,
     drainDelayMs: spec.gateway.drainDelayMs,

@@ -1,4 +1,4 @@
-import { selectedMetricNames, withoutFinalThreshold } from './promql-syntax';
+import { withoutFinalThreshold } from './promql-syntax';
 
 describe('withoutFinalThreshold', () => {
   it.each([
@@ -17,11 +17,5 @@ describe('withoutFinalThreshold', () => {
 
   it('rejects what does not parse', () => {
     expect(() => withoutFinalThreshold('sum(rate(a[5m])')).toThrow('PromQL syntax error at offset 15 in: sum(rate(a[5m])');
-  });
-});
-
-describe('selectedMetricNames', () => {
-  it('lists the metrics selected by name, once each', () => {
-    expect(selectedMetricNames('sum(rate(b_total{x="1"}[5m])) / sum(rate(b_total[5m])) + on () a')).toEqual(['a', 'b_total']);
   });
 });

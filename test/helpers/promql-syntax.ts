@@ -53,17 +53,3 @@ export function withoutFinalThreshold(expr: string): string {
   if (isConstant(left)) return expr.slice(right.from, right.to);
   return expr;
 }
-
-/** Metric names the expression selects by name (`metric{...}`), sorted and unique. */
-export function selectedMetricNames(expr: string): string[] {
-  const names = new Set<string>();
-  parse(expr).iterate({
-    enter: (node) => {
-      if (node.name === 'VectorSelector') {
-        const identifier = node.node.getChild('Identifier');
-        if (identifier !== null) names.add(expr.slice(identifier.from, identifier.to));
-      }
-    },
-  });
-  return [...names].sort();
-}

@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'undici';
 import { stringify } from 'yaml';
-import { METRICS, routeTableSchema } from '../../../../app/src/contract';
 import { ENVIRONMENT_NAMES } from '../../../../infra/environments';
 import { NAMESPACES } from '../../../../infra/k8s/platform-names';
 import { readManifests } from '../../../../infra/synth/write-charts';
@@ -16,16 +15,9 @@ import { SPAN_KIND, startOtlpReceiver, type OtlpReceiver } from '../../../helper
 import { writeRuleFiles } from '../../../helpers/prometheus-rules';
 import { startPrometheus, type PrometheusServer } from '../../../helpers/prometheus-server';
 import { collectPlatformQueries, runnableQuery } from '../../../helpers/promql-sources';
-import { selectedMetricNames, withoutFinalThreshold } from '../../../helpers/promql-syntax';
+import { withoutFinalThreshold } from '../../../helpers/promql-syntax';
 import { scrapeConfigFor, serviceMonitorTargets, targetInNamespace } from '../../../helpers/service-monitor-targets';
 
-/**
- * Issue 3 brings WebSocket and TCP proxying, rate limits and circuit breakers. Until it is merged
- * the gateway refuses their route-table fields and emits no series for their metrics; this test
- * checks that is still so, and fails once the gateway accepts them, so set this to true then.
- */
-const ISSUE_3_MERGED = true;
-const ISSUE_3_METRICS: readonly string[] = [METRICS.circuitState.name, METRICS.rateLimitRejected.name];
 
 /**
  * Reviewed: queries that rightly return nothing from a healthy gateway. They are checked for
@@ -94,7 +86,7 @@ beforeAll(async () => {
   otlp = track(await startOtlpReceiver());
   tcpPort = await closedPort();
   const routes = httpRoutes(upstream.url, `http://127.0.0.1:${await closedPort()}`);
-  const routeTable = ISSUE_3_MERGED ? withEdgeFeatures(routes, webSocketUpstream.url, tcpUpstream.port, tcpPort) : { routes };
+  const routeTable = withEdgeFeatures(routes, webSocketUpstream.url, tcpUpstream.port, tcpPort);
   const routesFile = join(dir, 'routes.yaml');
   writeFileSync(routesFile, stringify(routeTable));
 
@@ -128,25 +120,9 @@ beforeAll(async () => {
 }, 30_000);
 
 describe('the built gateway, scraped by a real Prometheus', () => {
-  it(
-    ISSUE_3_MERGED
-      ? 'proxies a WebSocket and a TCP connection and rejects requests over a rate limit (issue 3)'
-      : `still lacks issue 3: refuses its route-table fields and emits no ${ISSUE_3_METRICS.join(' or ')} series`,
-    async () => {
-      if (ISSUE_3_MERGED) {
-        await sendEdgeTraffic();
-        return;
-      }
-      const edgeTable = withEdgeFeatures([{ name: 'users', match: { pathPrefix: '/api/users' }, upstream: { url: upstream.url } }], 'http://127.0.0.1:1', 1, 1);
-      // Accepted means issue 3 has landed: set ISSUE_3_MERGED to true.
-      expect({ acceptsIssue3RouteFields: routeTableSchema.safeParse(edgeTable).success }).toEqual({ acceptsIssue3RouteFields: false });
-      const exposition = await (await request(`${adminUrl}/metrics`)).body.text();
-      const emitted = ISSUE_3_METRICS.filter((metric) => exposition.split('\n').some((line) => line.startsWith(`${metric}{`) || line.startsWith(`${metric} `)));
-      // Emitted means issue 3 has landed: set ISSUE_3_MERGED to true.
-      expect({ emittedIssue3Metrics: emitted }).toEqual({ emittedIssue3Metrics: [] });
-    },
-    20_000,
-  );
+  it('proxies a WebSocket and a TCP connection and rejects requests over a rate limit', async () => {
+    await sendEdgeTraffic();
+  }, 20_000);
 
   it('answers every PromQL expression of every environment: each parses, and each measured quantity returns data', async () => {
     // Keyed by expression, so a query shared by environments is asked once and reported with all its places.
@@ -179,8 +155,7 @@ describe('the built gateway, scraped by a real Prometheus', () => {
     const dataProblems = await Promise.all(
       [...measured.entries()].map(async ([expr, { places, ids: queryIds }]) => {
         const legitimatelyEmpty = [...queryIds].every((id) => LEGITIMATELY_EMPTY[id] !== undefined);
-        const awaitingIssue3 = !ISSUE_3_MERGED && selectedMetricNames(expr).some((name) => ISSUE_3_METRICS.includes(name));
-        if (legitimatelyEmpty || awaitingIssue3) return undefined;
+        if (legitimatelyEmpty) return undefined;
         const hasData = await prometheus.waitUntil(async () => {
           const result = await prometheus.query(expr);
           return result.status === 'success' && Array.isArray(result.data.result) && result.data.result.length > 0;
@@ -192,7 +167,7 @@ describe('the built gateway, scraped by a real Prometheus', () => {
   }, DATA_DEADLINE_MS + 10_000);
 
   it('traces every request once: server span in the access log, client span under it, same trace id at the upstream', async () => {
-    const requests = TRAFFIC_MIX.reduce((sum, entry) => sum + entry.times, 0) + (ISSUE_3_MERGED ? EDGE_HTTP_REQUESTS : 0);
+    const requests = TRAFFIC_MIX.reduce((sum, entry) => sum + entry.times, 0) + EDGE_HTTP_REQUESTS;
     const accessLines = () => gateway.lines.filter((line) => line.msg === 'access');
     const serverSpans = () => otlp.spans.filter((span) => span.kind === SPAN_KIND.server);
     const complete = await prometheus.waitUntil(async () => accessLines().length >= requests && serverSpans().length >= requests, 10_000);
