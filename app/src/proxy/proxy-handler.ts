@@ -41,7 +41,7 @@ export interface ProxyDependencies {
   readonly identityHeaders: readonly string[];
 }
 
-/** Per-request bookkeeping shared by the handler and the response hook. */
+/** Per-request bookkeeping shared by the handler and the access record written when the response closes. */
 interface ExchangeState {
   requestId: string;
   route: string;
@@ -63,7 +63,6 @@ declare module 'fastify' {
 
 const TRACER_NAME = 'unified-access-gateway';
 const CLIENT_GONE = new Error('client closed the connection');
-const CLIENT_SPAN = { kind: SpanKind.CLIENT } as const;
 /** Identity or routing hints that must not leak from the client to the upstream as-is. */
 const REPLACED_REQUEST_HEADERS = ['x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'forwarded', REQUEST_ID_HEADER];
 /** RFC 9110 9.2.2 idempotent methods: sending them twice has the effect of sending them once. */
@@ -246,15 +245,17 @@ export function createProxyHandler(app: FastifyInstance, deps: ProxyDependencies
         };
 
         let clientSpan: Span | undefined;
-        if (state.span !== undefined) {
+        if (recording) {
           clientSpan = tracer.startSpan(
             `${method} ${route.name} upstream`,
-            recording
-              ? { kind: SpanKind.CLIENT, attributes: { [ATTR_HTTP_REQUEST_METHOD]: method, [ATTR_SERVER_ADDRESS]: upstream.origin, [ATTR_URL_FULL]: upstream.origin + target.path, 'uag.attempt': retriesDone + 1 } }
-              : CLIENT_SPAN,
+            { kind: SpanKind.CLIENT, attributes: { [ATTR_HTTP_REQUEST_METHOD]: method, [ATTR_SERVER_ADDRESS]: upstream.origin, [ATTR_URL_FULL]: upstream.origin + target.path, 'uag.attempt': retriesDone + 1 } },
             state.spanContext,
           );
           propagation.inject(trace.setSpan(state.spanContext, clientSpan), headers);
+        } else if (state.span !== undefined) {
+          // Unsampled: nothing is recorded, so pass the trace on under the server span rather
+          // than paying for a client span nobody will see.
+          propagation.inject(state.spanContext, headers);
         }
 
         const startedAt = performance.now();
