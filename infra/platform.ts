@@ -23,6 +23,7 @@ import { PrometheusAdapter } from './k8s/observability/prometheus-adapter';
 import { RolloutAnalysis } from './k8s/observability/rollout-analysis';
 import { PLATFORM_SELECTOR, PrometheusStack } from './k8s/observability/prometheus-stack';
 import { PLATFORM_LABELS } from './k8s/labels';
+import type { TrafficRule } from './k8s/network-traffic';
 import { NAMESPACES } from './k8s/platform-names';
 import { RequestsPerSecondMetric } from './k8s/requests-per-second-metric';
 import { WorkloadNamespace } from './k8s/workload-namespace';
@@ -36,6 +37,8 @@ export interface PlatformProps {
   readonly image: string;
   /** Where `app.synth()` writes. @default 'dist' (cdk8s's default; callers that only read the App leave it) */
   readonly outdir?: string;
+  /** Extra gateway egress to addresses outside the cluster (see GatewayNetworkPoliciesProps). @default none */
+  readonly gatewayExternalEgress?: readonly TrafficRule[];
 }
 
 /**
@@ -65,7 +68,7 @@ export function synthesizePlatform(props: PlatformProps): App {
   });
   const services = new GatewayServices(gatewayChart, 'services', { workload, preview: spec.rollout.strategy.type === 'blueGreen' });
   new GatewayAutoscaler(gatewayChart, 'autoscaler', { workload, ...spec.gateway.autoscaling, minAvailable: spec.gateway.minAvailable });
-  new GatewayNetworkPolicies(gatewayChart, 'network-policies', { workload, routes });
+  new GatewayNetworkPolicies(gatewayChart, 'network-policies', { workload, routes, externalEgress: props.gatewayExternalEgress });
   const monitoring = new GatewayMonitoring(gatewayChart, 'monitoring', {
     workload,
     adminServiceName: services.adminServiceName,

@@ -9,6 +9,11 @@ export interface GatewayNetworkPoliciesProps {
   readonly workload: GatewayWorkload;
   /** Egress opens exactly the Service namespaces and ports these routes name. */
   readonly routes: RouteTable;
+  /**
+   * Destinations outside the cluster that only the deploying program knows, such as the
+   * account's ElastiCache subnets for UAG_REDIS_URL. @default none
+   */
+  readonly externalEgress?: readonly TrafficRule[];
 }
 
 /**
@@ -40,6 +45,7 @@ export class GatewayNetworkPolicies extends Construct {
         DNS_EGRESS,
         ISTIOD_EGRESS,
         ...upstreamEgress(props.routes),
+        ...(props.externalEgress ?? []),
         // OTLP/HTTP from the gateway itself, OTLP/gRPC from its sidecar's mesh tracing.
         { peers: [{ namespace: NAMESPACES.observability, pods: { 'app.kubernetes.io/name': JAEGER.name } }], ports: [{ port: JAEGER.otlpGrpcPort }, { port: JAEGER.otlpHttpPort }] },
       ],

@@ -2,6 +2,7 @@ import { MESH_PROVIDERS } from '../k8s/mesh/mesh-telemetry';
 import { RECEIVER_SECRETS } from '../k8s/observability/alert-routing';
 import { GRAFANA_ADMIN_SECRET } from '../k8s/observability/grafana';
 import { GATEWAY_NAME, GRAFANA, JAEGER, NAMESPACES } from '../k8s/platform-names';
+import type { TrafficRule } from '../k8s/network-traffic';
 import type { CloudEnvironmentName } from './cloud-environments';
 
 /** One Kubernetes object as cdk8s renders it (`Chart.toJson()`). */
@@ -18,6 +19,8 @@ export interface PlatformRenderRequest {
   readonly image: string;
   /** Ingress hosts replacing the environment's own (from `uag:domain`); `undefined` keeps them. */
   readonly hosts: readonly string[] | undefined;
+  /** Gateway egress to cloud resources outside the cluster (ElastiCache). */
+  readonly gatewayExternalEgress: readonly TrafficRule[];
 }
 
 /**

@@ -3,7 +3,7 @@ import * as pulumi from '@pulumi/pulumi';
 import type { RedisSpec } from './cloud-environments';
 import { REDIS_ENGINE } from './versions';
 
-const REDIS_PORT = 6379;
+export const REDIS_PORT = 6379;
 
 export interface RedisArgs extends RedisSpec {
   readonly vpcId: pulumi.Input<string>;

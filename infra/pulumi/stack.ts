@@ -5,12 +5,13 @@ import { CLOUD_ENVIRONMENTS, type CloudEnvironmentName } from './cloud-environme
 import { Cluster } from './cluster';
 import { ClusterAddons } from './cluster-addons';
 import { GatewayImage, REPOSITORY_ROOT } from './gateway-image';
-import { Network } from './network';
+import type { TrafficRule } from '../k8s/network-traffic';
+import { Network, subnetLayout } from './network';
 import { NodeGroups } from './node-groups';
 import { Operators } from './operators';
 import { PLATFORM_NAMES, type PlatformSource } from './platform-contract';
 import { PlatformDeploy } from './platform-deploy';
-import { Redis } from './redis';
+import { REDIS_PORT, Redis } from './redis';
 import { Registry } from './registry';
 import type { AwsTarget, LocalTarget, StackConfig } from './stack-config';
 
@@ -39,6 +40,8 @@ interface ClusterAccess {
   readonly image: pulumi.Output<string>;
   readonly imageDigest: pulumi.Output<string> | undefined;
   readonly redisUrl: pulumi.Output<string> | undefined;
+  /** Cloud resources the gateway pods must reach past the default-deny egress. */
+  readonly gatewayExternalEgress: readonly TrafficRule[];
   readonly awsLoadBalancer: boolean;
 }
 
@@ -105,6 +108,8 @@ function awsCluster(config: StackConfig, target: AwsTarget, platform: PlatformSo
     image: image.reference,
     imageDigest: image.digest,
     redisUrl: redis?.url,
+    // ElastiCache lives in the private subnets; its security group admits the cluster only.
+    gatewayExternalEgress: redis === undefined ? [] : [{ peers: subnetLayout(environment.network.cidrBlock).private.map((cidr) => ({ cidr })), ports: [{ port: REDIS_PORT }] }],
     awsLoadBalancer: true,
   };
 }
@@ -121,6 +126,7 @@ function localCluster(target: LocalTarget, platform: PlatformSource): ClusterAcc
     image: built ? built.reference : pulumi.output(target.image as string),
     imageDigest: built ? built.digest : digestInReference === undefined ? undefined : pulumi.output(digestInReference),
     redisUrl: undefined,
+    gatewayExternalEgress: [],
     awsLoadBalancer: false,
   };
 }
@@ -133,7 +139,7 @@ function localCluster(target: LocalTarget, platform: PlatformSource): ClusterAcc
 export function deployStack(config: StackConfig, platform: PlatformSource): StackOutputs {
   const access = config.target.kind === 'aws' ? awsCluster(config, config.target, platform) : localCluster(config.target, platform);
   const environment: CloudEnvironmentName = config.environment;
-  const objects = access.image.apply((image) => platform.render({ environment, image, hosts: config.domain === undefined ? undefined : [config.domain] }));
+  const objects = access.image.apply((image) => platform.render({ environment, image, hosts: config.domain === undefined ? undefined : [config.domain], gatewayExternalEgress: access.gatewayExternalEgress }));
 
   const operators = new Operators('platform-operators', {
     provider: access.provider,

@@ -49,6 +49,14 @@ describe('GatewayNetworkPolicies', () => {
     ]);
   });
 
+  it('adds the external egress the deploying program passes, as address ranges', () => {
+    const withRedis = synth((chart) => {
+      const workload = new GatewayWorkload(chart, 'gw', { namespace: 'gateway', image: TEST_IMAGE, environment: 'dev', routes: TEST_ROUTES });
+      new GatewayNetworkPolicies(chart, 'np', { workload, routes: TEST_ROUTES, externalEgress: [{ peers: [{ cidr: '10.30.32.0/19' }], ports: [{ port: 6379 }] }] });
+    });
+    expect(find(withRedis, 'NetworkPolicy', 'gateway-allow-egress').spec.egress).toContainEqual({ to: [{ ipBlock: { cidr: '10.30.32.0/19' } }], ports: [{ port: 6379, protocol: 'TCP' }] });
+  });
+
   it('refuses a policy that allows nothing', () => {
     expect(() => allowTraffic(Testing.chart(), 'x', { namespace: 'n', name: 'empty', podSelector: {} })).toThrow(
       `NetworkPolicy 'empty': set 'ingress' or 'egress'; a policy with neither allows nothing`,

@@ -1,5 +1,7 @@
 import { loadStackConfig, type ConfigSource } from '../../../infra/pulumi/stack-config';
 import { deployStack, type StackOutputs } from '../../../infra/pulumi/stack';
+import { subnetLayout } from '../../../infra/pulumi/network';
+import { REDIS_PORT } from '../../../infra/pulumi/redis';
 import type { KubernetesObject } from '../../../infra/pulumi/platform-contract';
 import { PUSHED_DIGEST, fakePlatform } from './fake-platform';
 import { isSecretInput, plain, runMocked, type MockedRun, type RecordedResource } from './pulumi-mocks';
@@ -53,14 +55,15 @@ const OUTPUTS = {
   'kubernetes:core/v1:Service': () => ({ status: { loadBalancer: { ingress: [{ hostname: 'nlb.test' }] } } }),
 };
 
-type StackRun = MockedRun & { readonly result: StackOutputs };
+type StackRun = MockedRun & { readonly result: StackOutputs; readonly platform: ReturnType<typeof fakePlatform> };
 const runs = new Map<string, StackRun>();
 
 /** Each stack's program runs once per file; the mock engine is global, so runs happen one after another. */
 async function deploy(stack: string): Promise<StackRun> {
   const cached = runs.get(stack);
   if (cached) return cached;
-  const run = await runMocked({ stack, outputs: OUTPUTS }, () => deployStack(loadStackConfig(stack, configSource(STACK_CONFIG[stack] ?? {})), fakePlatform()));
+  const platform = fakePlatform();
+  const run = { ...(await runMocked({ stack, outputs: OUTPUTS }, () => deployStack(loadStackConfig(stack, configSource(STACK_CONFIG[stack] ?? {})), platform))), platform };
   runs.set(stack, run);
   return run;
 }
@@ -161,6 +164,12 @@ describe('the prod stack', () => {
     run = await deploy('prod');
   });
 
+  it('lets the gateway pods reach ElastiCache in the private subnets past the default-deny egress', () => {
+    expect(run.platform.requests.map((request) => request.gatewayExternalEgress)).toEqual([
+      [{ peers: subnetLayout('10.30.0.0/16').private.map((cidr) => ({ cidr })), ports: [{ port: REDIS_PORT }] }],
+    ]);
+  });
+
   it('turns public endpoint access off', () => {
     const [cluster] = run.ofType('aws:eks/cluster:Cluster');
     expect(cluster?.inputs.vpcConfig).toMatchObject({ endpointPrivateAccess: true, endpointPublicAccess: false });
@@ -233,9 +242,13 @@ describe('the prod stack', () => {
 });
 
 describe('the dev stack', () => {
-  let run: MockedRun;
+  let run: StackRun;
   beforeAll(async () => {
     run = await deploy('dev');
+  });
+
+  it('opens no egress for a Redis it does not have', () => {
+    expect(run.platform.requests.map((request) => request.gatewayExternalEgress)).toEqual([[]]);
   });
 
   it('runs one spot node group over all zones with several instance types', () => {
