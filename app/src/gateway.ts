@@ -138,9 +138,7 @@ export class Gateway {
       'drain started: readiness now 503',
     );
 
-    let forced = false;
     const forceClose = setTimeout(() => {
-      forced = true;
       logger.warn(
         { elapsed_ms: Date.now() - startedAt, websockets: websockets.relays.size, tcp_connections: tcpConnections() },
         'shutdown timeout reached: force-closing remaining connections',
@@ -167,8 +165,8 @@ export class Gateway {
     ]);
     clearTimeout(forceClose);
     logger.info({ elapsed_ms: Date.now() - startedAt }, 'in-flight requests done');
-    // Destroyed pools (forced above) refuse close(); there is nothing left to wait for in them.
-    await Promise.all([forced ? undefined : this.pools.close(), this.edge.close()]);
+    // close() passes over pools the force-close above already destroyed.
+    await Promise.all([this.pools.close(), this.edge.close()]);
     this.lifecycle.enter('stopped');
     await this.admin.close();
     logger.info({ elapsed_ms: Date.now() - startedAt }, 'listeners stopped');

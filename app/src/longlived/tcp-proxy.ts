@@ -1,6 +1,7 @@
 import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { TcpListenerConfig } from '../contract';
+import { upstreamUrls } from '../proxy/upstreams';
 import type { GatewayMetrics } from '../telemetry/gateway-metrics';
 import type { Logger } from '../telemetry/logger';
 import { ConnectionSet } from './connection-set';
@@ -10,15 +11,10 @@ interface UpstreamAddress {
   readonly port: number;
 }
 
-/** Where a TCP listener's connections go, given where the gateway runs (mirrors HTTP upstreams). */
+/** Where a TCP listener's connections go, resolved as HTTP upstreams are. */
 export function tcpUpstreamAddress(upstream: TcpListenerConfig['upstream'], inKubernetes: boolean): UpstreamAddress {
-  const fromUrl = (value: string) => {
-    const url = new URL(value);
-    return { host: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port) };
-  };
-  if (upstream.url !== undefined) return fromUrl(upstream.url);
-  if (!inKubernetes && upstream.localUrl !== undefined) return fromUrl(upstream.localUrl);
-  return { host: `${upstream.service}.${upstream.namespace}.svc.cluster.local`, port: upstream.port! };
+  const url = new URL(upstreamUrls(upstream, inKubernetes, 'tcp').urls[0]!);
+  return { host: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port) };
 }
 
 /**

@@ -105,8 +105,8 @@ export function createProxyHandler(app: FastifyInstance, deps: ProxyDependencies
   function recordExchange(request: FastifyRequest, reply: FastifyReply): void {
     const state = request.uag;
     const status = reply.statusCode;
-    const seconds = reply.elapsedTime / 1000;
-    metrics.observeRequest('http', state.route, state.variant, request.raw.method ?? 'GET', status, seconds);
+    const elapsedMs = reply.elapsedTime;
+    metrics.observeRequest('http', state.route, state.variant, request.raw.method ?? 'GET', status, elapsedMs / 1000);
     const spanFields: Record<string, string> = {};
     if (state.span !== undefined) {
       state.span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, status);
@@ -124,7 +124,7 @@ export function createProxyHandler(app: FastifyInstance, deps: ProxyDependencies
         route: state.route,
         path: state.path,
         status,
-        duration_ms: Math.round(reply.elapsedTime * 1000) / 1000,
+        duration_ms: Math.round(elapsedMs * 1000) / 1000,
         bytes: state.responseBytes ?? contentLength(reply.getHeader('content-length')),
         client_ip: state.clientIp,
         request_id: state.requestId,
@@ -183,7 +183,7 @@ export function createProxyHandler(app: FastifyInstance, deps: ProxyDependencies
 
     let identity: Identity | undefined;
     if (route.guards.length > 0) {
-      const context: GuardContext = { headers: raw.headers, clientIp: request.ip, identity: undefined };
+      const context: GuardContext = { headers: raw.headers, clientIp: state.clientIp, identity: undefined };
       const verdict = runGuards(route.guards, context);
       const rejection = verdict instanceof Promise ? await verdict : verdict;
       if (rejection !== undefined) return sendRejection(reply, state, rejection);

@@ -23,10 +23,17 @@ export interface UpstreamTarget {
   readonly pool: Pool;
 }
 
-/** Where a route's requests go, given where the gateway runs. */
-export function upstreamUrls(upstream: UpstreamConfig, inKubernetes: boolean): { urls: string[]; warning?: string } {
-  if (upstream.url !== undefined) return { urls: Array.isArray(upstream.url) ? [...upstream.url] : [upstream.url] };
-  const clusterUrl = `http://${upstream.service}.${upstream.namespace}.svc.cluster.local:${upstream.port}`;
+/** An upstream as the route table names it: static URLs, or a Service with a local stand-in. */
+type UpstreamAddress = Pick<UpstreamConfig, 'service' | 'namespace' | 'port' | 'localUrl'> & { readonly url?: string | readonly string[] };
+
+/**
+ * Where an upstream's connections go, given where the gateway runs: its URLs, else the Service
+ * through cluster DNS in Kubernetes, else its `localUrl`. `scheme` is `http` for routes, `tcp`
+ * for TCP listeners.
+ */
+export function upstreamUrls(upstream: UpstreamAddress, inKubernetes: boolean, scheme = 'http'): { urls: string[]; warning?: string } {
+  if (upstream.url !== undefined) return { urls: typeof upstream.url === 'string' ? [upstream.url] : [...upstream.url] };
+  const clusterUrl = `${scheme}://${upstream.service}.${upstream.namespace}.svc.cluster.local:${upstream.port}`;
   if (inKubernetes) return { urls: [clusterUrl] };
   if (upstream.localUrl !== undefined) return { urls: [upstream.localUrl] };
   return {

@@ -16,15 +16,15 @@ export interface DataPlaneOptions extends Omit<ProxyDependencies, 'trust'> {
   readonly lifecycle: LifecycleState;
 }
 
-/**
- * The proxy listener. The Node server is built here (not by Fastify) so every slowloris and
- * size guard is set explicitly from the environment.
- */
 export interface DataPlane {
   readonly app: FastifyInstance;
   readonly websockets: WebSocketProxy;
 }
 
+/**
+ * The proxy listener. The Node server is built here (not by Fastify) so every slowloris and
+ * size guard is set explicitly from the environment.
+ */
 export function createDataPlane(options: DataPlaneOptions): DataPlane {
   const { env, metrics } = options;
   const trust = compileTrust(env.UAG_TRUSTED_PROXIES);
