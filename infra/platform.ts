@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { App, Chart } from 'cdk8s';
-import { PolicyBundle, repositoryPolicyOptions } from '../policies/k8s';
+import { PolicyBundle, repositoryPolicyOptions, type PolicyOptions } from '../policies/k8s';
 import type { EnvironmentSpec } from './environments/types';
 import { validateEnvironment } from './environments/validate-environment';
 import { GatewayAutoscaler } from './k8s/gateway-autoscaler';
@@ -39,6 +39,11 @@ export interface PlatformProps {
   readonly outdir?: string;
   /** Extra gateway egress to addresses outside the cluster (see GatewayNetworkPoliciesProps). @default none */
   readonly gatewayExternalEgress?: readonly TrafficRule[];
+  /**
+   * Admission policy settings, the same object the synth's policy check uses.
+   * @default this repository's reviewed exceptions (repositoryPolicyOptions)
+   */
+  readonly policyOptions?: PolicyOptions;
 }
 
 /**
@@ -140,6 +145,7 @@ export function synthesizePlatform(props: PlatformProps): App {
     grafanaSelector: grafana.app.selector,
     jaegerSelector: jaeger.app.selector,
   });
-  new PolicyBundle(new Chart(app, 'policies'), 'admission', { ...repositoryPolicyOptions(resolve(__dirname, '..')), labels: PLATFORM_LABELS });
+  const policyOptions = props.policyOptions ?? repositoryPolicyOptions(resolve(__dirname, '..'));
+  new PolicyBundle(new Chart(app, 'policies'), 'admission', { ...policyOptions, labels: PLATFORM_LABELS });
   return app;
 }

@@ -1,11 +1,13 @@
-import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { parseAllDocuments } from 'yaml';
 import { EnvironmentError } from '../environments/validate-environment';
 import type { EnvironmentName, EnvironmentSpec } from '../environments/types';
 import { assertPoliciesHold, repositoryPolicyOptions } from '../../policies/k8s';
+import { readManifestTree } from '../../policies/k8s/manifest-tree';
 import { synthesizePlatform } from '../platform';
 import { validateManifests, type ManifestObject } from './validate-manifests';
+
+const REPOSITORY_ROOT = join(__dirname, '..', '..');
 
 /** Synthesized objects that fail schema validation; nothing was written to the output folder. */
 export class ManifestValidationError extends Error {
@@ -29,12 +31,9 @@ export interface WriteChartsProps {
   readonly outdir: string;
 }
 
-/** Reads every object of every `.yaml` file under `folder`, in file-name order. */
+/** Reads every object of every manifest file under `folder`, in file-name order. */
 export function readManifests(folder: string): ManifestObject[] {
-  return readdirSync(folder, { recursive: true, encoding: 'utf8' })
-    .filter((file) => file.endsWith('.yaml'))
-    .sort()
-    .flatMap((file) => parseAllDocuments(readFileSync(join(folder, file), 'utf8')).map((doc) => doc.toJS() as ManifestObject));
+  return readManifestTree(folder).map(({ object }) => object as ManifestObject);
 }
 
 function summarize(environment: EnvironmentName, objects: readonly ManifestObject[]): EnvironmentSummary {
@@ -51,21 +50,25 @@ function summarize(environment: EnvironmentName, objects: readonly ManifestObjec
 export function writeCharts(props: WriteChartsProps): EnvironmentSummary[] {
   const staging = mkdtempSync(join(dirname(props.outdir), `.${basename(props.outdir)}.tmp-`));
   try {
-    const summaries = props.environments.map((environment) => {
-      const folder = join(staging, environment.name);
+    // One options object, one clock: the bundle in the cluster and the check here judge alike.
+    const policyOptions = { ...repositoryPolicyOptions(REPOSITORY_ROOT), asOf: new Date() };
+    for (const environment of props.environments) {
       try {
-        synthesizePlatform({ environment, image: props.image, outdir: folder }).synth();
+        synthesizePlatform({ environment, image: props.image, outdir: join(staging, environment.name), policyOptions }).synth();
       } catch (error) {
         if (error instanceof EnvironmentError) throw error;
         throw new EnvironmentError([`environment '${environment.name}': ${(error as Error).message}`]);
       }
-      const objects = readManifests(folder);
+    }
+    const manifests = readManifestTree(staging);
+    const summaries = props.environments.map((environment) => {
+      const objects = manifests.filter((manifest) => manifest.environment === environment.name).map(({ object }) => object as ManifestObject);
       const problems = validateManifests(objects);
       if (problems.length > 0) throw new ManifestValidationError(problems.map((p) => `${environment.name}: ${p}`));
       return summarize(environment.name, objects);
     });
     // Admission rules and cross-object rules, over exactly what is about to be swapped in.
-    assertPoliciesHold(staging, repositoryPolicyOptions(join(__dirname, '..', '..')));
+    assertPoliciesHold(manifests, policyOptions);
     const previous = `${staging}-previous`;
     if (existsSync(props.outdir)) renameSync(props.outdir, previous);
     // mkdtemp creates the folder private to its owner; the output is ordinary, shared content.

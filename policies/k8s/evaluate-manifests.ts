@@ -24,19 +24,22 @@ export function evaluateManifestTree(root: string, options: PolicyOptions = {}):
 
 export function evaluateManifests(manifests: readonly ManifestObject[], options: PolicyOptions = {}): PolicyReport {
   const resolved = resolvePolicyOptions(options);
-  assertKnownRules(resolved.exceptions, allRuleNames(resolved));
+  const pairs = buildAdmissionPolicies(resolved);
+  assertKnownRules(resolved.exceptions, [...pairs.map(ruleOf), ...CROSS_OBJECT_RULES.map((rule) => rule.name)]);
   const active = resolved.exceptions.filter((exception) => !isExpired(exception, resolved.asOf));
   const ledger = new ExceptionLedger(active);
-  const pairs = buildAdmissionPolicies(resolved);
 
   const results: PolicyResult[] = [];
   for (const [environment, objects] of groupByEnvironment(manifests)) {
     const namespaces = namespaceIndex(objects);
     for (const object of objects) {
+      const context = contextFor(object, namespaces);
       for (const pair of pairs) {
-        const outcome = evaluateAdmission(pair, object, contextFor(object, namespaces));
+        const outcome = evaluateAdmission(pair, object, context);
         if (!outcome.applies) continue;
-        results.push(ledger.judge({ environment, object: objectReference(object), rule: ruleOf(pair), fix: fixOf(pair) }, outcome.violations));
+        const key = { environment, object: objectReference(object), rule: ruleOf(pair), fix: fixOf(pair) };
+        // The binding's own exception condition decides, exactly as the apiserver would.
+        results.push(ledger.judge(key, outcome.violations, outcome.excepted));
       }
     }
     for (const rule of CROSS_OBJECT_RULES) {
@@ -59,11 +62,12 @@ class ExceptionLedger {
 
   constructor(private readonly active: readonly PolicyException[]) {}
 
-  judge(key: ResultKey, violations: readonly string[]): PolicyResult {
+  /** `exceptedInCluster`: what the admission binding's exception condition said, for admission rules. */
+  judge(key: ResultKey, violations: readonly string[], exceptedInCluster?: boolean): PolicyResult {
     if (violations.length === 0) return { ...key, verdict: 'pass', message: '' };
     const message = violations.join('; ');
     const exception = this.active.find((candidate) => candidate.rule === key.rule && candidate.object === key.object);
-    if (exception === undefined) return { ...key, verdict: 'fail', message };
+    if (exception === undefined || exceptedInCluster === false) return { ...key, verdict: 'fail', message };
     this.used.add(exception);
     return { ...key, verdict: 'excepted', message: `${exception.reason} (until ${exception.expiry}); hides: ${message}` };
   }
@@ -116,7 +120,7 @@ function contextFor(object: KubernetesObject, namespaces: ReadonlyMap<string, Ku
 }
 
 function ruleOf(pair: AdmissionPolicyPair): string {
-  return pair.policy.metadata?.annotations?.[RULE_ANNOTATION] ?? pair.policy.metadata?.name ?? '';
+  return pair.policy.metadata?.annotations?.[RULE_ANNOTATION] ?? '';
 }
 
 function fixOf(pair: AdmissionPolicyPair): string {

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { evaluateManifestTree } from './evaluate-manifests';
+import { evaluateManifests } from './evaluate-manifests';
+import type { ManifestObject } from './manifest-object';
 import { DEFAULT_EXCEPTIONS_FILE, loadExceptions } from './exceptions';
 import type { PolicyOptions } from './policy-options';
 import type { PolicyReport } from './policy-report';
@@ -23,9 +24,9 @@ export function repositoryPolicyOptions(repositoryRoot: string): PolicyOptions {
   return { exceptions: existsSync(exceptionsFile) ? loadExceptions(exceptionsFile) : [] };
 }
 
-/** For `npm run synth`: evaluates the freshly rendered tree and throws before it is swapped in. */
-export function assertPoliciesHold(manifestRoot: string, options: PolicyOptions): PolicyReport {
-  const report = evaluateManifestTree(manifestRoot, options);
+/** For `npm run synth`: evaluates the freshly rendered manifests and throws before they are swapped in. */
+export function assertPoliciesHold(manifests: readonly ManifestObject[], options: PolicyOptions): PolicyReport {
+  const report = evaluateManifests(manifests, options);
   if (report.failed) throw new PolicyViolationError(report);
   return report;
 }

@@ -1,18 +1,19 @@
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { readManifestTree } from '../../../policies/k8s/manifest-tree';
 import { assertPoliciesHold, PolicyViolationError, repositoryPolicyOptions } from '../../../policies/k8s/policy-gate';
 import { COMPLIANT_TREE, VIOLATIONS_TREE } from './policy-fixtures';
 
 describe('assertPoliciesHold', () => {
   it('returns the report when every rule holds', () => {
-    expect(assertPoliciesHold(COMPLIANT_TREE, {}).failed).toBe(false);
+    expect(assertPoliciesHold(readManifestTree(COMPLIANT_TREE), {}).failed).toBe(false);
   });
 
   it('throws the table of problems, leaving out passing rows', () => {
     let thrown: unknown;
     try {
-      assertPoliciesHold(VIOLATIONS_TREE, {});
+      assertPoliciesHold(readManifestTree(VIOLATIONS_TREE), {});
     } catch (error) {
       thrown = error;
     }
