@@ -13,7 +13,7 @@ import { IngressRouting } from './k8s/mesh/ingress-routing';
 import { MeshTelemetry } from './k8s/mesh/mesh-telemetry';
 import { UpstreamTrafficPolicies } from './k8s/mesh/upstream-traffic-policies';
 import { AlertRouting } from './k8s/observability/alert-routing';
-import { dashboardUid, gatewayDashboard } from './k8s/observability/dashboards/gateway-dashboard';
+import { gatewayDashboard } from './k8s/observability/dashboards/gateway-dashboard';
 import { GatewayMonitoring } from './k8s/observability/gateway-monitoring';
 import { Grafana } from './k8s/observability/grafana';
 import { Jaeger } from './k8s/observability/jaeger';
@@ -27,9 +27,6 @@ import type { TrafficRule } from './k8s/network-traffic';
 import { NAMESPACES } from './k8s/platform-names';
 import { RequestsPerSecondMetric } from './k8s/requests-per-second-metric';
 import { WorkloadNamespace } from './k8s/workload-namespace';
-
-/** The charts each environment is made of; each becomes `charts-out/<env>/<chart>.k8s.yaml`. */
-export const CHART_NAMES = ['gateway', 'mesh', 'observability', 'policies'] as const;
 
 export interface PlatformProps {
   readonly environment: EnvironmentSpec;
@@ -63,7 +60,6 @@ export function synthesizePlatform(props: PlatformProps): App {
     image,
     environment: spec.name,
     routes,
-    tcpListeners: routes.tcp,
     replicas: spec.gateway.replicas,
     resources: spec.gateway.resources,
     drainDelayMs: spec.gateway.drainDelayMs,
@@ -132,7 +128,7 @@ export function synthesizePlatform(props: PlatformProps): App {
   const dashboard = gatewayDashboard(monitoring.selector);
   const grafana = new Grafana(observabilityChart, 'grafana', {
     namespace: observability.name,
-    dashboards: { [`${dashboardUid(dashboard.title ?? 'gateway')}.json`]: dashboard },
+    dashboards: { [`${dashboard.uid}.json`]: dashboard },
   });
   new ObservabilityNetworkPolicies(observabilityChart, 'network-policies', {
     namespace: observability.name,

@@ -60,7 +60,7 @@ export interface GatewayWorkloadProps {
   readonly otlpEndpoint?: string;
   /** Seconds kubelet waits past the gateway's own shutdown timeout before SIGKILL. @default 10 */
   readonly terminationMarginSeconds?: number;
-  /** Raw TCP listeners to expose next to HTTP. @default [] */
+  /** Raw TCP listeners to expose next to HTTP. @default the route table's `tcp` listeners */
   readonly tcpListeners?: readonly TcpListener[];
 }
 
@@ -92,7 +92,7 @@ export class GatewayWorkload extends Construct {
     this.drainDelayMs = props.drainDelayMs ?? 5_000;
     this.shutdownTimeoutMs = props.shutdownTimeoutMs ?? 30_000;
     const margin = props.terminationMarginSeconds ?? 10;
-    this.tcpListeners = props.tcpListeners ?? [];
+    this.tcpListeners = props.tcpListeners ?? props.routes.tcp;
     for (const listener of this.tcpListeners) {
       if (listener.port === DEFAULT_HTTP_PORT || listener.port === DEFAULT_ADMIN_PORT) {
         throw new Error(`GatewayWorkload: TCP listener '${listener.name}' port (${listener.port}) collides with the HTTP (${DEFAULT_HTTP_PORT}) or admin (${DEFAULT_ADMIN_PORT}) port`);

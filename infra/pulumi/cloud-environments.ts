@@ -1,8 +1,9 @@
+import { ENVIRONMENT_NAMES, type EnvironmentName } from '../environments/types';
 import { KUBERNETES_VERSION } from './versions';
 
-/** The AWS environments; each is a Pulumi stack of the same name. */
-export const CLOUD_ENVIRONMENT_NAMES = ['dev', 'staging', 'prod'] as const;
-export type CloudEnvironmentName = (typeof CLOUD_ENVIRONMENT_NAMES)[number];
+/** The AWS environments, the platform's own; each is a Pulumi stack of the same name. */
+export const CLOUD_ENVIRONMENT_NAMES = ENVIRONMENT_NAMES;
+export type CloudEnvironmentName = EnvironmentName;
 
 export interface NetworkSpec {
   /** VPC CIDR; must be a /16, carved into three private /18s and three public /22s. */

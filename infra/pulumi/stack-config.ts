@@ -1,4 +1,5 @@
 import * as pulumi from '@pulumi/pulumi';
+import { DEFAULT_IMAGE_REGISTRY } from '../synth/image-reference';
 import { CLOUD_ENVIRONMENT_NAMES, CLOUD_ENVIRONMENTS, type CloudEnvironmentName } from './cloud-environments';
 
 /** The stacks this program knows; each AWS stack deploys the environment of the same name. */
@@ -6,7 +7,7 @@ export const STACK_NAMES = [...CLOUD_ENVIRONMENT_NAMES, 'local'] as const;
 export type StackName = (typeof STACK_NAMES)[number];
 
 /** Registry the local stack pushes to when `uag:image` is unset: the one kind and k3d set up. */
-export const DEFAULT_LOCAL_REGISTRY = 'localhost:5000';
+export const DEFAULT_LOCAL_REGISTRY = DEFAULT_IMAGE_REGISTRY;
 
 /** Reads fully qualified keys (`uag:domain`, `aws:region`); `pulumiConfigSource()` is the real one. */
 export interface ConfigSource {

@@ -6,6 +6,7 @@ import { Cluster } from './cluster';
 import { ClusterAddons } from './cluster-addons';
 import { GatewayImage, REPOSITORY_ROOT } from './gateway-image';
 import type { TrafficRule } from '../k8s/network-traffic';
+import { IMAGE_NAME } from '../synth/image-reference';
 import { Network, subnetLayout } from './network';
 import { NodeGroups } from './node-groups';
 import { Operators } from './operators';
@@ -72,7 +73,7 @@ function awsCluster(config: StackConfig, target: AwsTarget, platform: PlatformSo
   const workloadAddons = new ClusterAddons(`${name}-workload-addons`, { clusterName: cluster.clusterName, phase: 'after-nodes' }, { dependsOn: nodes.nodeGroups });
 
   const registry = new Registry(`${name}-registry`, {
-    repositoryName: `${config.environment}/uag-gateway`,
+    repositoryName: `${config.environment}/${IMAGE_NAME}`,
     retainedImages: environment.retainedImages,
     forceDelete: config.environment === 'dev',
   });
@@ -116,7 +117,7 @@ function awsCluster(config: StackConfig, target: AwsTarget, platform: PlatformSo
 
 function localCluster(target: LocalTarget, platform: PlatformSource): ClusterAccess {
   const provider = new k8s.Provider('local-kubernetes', { context: target.kubeconfigContext });
-  const built = target.image === undefined ? new GatewayImage('local-gateway-image', { repository: `${target.registry}/uag-gateway`, tag: platform.imageTag(REPOSITORY_ROOT) }) : undefined;
+  const built = target.image === undefined ? new GatewayImage('local-gateway-image', { repository: `${target.registry}/${IMAGE_NAME}`, tag: platform.imageTag(REPOSITORY_ROOT) }) : undefined;
   const digestInReference = target.image?.match(/@(sha256:[0-9a-f]{64})$/)?.[1];
   return {
     provider,

@@ -1,6 +1,7 @@
 import { DashboardBuilder, RowBuilder, type Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import { DataqueryBuilder } from '@grafana/grafana-foundation-sdk/prometheus';
 import { PanelBuilder as TimeSeriesBuilder } from '@grafana/grafana-foundation-sdk/timeseries';
+import { latencyQuantileQuery, requestShareQuery } from '../gateway-queries';
 import { METRICS } from '../../../../app/src/contract';
 
 /** Datasource UIDs provisioned with Grafana; dashboards refer to them by these. */
@@ -34,8 +35,7 @@ function panel(title: string, unit: string, expr: string, legend: string): TimeS
  */
 export function gatewayDashboard(selector: string): Dashboard {
   const requests = METRICS.requestsTotal.name;
-  const duration = `${METRICS.requestDuration.name}_bucket`;
-  const quantile = (q: number) => `histogram_quantile(${q}, sum by (route, le) (rate(${duration}{${selector}}[$__rate_interval])))`;
+  const perRoute = { selector, by: ['route'], window: '$__rate_interval' };
   return new DashboardBuilder(GATEWAY_DASHBOARD_TITLE)
     .uid(dashboardUid(GATEWAY_DASHBOARD_TITLE))
     .tags(['uag', 'gateway', 'generated'])
@@ -48,12 +48,12 @@ export function gatewayDashboard(selector: string): Dashboard {
       panel(
         'Errors: 5xx ratio',
         'percentunit',
-        `sum by (route) (rate(${requests}{${selector},code=~"5.."}[$__rate_interval])) / sum by (route) (rate(${requests}{${selector}}[$__rate_interval]))`,
+        requestShareQuery('=~"5.."', perRoute),
         '{{route}}',
       ),
     )
-    .withPanel(panel('Latency: p50', 's', quantile(0.5), '{{route}}'))
-    .withPanel(panel('Latency: p95', 's', quantile(0.95), '{{route}}'))
+    .withPanel(panel('Latency: p50', 's', latencyQuantileQuery(0.5, perRoute), '{{route}}'))
+    .withPanel(panel('Latency: p95', 's', latencyQuantileQuery(0.95, perRoute), '{{route}}'))
     .withRow(new RowBuilder('Saturation'))
     .withPanel(panel('CPU seconds per second', 'none', `rate(process_cpu_seconds_total{${selector}}[$__rate_interval])`, '{{pod}}'))
     .withPanel(panel('Resident memory', 'bytes', `process_resident_memory_bytes{${selector}}`, '{{pod}}'))
