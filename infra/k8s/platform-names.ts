@@ -13,11 +13,19 @@ export const GATEWAY_NAME = 'gateway';
 
 /** Pod labels of the Istio ingress gateway installed with Istio. */
 export const INGRESS_GATEWAY_POD_LABELS = { istio: 'ingressgateway' } as const;
-/** SPIFFE principal of the Istio ingress gateway's service account. */
-export const INGRESS_GATEWAY_PRINCIPAL = `cluster.local/ns/${NAMESPACES.istio}/sa/istio-ingressgateway`;
+/** Service account (and Helm release name, from which the chart derives it) of the Istio ingress gateway. */
+export const INGRESS_GATEWAY_SERVICE_ACCOUNT = 'istio-ingressgateway';
 
 export function principalOf(namespace: string, serviceAccount: string): string {
   return `cluster.local/ns/${namespace}/sa/${serviceAccount}`;
+}
+
+/** SPIFFE principal of the Istio ingress gateway's service account. */
+export const INGRESS_GATEWAY_PRINCIPAL = principalOf(NAMESPACES.istio, INGRESS_GATEWAY_SERVICE_ACCOUNT);
+
+/** A Service's cluster DNS name. */
+export function serviceHost(service: string, namespace: string): string {
+  return `${service}.${namespace}.svc.cluster.local`;
 }
 
 export const JAEGER = {
@@ -29,13 +37,13 @@ export const JAEGER = {
 } as const;
 
 /** OTLP/HTTP base URL the gateway exports traces to (OTEL_EXPORTER_OTLP_ENDPOINT). */
-export const OTLP_ENDPOINT = `http://${JAEGER.name}.${NAMESPACES.observability}.svc.cluster.local:${JAEGER.otlpHttpPort}`;
+export const OTLP_ENDPOINT = `http://${serviceHost(JAEGER.name, NAMESPACES.observability)}:${JAEGER.otlpHttpPort}`;
 
 export const PROMETHEUS = { name: 'prometheus', port: 9090 } as const;
 
 /** Prometheus's in-cluster address: the Service prometheus-operator puts in front of every instance it runs. */
 export function prometheusUrl(namespace: string): string {
-  return `http://${PROMETHEUS.name}-operated.${namespace}.svc.cluster.local:${PROMETHEUS.port}`;
+  return `http://${serviceHost(`${PROMETHEUS.name}-operated`, namespace)}:${PROMETHEUS.port}`;
 }
 
 /** The Argo Rollouts controller (installed with its CRDs as a cluster add-on), which queries Prometheus during an analysis. */

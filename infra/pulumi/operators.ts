@@ -1,6 +1,7 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { PLATFORM_NAMES } from './platform-contract';
+import { serviceHost } from '../k8s/platform-names';
 import { HELM_CHARTS, type HelmChartVersion } from './versions';
 
 export type OperatorKey = 'istioBase' | 'istiod' | 'ingressGateway' | 'prometheusOperatorCrds' | 'prometheusOperator' | 'argoRollouts';
@@ -43,7 +44,7 @@ export function operatorReleases(args: Pick<OperatorsArgs, 'highlyAvailable' | '
         meshConfig: {
           enableTracing: true,
           extensionProviders: [
-            { name: meshProviders.tracing, opentelemetry: { service: `${jaeger.service}.${namespaces.observability}.svc.cluster.local`, port: jaeger.otlpGrpcPort } },
+            { name: meshProviders.tracing, opentelemetry: { service: serviceHost(jaeger.service, namespaces.observability), port: jaeger.otlpGrpcPort } },
             { name: meshProviders.metrics, prometheus: {} },
             { name: meshProviders.accessLog, envoyFileAccessLog: { path: '/dev/stdout' } },
           ],

@@ -1,7 +1,7 @@
 import { MESH_PROVIDERS } from '../k8s/mesh/mesh-telemetry';
 import { RECEIVER_SECRETS } from '../k8s/observability/alert-routing';
 import { GRAFANA_ADMIN_SECRET } from '../k8s/observability/grafana';
-import { GATEWAY_NAME, GRAFANA, JAEGER, NAMESPACES } from '../k8s/platform-names';
+import { GATEWAY_NAME, GRAFANA, INGRESS_GATEWAY_SERVICE_ACCOUNT, JAEGER, NAMESPACES } from '../k8s/platform-names';
 import type { TrafficRule } from '../k8s/network-traffic';
 import type { CloudEnvironmentName } from './cloud-environments';
 
@@ -45,7 +45,7 @@ export const PLATFORM_NAMES = {
   namespaces: { gateway: NAMESPACES.gateway, observability: NAMESPACES.observability, istio: NAMESPACES.istio },
   gateway: { deployment: GATEWAY_NAME, container: GATEWAY_NAME },
   /** Release name: the Istio gateway chart derives the `istio: ingressgateway` label and service account from it. */
-  ingressGateway: 'istio-ingressgateway',
+  ingressGateway: INGRESS_GATEWAY_SERVICE_ACCOUNT,
   jaeger: { service: JAEGER.name, otlpGrpcPort: JAEGER.otlpGrpcPort, queryPort: JAEGER.queryPort },
   grafana: { service: GRAFANA.name, port: GRAFANA.port },
   /** Providers the mesh's Telemetry resources name; defined in istiod's meshConfig. */

@@ -6,7 +6,7 @@ import { DEFAULT_HTTP_PORT, type RouteTable } from '../../../app/src/contract';
 import type { FaultInjectionSpec, IngressSpec, RetrySpec } from '../../environments/types';
 import { addObject } from '../api-object';
 import { tcpPortName, type GatewayWorkload } from '../gateway-workload';
-import { INGRESS_GATEWAY_POD_LABELS } from '../platform-names';
+import { INGRESS_GATEWAY_POD_LABELS, serviceHost } from '../platform-names';
 
 /** Seconds the mesh waits beyond a route's own timeout, so the gateway's coded 504 reaches the client first. */
 export const MESH_TIMEOUT_MARGIN_SECONDS = 1;
@@ -62,7 +62,7 @@ export class IngressRouting extends Construct {
     this.destinationRuleName = workload.name;
     this.weightedRouteNames = props.routes.routes.map((route) => route.name);
     const metadata = (name: string) => ({ name, namespace: workload.namespace, labels: { ...workload.labels } });
-    const host = `${props.serviceName}.${workload.namespace}.svc.cluster.local`;
+    const host = serviceHost(props.serviceName, workload.namespace);
     const gatewayName = `${workload.name}-ingress`;
 
     addObject(
@@ -89,7 +89,7 @@ export class IngressRouting extends Construct {
     const previewDestination =
       props.previewServiceName === undefined
         ? destination('canary', 100)
-        : { destination: { host: `${props.previewServiceName}.${workload.namespace}.svc.cluster.local`, port }, weight: 100 };
+        : { destination: { host: serviceHost(props.previewServiceName, workload.namespace), port }, weight: 100 };
     const http = props.routes.routes.flatMap((route) => {
       const common = {
         timeout: `${Math.ceil(route.timeoutMs / 1000) + MESH_TIMEOUT_MARGIN_SECONDS}s`,
@@ -113,7 +113,7 @@ export class IngressRouting extends Construct {
       }),
     );
     if (workload.tcpListeners.length > 0) {
-      const tcpHost = `${props.tcpServiceName}.${workload.namespace}.svc.cluster.local`;
+      const tcpHost = serviceHost(props.tcpServiceName, workload.namespace);
       addObject(
         this,
         'tcp-virtual-service',

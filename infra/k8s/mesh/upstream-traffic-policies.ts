@@ -4,6 +4,7 @@ import type { RouteTable } from '../../../app/src/contract';
 import type { UpstreamTrafficPolicySpec } from '../../environments/types';
 import { addObject } from '../api-object';
 import type { Labels } from '../labels';
+import { serviceHost } from '../platform-names';
 import { upstreamServices } from '../upstream-services';
 
 export interface UpstreamTrafficPoliciesProps {
@@ -30,7 +31,7 @@ export class UpstreamTrafficPolicies extends Construct {
         new DestinationRule({
           metadata: { name: `upstream-${name}`, namespace: props.namespace, labels: { ...props.labels } },
           spec: {
-            host: `${name}.svc.cluster.local`,
+            host: serviceHost(service, namespace),
             exportTo: ['.'],
             trafficPolicy: {
               loadBalancer: { simple: 'LEAST_REQUEST' },

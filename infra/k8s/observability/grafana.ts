@@ -3,7 +3,7 @@ import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { stringify } from 'yaml';
 import { addObject } from '../api-object';
 import { CONFIG_CHECKSUM_ANNOTATION, configChecksum } from '../config-checksum';
-import { GRAFANA, JAEGER, NAMESPACES, prometheusUrl } from '../platform-names';
+import { GRAFANA, JAEGER, NAMESPACES, prometheusUrl, serviceHost } from '../platform-names';
 import { SingleContainerApp } from '../single-container-app';
 import { DATASOURCE_UIDS } from './dashboards/gateway-dashboard';
 
@@ -36,7 +36,7 @@ export class Grafana extends Construct {
           url: prometheusUrl(namespace),
           isDefault: true,
         },
-        { name: 'Jaeger', uid: DATASOURCE_UIDS.jaeger, type: 'jaeger', access: 'proxy', url: `http://${JAEGER.name}.${namespace}.svc.cluster.local:${JAEGER.queryPort}` },
+        { name: 'Jaeger', uid: DATASOURCE_UIDS.jaeger, type: 'jaeger', access: 'proxy', url: `http://${serviceHost(JAEGER.name, namespace)}:${JAEGER.queryPort}` },
       ],
     });
     const providers = stringify({

@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { AuthorizationPolicy } from '@kubernetes-models/istio/security.istio.io/v1/AuthorizationPolicy';
 import { addObject } from '../api-object';
 import { PLATFORM_LABELS, type Labels } from '../labels';
+import { PROMETHEUS_ADAPTER_NAME } from './prometheus-adapter';
 import { ALERTMANAGER, ARGO_ROLLOUTS, GATEWAY_NAME, GRAFANA, INGRESS_GATEWAY_PRINCIPAL, JAEGER, NAMESPACES, PROMETHEUS, principalOf } from '../platform-names';
 
 export interface ObservabilityAccessPoliciesProps {
@@ -27,7 +28,7 @@ export class ObservabilityAccessPolicies extends Construct {
       {
         name: `${PROMETHEUS.name}-allow-readers`,
         pods: { 'app.kubernetes.io/name': PROMETHEUS.name },
-        principals: [local(GRAFANA.name), local('prometheus-adapter'), principalOf(ARGO_ROLLOUTS.namespace, ARGO_ROLLOUTS.serviceAccount)],
+        principals: [local(GRAFANA.name), local(PROMETHEUS_ADAPTER_NAME), principalOf(ARGO_ROLLOUTS.namespace, ARGO_ROLLOUTS.serviceAccount)],
         ports: [PROMETHEUS.port],
       },
       {

@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { DEFAULT_ADMIN_PORT } from '../../../app/src/contract';
 import type { Labels } from '../labels';
 import { DNS_EGRESS, ISTIOD_EGRESS, allowTraffic } from '../network-traffic';
+import { PROMETHEUS_ADAPTER_NAME } from './prometheus-adapter';
 import { ALERTMANAGER, ARGO_ROLLOUTS, GRAFANA, JAEGER, NAMESPACES, PROMETHEUS } from '../platform-names';
 
 export interface ObservabilityNetworkPoliciesProps {
@@ -34,7 +35,7 @@ export class ObservabilityNetworkPolicies extends Construct {
       ingress: [
         {
           // The Argo Rollouts controller runs the rollout analyses' queries.
-          peers: [local(props.grafanaSelector), local({ 'app.kubernetes.io/name': 'prometheus-adapter' }), { namespace: ARGO_ROLLOUTS.namespace }],
+          peers: [local(props.grafanaSelector), local({ 'app.kubernetes.io/name': PROMETHEUS_ADAPTER_NAME }), { namespace: ARGO_ROLLOUTS.namespace }],
           ports: [{ port: PROMETHEUS.port }],
         },
       ],

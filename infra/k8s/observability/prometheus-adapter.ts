@@ -11,7 +11,7 @@ import { NAMESPACES, PROMETHEUS, prometheusUrl } from '../platform-names';
 import { SingleContainerApp } from '../single-container-app';
 
 export const PROMETHEUS_ADAPTER_VERSION = 'v0.12.0';
-const NAME = 'prometheus-adapter';
+export const PROMETHEUS_ADAPTER_NAME = 'prometheus-adapter';
 const SECURE_PORT = 6443;
 const CONFIG_PATH = '/etc/adapter';
 
@@ -35,7 +35,7 @@ export class PrometheusAdapter extends Construct {
     const { namespace } = props;
     this.app = new SingleContainerApp(this, 'app', {
       namespace,
-      name: NAME,
+      name: PROMETHEUS_ADAPTER_NAME,
       component: 'metrics-adapter',
       imageRepository: 'registry.k8s.io/prometheus-adapter/prometheus-adapter',
       version: PROMETHEUS_ADAPTER_VERSION,
@@ -56,13 +56,13 @@ export class PrometheusAdapter extends Construct {
       ],
     });
     const labels = { ...this.app.labels };
-    const subject = { kind: 'ServiceAccount', name: NAME, namespace };
+    const subject = { kind: 'ServiceAccount', name: PROMETHEUS_ADAPTER_NAME, namespace };
 
     addObject(
       this,
       'resource-reader-role',
       new ClusterRole({
-        metadata: { name: `uag-${NAME}-resource-reader`, labels },
+        metadata: { name: `uag-${PROMETHEUS_ADAPTER_NAME}-resource-reader`, labels },
         rules: [{ apiGroups: [''], resources: ['namespaces', 'pods', 'services'], verbs: ['get', 'list', 'watch'] }],
       }),
     );
@@ -71,19 +71,19 @@ export class PrometheusAdapter extends Construct {
         this,
         bindingId,
         new ClusterRoleBinding({
-          metadata: { name: `uag-${NAME}-${bindingId}`, labels },
+          metadata: { name: `uag-${PROMETHEUS_ADAPTER_NAME}-${bindingId}`, labels },
           roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role },
           subjects: [subject],
         }),
       );
-    clusterBinding('resource-reader', `uag-${NAME}-resource-reader`);
+    clusterBinding('resource-reader', `uag-${PROMETHEUS_ADAPTER_NAME}-resource-reader`);
     // Lets the adapter check the callers' credentials, as every aggregated API server must.
     clusterBinding('auth-delegator', 'system:auth-delegator');
     addObject(
       this,
       'auth-reader',
       new RoleBinding({
-        metadata: { name: `uag-${NAME}-auth-reader`, namespace: NAMESPACES.dns, labels },
+        metadata: { name: `uag-${PROMETHEUS_ADAPTER_NAME}-auth-reader`, namespace: NAMESPACES.dns, labels },
         roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'extension-apiserver-authentication-reader' },
         subjects: [subject],
       }),
@@ -111,7 +111,7 @@ export class PrometheusAdapter extends Construct {
       new APIService({
         metadata: { name: 'v1beta1.custom.metrics.k8s.io', labels },
         spec: {
-          service: { name: NAME, namespace, port: SECURE_PORT },
+          service: { name: PROMETHEUS_ADAPTER_NAME, namespace, port: SECURE_PORT },
           group: 'custom.metrics.k8s.io',
           version: 'v1beta1',
           // The adapter serves a self-signed certificate from --cert-dir.
@@ -127,7 +127,7 @@ export class PrometheusAdapter extends Construct {
       this,
       'api-server-port',
       new PeerAuthentication({
-        metadata: { name: `${NAME}-api-server-port`, namespace, labels },
+        metadata: { name: `${PROMETHEUS_ADAPTER_NAME}-api-server-port`, namespace, labels },
         spec: { selector, mtls: { mode: 'STRICT' }, portLevelMtls: { [String(SECURE_PORT)]: { mode: 'PERMISSIVE' } } },
       }),
     );
@@ -135,14 +135,14 @@ export class PrometheusAdapter extends Construct {
       this,
       'allow-api-server',
       new AuthorizationPolicy({
-        metadata: { name: `${NAME}-allow-api-server`, namespace, labels },
+        metadata: { name: `${PROMETHEUS_ADAPTER_NAME}-allow-api-server`, namespace, labels },
         spec: { selector, action: 'ALLOW', rules: [{ to: [{ operation: { ports: [String(SECURE_PORT)] } }] }] },
       }),
     );
     // The API server has no fixed pod or namespace to name, hence any source on the secure port.
     allowTraffic(this, 'network', {
       namespace,
-      name: `${NAME}-allow`,
+      name: `${PROMETHEUS_ADAPTER_NAME}-allow`,
       podSelector: this.app.selector,
       ingress: [{ peers: [{ cidr: '0.0.0.0/0' }], ports: [{ port: SECURE_PORT }] }],
       egress: [
