@@ -4,7 +4,7 @@
 // reached, and the default security headers. Target: at least 85 % of the "gateway" run's req/s.
 import { generateKeyPairSync } from 'node:crypto';
 import { SignJWT } from 'jose';
-import type { RunOutcome } from './report';
+import { measurementOf, type RunOutcome } from './report';
 import { startGatewayWith, type BenchContext, type StartedTarget } from './targets';
 
 export const EDGE_CHAIN = 'gateway edge chain';
@@ -39,12 +39,8 @@ export async function startEdgeChainGateway(ctx: BenchContext): Promise<StartedT
 
 /** The issue's bar, as a line under the table. */
 export function edgeChainTarget(outcomes: readonly RunOutcome[], coreRun: string): string {
-  const measured = (name: string) => {
-    const outcome = outcomes.find((o) => o.name === name);
-    return outcome?.kind === 'measured' ? outcome.measurement : undefined;
-  };
-  const core = measured(coreRun);
-  const chain = measured(EDGE_CHAIN);
+  const core = measurementOf(outcomes, coreRun);
+  const chain = measurementOf(outcomes, EDGE_CHAIN);
   if (core === undefined || chain === undefined) return `target (${EDGE_CHAIN} >= ${EDGE_CHAIN_MIN_RATIO * 100} % of ${coreRun}): not evaluated, one of them did not run`;
   const ratio = chain.requestsPerSecond / core.requestsPerSecond;
   // When the client side saturates, req/s understates the difference; CPU per request does not.

@@ -14,11 +14,14 @@ export interface Baselines {
 
 const HEADERS = ['target', 'req/s', 'p50 ms', 'p99 ms', 'CPU µs/req', 'CPU %', 'req/s/core', 'vs nginx', 'vs fastify', 'non-2xx', 'errors', 'client cores %'];
 
+/** The measurement of the run called `name`, when it ran and was measured. */
+export function measurementOf(outcomes: readonly RunOutcome[], name: string): Measurement | undefined {
+  const outcome = outcomes.find((o) => o.name === name);
+  return outcome?.kind === 'measured' ? outcome.measurement : undefined;
+}
+
 export function renderTable(outcomes: readonly RunOutcome[], baselines: Baselines): string {
-  const rps = (name: string) => {
-    const outcome = outcomes.find((o) => o.name === name);
-    return outcome?.kind === 'measured' ? outcome.measurement.requestsPerSecond : undefined;
-  };
+  const rps = (name: string) => measurementOf(outcomes, name)?.requestsPerSecond;
   const nginx = rps(baselines.nginx);
   const fastify = rps(baselines.fastify);
   const rows = outcomes.map((outcome) => {

@@ -18,7 +18,7 @@ import { nginxSkipReason, startNginx } from './nginx';
 import { OtlpSink, sinkDelta, type SinkCounts } from './otlp-sink';
 import { httpGet } from './probe';
 import { canPin, pinProcess, stopAll, stopChildrenOnExit } from './processes';
-import { problems, renderNotes, renderTable, type RunOutcome } from './report';
+import { measurementOf, problems, renderNotes, renderTable, type RunOutcome } from './report';
 import { checkGatewayBundle, startBenchServer, startDirectUpstream, startFastifyProxy, startGateway, type BenchContext, type StartedTarget } from './targets';
 
 /**
@@ -172,12 +172,8 @@ async function execute(run: RunDefinition, ctx: BenchContext, load: LoadSettings
 
 /** Issue 2 sets the bar: the gateway, metrics and tracing on, at least matches the bare fastify proxy. */
 function issueTarget(outcomes: readonly RunOutcome[]): string {
-  const measured = (name: string) => {
-    const outcome = outcomes.find((o) => o.name === name);
-    return outcome?.kind === 'measured' ? outcome.measurement : undefined;
-  };
-  const gateway = measured(GATEWAY);
-  const fastify = measured(FASTIFY);
+  const gateway = measurementOf(outcomes, GATEWAY);
+  const fastify = measurementOf(outcomes, FASTIFY);
   if (gateway === undefined || fastify === undefined) return `target (${GATEWAY} >= ${FASTIFY}): not evaluated, one of them did not run`;
   const throughput = gateway.requestsPerSecond / fastify.requestsPerSecond;
   const cpu = gateway.cpuMicrosPerRequest !== undefined && fastify.cpuMicrosPerRequest !== undefined ? gateway.cpuMicrosPerRequest / fastify.cpuMicrosPerRequest : undefined;

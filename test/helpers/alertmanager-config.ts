@@ -1,4 +1,5 @@
 import type { ManifestObject } from '../../infra/synth/validate-manifests';
+import { selectorMatches } from '../../policies/k8s/label-selector';
 
 // Manifests are plain data read back from YAML.
 type Manifest = any;
@@ -64,8 +65,7 @@ export function generatedAlertmanagerConfig(objects: readonly ManifestObject[], 
   const alertmanager = manifests.find((o) => o.kind === 'Alertmanager' && o.metadata.name === alertmanagerName);
   if (alertmanager === undefined) throw new Error(`no Alertmanager named ${alertmanagerName}`);
   const { alertmanagerConfigSelector, alertmanagerConfigNamespaceSelector, alertmanagerConfigMatcherStrategy } = alertmanager.spec;
-  const matches = (labels: Record<string, string> | undefined, selector: Manifest) =>
-    Object.entries((selector?.matchLabels ?? {}) as Record<string, string>).every(([key, value]) => labels?.[key] === value);
+  const matches = (labels: Record<string, string> | undefined, selector: Manifest) => selectorMatches(selector ?? {}, labels ?? {});
   // No namespace selector: only the Alertmanager's own namespace; otherwise the namespaces it matches.
   const namespaceLabels = new Map(manifests.filter((o) => o.kind === 'Namespace').map((o) => [o.metadata.name, o.metadata.labels]));
   const inSelectedNamespace = (namespace: string) =>

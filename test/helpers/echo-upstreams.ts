@@ -49,14 +49,14 @@ export interface TcpEchoServer {
   close(): Promise<void>;
 }
 
-/** A TCP server on 127.0.0.1 that sends back every byte it receives. */
-export async function startTcpEchoServer(): Promise<TcpEchoServer> {
+/** A TCP server on 127.0.0.1 that by default sends back every byte it receives. */
+export async function startTcpEchoServer(onConnection: (socket: Socket) => void = (socket) => socket.pipe(socket)): Promise<TcpEchoServer> {
   const sockets = new Set<Socket>();
   const server: Server = createServer((socket) => {
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
     socket.on('error', () => socket.destroy());
-    socket.pipe(socket);
+    onConnection(socket);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   return {

@@ -1,4 +1,5 @@
 import type { ManifestObject } from '../../infra/synth/validate-manifests';
+import { selectorMatches } from '../../policies/k8s/label-selector';
 
 /**
  * The pod-template hash controllers stamp on pods at run time (`pod-template-hash`,
@@ -23,10 +24,6 @@ export interface ServiceMonitorTarget {
 type Manifest = any;
 
 const WORKLOAD_KINDS = ['Deployment', 'StatefulSet', 'Rollout'];
-
-function matchesLabels(labels: Record<string, string> | undefined, wanted: Record<string, string>): boolean {
-  return Object.entries(wanted).every(([key, value]) => labels?.[key] === value);
-}
 
 /** Kubernetes service discovery's label names: anything outside [a-zA-Z0-9_] becomes `_`. */
 function discoveryLabels(prefix: string, labels: Record<string, string> = {}): Record<string, string> {
@@ -57,9 +54,9 @@ export function serviceMonitorTargets(objects: readonly ManifestObject[], podNam
     .flatMap((monitor) => {
       const namespace: string = monitor.metadata.namespace;
       const inNamespace = manifests.filter((o) => o.metadata.namespace === namespace);
-      const services = inNamespace.filter((o) => o.kind === 'Service' && matchesLabels(o.metadata.labels, monitor.spec.selector.matchLabels ?? {}));
+      const services = inNamespace.filter((o) => o.kind === 'Service' && selectorMatches(monitor.spec.selector, o.metadata.labels ?? {}));
       return services.flatMap((service) => {
-        const workload = inNamespace.find((o) => WORKLOAD_KINDS.includes(o.kind) && matchesLabels(o.spec.template.metadata.labels, service.spec.selector ?? {}));
+        const workload = inNamespace.find((o) => WORKLOAD_KINDS.includes(o.kind) && selectorMatches({ matchLabels: service.spec.selector ?? {} }, o.spec.template.metadata.labels ?? {}));
         const podLabels = { ...workload?.spec.template.metadata.labels, 'pod-template-hash': TEST_POD_TEMPLATE_HASH, 'rollouts-pod-template-hash': TEST_POD_TEMPLATE_HASH };
         return (monitor.spec.endpoints as Manifest[])
           .filter((endpoint) => (service.spec.ports as Manifest[]).some((port) => port.name === endpoint.port))

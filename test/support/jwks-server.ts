@@ -1,6 +1,6 @@
-import { createServer } from 'node:http';
 import { exportJWK, generateKeyPair, SignJWT, type JWK, type JWTPayload, type KeyLike } from 'jose';
-import { closeServer, listen, onCleanup } from './edge-harness';
+import { startLoopbackServer } from '../helpers/loopback-server';
+import { onCleanup } from './edge-harness';
 
 export interface SigningKey {
   readonly kid: string;
@@ -24,14 +24,13 @@ export interface JwksServer {
 
 export async function startJwksServer(keys: SigningKey[]): Promise<JwksServer> {
   const state = { keys, fetches: 0 } as JwksServer & { url: string };
-  const server = createServer((_request, response) => {
+  const server = await startLoopbackServer((_request, response) => {
     state.fetches++;
     response.writeHead(200, { 'content-type': 'application/json' });
     response.end(JSON.stringify({ keys: state.keys.map((k) => k.jwk) }));
   });
-  const port = await listen(server);
-  onCleanup(() => closeServer(server));
-  state.url = `http://127.0.0.1:${port}/.well-known/jwks.json`;
+  onCleanup(() => server.close());
+  state.url = `${server.url}/.well-known/jwks.json`;
   return state;
 }
 

@@ -1,10 +1,9 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { requireTool } from '../helpers/debian-tool';
 import { freePort, onCleanup } from './edge-harness';
 
 const READY_TIMEOUT_MS = 5000;
-
-export const REDIS_INSTALL_HINT = 'redis-server is not installed; install it with: apt-get update && apt-get install -y redis-server';
 
 export interface RunningRedis {
   readonly url: string;
@@ -13,9 +12,9 @@ export interface RunningRedis {
 
 /** Starts a throw-away redis-server on a free loopback port, without persistence. Fails (never skips) when Redis is missing. */
 export async function startRedis(): Promise<RunningRedis> {
-  if (spawnSync('redis-server', ['--version']).error !== undefined) throw new Error(REDIS_INSTALL_HINT);
+  const binary = requireTool('redis-server');
   const port = await freePort();
-  const child: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child: ChildProcess = spawn(binary, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'inherit'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');

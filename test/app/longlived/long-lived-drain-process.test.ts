@@ -1,11 +1,12 @@
 import { createServer as createHttpServer } from 'node:http';
-import { connect, createServer, type Socket } from 'node:net';
+import { connect } from 'node:net';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket, { WebSocketServer } from 'ws';
 import { spawnGateway, servingPorts } from '../../helpers/gateway-process';
 import { closeServer, freePort, listen, onCleanup } from '../../support/edge-harness';
+import { startTcpEchoServer } from '../../helpers/echo-upstreams';
 
 describe('a gateway process draining long-lived connections', () => {
   test('on SIGTERM WebSocket clients get 1001, TCP clients are closed at the timeout, and the process exits 0', async () => {
@@ -16,17 +17,9 @@ describe('a gateway process draining long-lived connections', () => {
       for (const client of wss.clients) client.terminate();
       await closeServer(wsHttp);
     });
-    const tcpSockets = new Set<Socket>();
-    const tcpEcho = createServer((socket) => {
-      tcpSockets.add(socket);
-      socket.on('error', () => undefined);
-      socket.pipe(socket);
-    });
-    const tcpUpstreamPort = await listen(tcpEcho);
-    onCleanup(() => {
-      for (const socket of tcpSockets) socket.destroy();
-      return closeServer(tcpEcho);
-    });
+    const tcpEcho = await startTcpEchoServer();
+    onCleanup(() => tcpEcho.close());
+    const tcpUpstreamPort = tcpEcho.port;
     const tcpPort = await freePort();
     const dir = mkdtempSync(join(tmpdir(), 'uag-drain-'));
     const routesFile = join(dir, 'routes.json');

@@ -1,21 +1,12 @@
-import { connect, createServer, type Socket } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { tcpUpstreamAddress } from '../../../app/src/longlived/tcp-proxy';
-import { closeServer, freePort, listen, metricValue, onCleanup, scrape, startGateway, type StartedGateway } from '../../support/edge-harness';
+import { freePort, metricValue, onCleanup, scrape, startGateway, type StartedGateway } from '../../support/edge-harness';
+import { startTcpEchoServer } from '../../helpers/echo-upstreams';
 
-async function startTcpUpstream(onConnection: (socket: Socket) => void = (socket) => socket.pipe(socket)): Promise<number> {
-  const sockets = new Set<Socket>();
-  const server = createServer((socket) => {
-    sockets.add(socket);
-    socket.on('error', () => undefined);
-    socket.once('close', () => sockets.delete(socket));
-    onConnection(socket);
-  });
-  const port = await listen(server);
-  onCleanup(() => {
-    for (const socket of sockets) socket.destroy();
-    return closeServer(server);
-  });
-  return port;
+async function startTcpUpstream(onConnection?: (socket: Socket) => void): Promise<number> {
+  const upstream = await startTcpEchoServer(onConnection);
+  onCleanup(() => upstream.close());
+  return upstream.port;
 }
 
 async function startTcpGateway(upstreamPort: number, env: Record<string, string> = {}): Promise<{ started: StartedGateway; port: number }> {
