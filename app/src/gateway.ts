@@ -12,14 +12,15 @@ import { UpstreamPools, type PoolOptions } from './proxy/upstreams';
 import { createDataPlane, type DataPlane } from './server/data-plane';
 import { GatewayMetrics } from './telemetry/gateway-metrics';
 import type { Logger } from './telemetry/logger';
+import type { RequestTracer } from './telemetry/request-tracer';
 
 export interface GatewayOptions {
   readonly env: EnvConfig;
   readonly routeTable: RouteTable;
   readonly logger: Logger;
   readonly build: BuildInfo;
-  /** Whether an OpenTelemetry SDK was started; spans are only made when it was. @default false */
-  readonly tracingEnabled?: boolean;
+  /** Traces requests; from `startTracing`. @default undefined, no tracing */
+  readonly tracer?: RequestTracer;
   readonly pool?: PoolOptions;
   /** Listen ports for `tcp:` listeners by name, instead of their configured `port` (tests). */
   readonly tcpPortOverrides?: Readonly<Record<string, number>>;
@@ -54,7 +55,7 @@ export class Gateway {
       metrics: this.metrics,
       logger,
       lifecycle: this.lifecycle,
-      tracingEnabled: options.tracingEnabled ?? false,
+      tracer: options.tracer,
       identityHeaders: this.edge.identityHeaders,
     });
     this.tcpProxies = options.routeTable.tcp.map((listener) => new TcpProxy(listener, env.inKubernetes, this.metrics, logger));

@@ -28,7 +28,7 @@ async function main(): Promise<void> {
   const logger = createLogger({ level: env.LOG_LEVEL, environment: env.UAG_ENV, build });
   logger.info({ commit: build.commit, build_time: build.buildTime, in_kubernetes: env.inKubernetes }, 'uag starting');
   const tracing = await startTracing(env, build, logger);
-  const gateway = await Gateway.start({ env, routeTable, logger, build, tracingEnabled: tracing.enabled });
+  const gateway = await Gateway.start({ env, routeTable, logger, build, tracer: tracing.requestTracer });
 
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals) => {

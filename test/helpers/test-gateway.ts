@@ -6,6 +6,7 @@ import { parseRouteTable } from '../../app/src/config/route-table-loader';
 import type { RouteTableInput } from '../../app/src/contract';
 import { Gateway } from '../../app/src/gateway';
 import type { PoolOptions } from '../../app/src/proxy/upstreams';
+import type { RequestTracer } from '../../app/src/telemetry/request-tracer';
 
 export const TEST_BUILD: BuildInfo = { version: '9.9.9-test', commit: 'abc123', buildTime: '2026-01-01T00:00:00.000Z' };
 
@@ -22,7 +23,7 @@ export interface TestGateway {
 export interface TestGatewayOptions {
   readonly routes: RouteTableInput;
   readonly env?: Record<string, string>;
-  readonly tracingEnabled?: boolean;
+  readonly tracer?: RequestTracer;
   readonly pool?: PoolOptions;
   /** Listen ports for `tcp:` listeners by name, instead of their configured ports. */
   readonly tcpPortOverrides?: Readonly<Record<string, number>>;
@@ -53,7 +54,7 @@ export async function startTestGateway(options: TestGatewayOptions): Promise<Tes
     routeTable: parseRouteTable(options.routes, 'test routes'),
     logger,
     build: TEST_BUILD,
-    tracingEnabled: options.tracingEnabled ?? false,
+    tracer: options.tracer,
     pool: options.pool,
     tcpPortOverrides: options.tcpPortOverrides,
   });

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { ROOT_CONTEXT, SpanKind, SpanStatusCode, propagation, trace, type Context, type Span } from '@opentelemetry/api';
+import { SpanStatusCode, type Span } from '@opentelemetry/api';
 import {
   ATTR_CLIENT_ADDRESS,
   ATTR_HTTP_REQUEST_METHOD,
@@ -20,6 +20,7 @@ import { Router } from '../routing/router';
 import { normalizeTarget } from '../routing/normalize-path';
 import type { GatewayMetrics } from '../telemetry/gateway-metrics';
 import type { Logger } from '../telemetry/logger';
+import { traceparentFor, type RequestTrace, type RequestTracer } from '../telemetry/request-tracer';
 import { limitBody } from './body-limit';
 import { forwardedHeadersFor, type TrustFunction } from './forwarding';
 import { endToEndHeaders } from './hop-by-hop';
@@ -29,14 +30,17 @@ import { upstreamPath, type RouteRuntime, type RouteTarget, type VariantRuntime 
 import { classifyUpstreamError } from './upstream-errors';
 import { UpstreamExchange, type UpstreamResponseHead } from './upstream-exchange';
 
+/** nginx's status for a request whose client closed the connection before the answer. */
+const CLIENT_CLOSED_REQUEST = 499;
+
 export interface ProxyDependencies {
   readonly routes: readonly RouteRuntime[];
   readonly metrics: GatewayMetrics;
   readonly logger: Logger;
   readonly lifecycle: LifecycleState;
   readonly trust: TrustFunction;
-  /** Create spans and inject trace context; when false, `traceparent` passes through untouched. */
-  readonly tracingEnabled: boolean;
+  /** Traces requests and sends trace context upstream; without it, `traceparent` passes through untouched. */
+  readonly tracer: RequestTracer | undefined;
   /** Names of identity headers the gateway sets from verified tokens; never taken from clients. */
   readonly identityHeaders: readonly string[];
 }
@@ -48,11 +52,15 @@ interface ExchangeState {
   /** Traffic-split arm the request went to; "" on routes without variants. */
   variant: string;
   path: string;
-  span: Span | undefined;
-  spanContext: Context;
+  /** Undefined when tracing is off. */
+  trace: RequestTrace | undefined;
   responseBytes: number | undefined;
   /** Resolved once: with a trust function, `request.ip` re-runs proxy-addr on every read. */
   clientIp: string;
+  /** The upstream request under way, aborted if the client leaves. */
+  exchange: UpstreamExchange | undefined;
+  /** The client closed the connection before the response was complete. */
+  clientGone: boolean;
 }
 
 declare module 'fastify' {
@@ -61,7 +69,6 @@ declare module 'fastify' {
   }
 }
 
-const TRACER_NAME = 'unified-access-gateway';
 const CLIENT_GONE = new Error('client closed the connection');
 /** Identity or routing hints that must not leak from the client to the upstream as-is. */
 const REPLACED_REQUEST_HEADERS = ['x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'forwarded', REQUEST_ID_HEADER];
@@ -73,10 +80,12 @@ const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([502, 503]);
 
 /** Registers the catch-all proxy route, its per-request state and its access log on `app`. */
 export function createProxyHandler(app: FastifyInstance, deps: ProxyDependencies): void {
-  const { metrics, logger, lifecycle, trust, tracingEnabled } = deps;
+  const { metrics, logger, lifecycle, trust, tracer } = deps;
   const router = new Router(deps.routes);
   const droppedRequestHeaders = new Set([...REPLACED_REQUEST_HEADERS, ...deps.identityHeaders]);
-  const tracer = trace.getTracer(TRACER_NAME);
+  // Dropped while copying rather than deleted afterwards: a delete turns the header object into
+  // a slow dictionary for everything that reads it later (undici walks it once more).
+  const droppedWithHost = new Set([...droppedRequestHeaders, 'host']);
 
   app.decorateRequest('uag', null as unknown as ExchangeState);
 
@@ -84,53 +93,46 @@ export function createProxyHandler(app: FastifyInstance, deps: ProxyDependencies
     const raw = request.raw;
     const requestId = requestIdFrom(raw.headers[REQUEST_ID_HEADER]);
     const clientIp = request.ip;
-    let span: Span | undefined;
-    let spanContext = ROOT_CONTEXT;
-    if (tracingEnabled) {
-      const parent = propagation.extract(ROOT_CONTEXT, raw.headers);
-      span = tracer.startSpan(
-        `${raw.method} ${UNMATCHED_ROUTE}`,
-        { kind: SpanKind.SERVER, attributes: { [ATTR_HTTP_REQUEST_METHOD]: raw.method, [ATTR_CLIENT_ADDRESS]: clientIp, 'uag.request_id': requestId } },
-        parent,
-      );
-      spanContext = trace.setSpan(parent, span);
-    }
-    request.uag = { requestId, route: UNMATCHED_ROUTE, variant: NO_VARIANT, path: raw.url ?? '/', span, spanContext, responseBytes: undefined, clientIp };
+    const trace = tracer?.begin(raw.headers, `${raw.method} ${UNMATCHED_ROUTE}`);
+    trace?.span?.setAttributes({ [ATTR_HTTP_REQUEST_METHOD]: raw.method, [ATTR_CLIENT_ADDRESS]: clientIp, 'uag.request_id': requestId });
+    request.uag = { requestId, route: UNMATCHED_ROUTE, variant: NO_VARIANT, path: raw.url ?? '/', trace, responseBytes: undefined, clientIp, exchange: undefined, clientGone: false };
     reply.header(REQUEST_ID_HEADER, requestId);
     // The response's own close, not Fastify's onResponse: proxied answers are written past Fastify.
-    reply.raw.once('close', () => recordExchange(request, reply));
+    reply.raw.once('close', () => onResponseClosed(request, reply));
     done();
   });
 
-  function recordExchange(request: FastifyRequest, reply: FastifyReply): void {
+  /** Stops upstream work nobody will receive, then writes the request's metrics, span and access line. */
+  function onResponseClosed(request: FastifyRequest, reply: FastifyReply): void {
     const state = request.uag;
-    const status = reply.statusCode;
+    if (!reply.raw.writableFinished) {
+      state.clientGone = true;
+      state.exchange?.abort(CLIENT_GONE);
+    }
+    // A client that left before any answer is recorded as 499, as nginx does.
+    const status = state.clientGone && !reply.raw.headersSent ? CLIENT_CLOSED_REQUEST : reply.statusCode;
     const elapsedMs = reply.elapsedTime;
     metrics.observeRequest('http', state.route, state.variant, request.raw.method ?? 'GET', status, elapsedMs / 1000);
-    const spanFields: Record<string, string> = {};
-    if (state.span !== undefined) {
-      state.span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, status);
-      if (status >= 500) state.span.setStatus({ code: SpanStatusCode.ERROR });
-      const ctx = state.span.spanContext();
-      spanFields.trace_id = ctx.traceId;
-      spanFields.span_id = ctx.spanId;
-      state.span.end();
+    const trace = state.trace;
+    if (trace?.span !== undefined) {
+      trace.span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, status);
+      if (status >= 500) trace.span.setStatus({ code: SpanStatusCode.ERROR });
+      trace.span.end();
     }
-    if (!reply.raw.writableFinished) spanFields.aborted = 'client closed before the response finished';
-    logger.info(
-      {
-        msg: 'access',
-        method: request.raw.method,
-        route: state.route,
-        path: state.path,
-        status,
-        duration_ms: Math.round(elapsedMs * 1000) / 1000,
-        bytes: state.responseBytes ?? contentLength(reply.getHeader('content-length')),
-        client_ip: state.clientIp,
-        request_id: state.requestId,
-        ...spanFields,
-      },
-    );
+    logger.info({
+      msg: 'access',
+      method: request.raw.method,
+      route: state.route,
+      path: state.path,
+      status,
+      duration_ms: Math.round(elapsedMs * 1000) / 1000,
+      bytes: state.responseBytes ?? contentLength(reply.getHeader('content-length')),
+      client_ip: state.clientIp,
+      request_id: state.requestId,
+      trace_id: trace?.traceId,
+      span_id: trace?.spanId,
+      aborted: state.clientGone ? 'client closed before the response finished' : undefined,
+    });
   }
 
   app.route({ method: [...HTTP_METHODS], url: '*', handler: proxy });
@@ -158,11 +160,11 @@ export function createProxyHandler(app: FastifyInstance, deps: ProxyDependencies
     const route = found.route;
     const config = route.config;
     state.route = route.name;
-    // Most requests are not sampled: skip building attributes nobody will export.
-    const recording = state.span?.isRecording() === true;
-    if (recording) {
-      state.span!.updateName(`${method} ${route.name}`);
-      state.span!.setAttributes({ [ATTR_HTTP_ROUTE]: config.match.pathPrefix, [ATTR_URL_PATH]: target.path, 'uag.route': route.name });
+    // Only sampled requests have a span; the rest skip building attributes nobody would export.
+    const serverSpan = state.trace?.span;
+    if (serverSpan !== undefined) {
+      serverSpan.updateName(`${method} ${route.name}`);
+      serverSpan.setAttributes({ [ATTR_HTTP_ROUTE]: config.match.pathPrefix, [ATTR_URL_PATH]: target.path, 'uag.route': route.name });
     }
 
     const declaredLength = raw.headers['content-length'];
@@ -195,15 +197,14 @@ export function createProxyHandler(app: FastifyInstance, deps: ProxyDependencies
       const choice = route.picker.pick(raw.headers, identity);
       variant = choice.variant;
       state.variant = variant.name;
-      if (recording) state.span!.setAttribute('uag.variant', variant.name);
+      serverSpan?.setAttribute('uag.variant', variant.name);
       if (choice.setCookie !== undefined) reply.header('set-cookie', choice.setCookie);
     }
 
-    const headers = endToEndHeaders(raw.headers, droppedRequestHeaders);
+    const headers = endToEndHeaders(raw.headers, config.preserveHost ? droppedRequestHeaders : droppedWithHost);
     Object.assign(headers, forwarded);
     if (identity !== undefined) Object.assign(headers, identity.forwardHeaders);
     headers[REQUEST_ID_HEADER] = state.requestId;
-    if (!config.preserveHost) delete headers.host;
 
     let bodyTooLarge = false;
     const hasBody = declaredLength !== undefined ? Number(declaredLength) > 0 : raw.headers['transfer-encoding'] !== undefined;
@@ -220,121 +221,106 @@ export function createProxyHandler(app: FastifyInstance, deps: ProxyDependencies
     retry?.budget.recordRequest();
     const tryTimeoutMs = retry === undefined ? config.timeoutMs : Math.min(config.timeoutMs, retry.config.perTryTimeoutMs);
 
-    // The client may leave at any point; whatever upstream request is under way then is aborted.
-    let exchange: UpstreamExchange | undefined;
-    let clientGone = false;
-    const onClientGone = () => {
-      if (reply.raw.writableFinished) return;
-      clientGone = true;
-      exchange?.abort(CLIENT_GONE);
-    };
-    reply.raw.once('close', onClientGone);
+    for (let retriesDone = 0; ; retriesDone++) {
+      const upstream = pickTarget(variant);
+      if (upstream === undefined) {
+        const waitMs = Math.min(...variant.targets.items.map((t) => t.breaker?.retryAfterMs ?? 0));
+        return sendRejection(reply, state, { code: 'UAG_ERR_CIRCUIT_OPEN', headers: { 'retry-after': String(Math.max(1, Math.ceil(waitMs / 1000))) } });
+      }
+      const mayRetry = () => {
+        if (retry === undefined || retriesDone >= retry.config.attempts || state.clientGone) return false;
+        if (retry.budget.trySpend()) return true;
+        metrics.retryBudgetExhausted.inc({ route: route.name });
+        return false;
+      };
 
-    try {
-      for (let retriesDone = 0; ; retriesDone++) {
-        const upstream = pickTarget(variant);
-        if (upstream === undefined) {
-          const waitMs = Math.min(...variant.targets.items.map((t) => t.breaker?.retryAfterMs ?? 0));
-          return sendRejection(reply, state, { code: 'UAG_ERR_CIRCUIT_OPEN', headers: { 'retry-after': String(Math.max(1, Math.ceil(waitMs / 1000))) } });
-        }
-        const mayRetry = () => {
-          if (retry === undefined || retriesDone >= retry.config.attempts || clientGone) return false;
-          if (retry.budget.trySpend()) return true;
-          metrics.retryBudgetExhausted.inc({ route: route.name });
-          return false;
-        };
+      const clientSpan =
+        serverSpan === undefined || tracer === undefined
+          ? undefined
+          : tracer.startAttempt(serverSpan, `${method} ${route.name} upstream`, {
+              [ATTR_HTTP_REQUEST_METHOD]: method,
+              [ATTR_SERVER_ADDRESS]: upstream.origin,
+              [ATTR_URL_FULL]: upstream.origin + target.path,
+              'uag.attempt': retriesDone + 1,
+            });
+      if (state.trace !== undefined) headers.traceparent = traceparentFor(state.trace, clientSpan);
 
-        let clientSpan: Span | undefined;
-        if (recording) {
-          clientSpan = tracer.startSpan(
-            `${method} ${route.name} upstream`,
-            { kind: SpanKind.CLIENT, attributes: { [ATTR_HTTP_REQUEST_METHOD]: method, [ATTR_SERVER_ADDRESS]: upstream.origin, [ATTR_URL_FULL]: upstream.origin + target.path, 'uag.attempt': retriesDone + 1 } },
-            state.spanContext,
-          );
-          propagation.inject(trace.setSpan(state.spanContext, clientSpan), headers);
-        } else if (state.span !== undefined) {
-          // Unsampled: nothing is recorded, so pass the trace on under the server span rather
-          // than paying for a client span nobody will see.
-          propagation.inject(state.spanContext, headers);
-        }
-
-        const startedAt = performance.now();
-        exchange = UpstreamExchange.start(upstream.pool, {
-          origin: upstream.origin,
-          method: method as 'GET',
-          path: upstreamPath(route, upstream, target.path, target.query),
-          headers,
-          body,
-          headersTimeout: tryTimeoutMs,
-          bodyTimeout: config.timeoutMs,
-        });
-        let head: UpstreamResponseHead;
-        try {
-          head = await exchange.head;
-        } catch (error) {
-          const failure = classifyUpstreamError(error);
-          upstream.breaker?.record(clientGone || bodyTooLarge ? 'ignored' : 'failure');
-          metrics.observeUpstream(route.name, failure.outcome, (performance.now() - startedAt) / 1000);
-          if (clientSpan !== undefined) {
-            clientSpan.recordException(error as Error);
-            clientSpan.setStatus({ code: SpanStatusCode.ERROR, message: failure.outcome });
-            clientSpan.end();
-          }
-          if (bodyTooLarge) {
-            reply.header('connection', 'close');
-            return sendError(reply, state, 'UAG_ERR_BODY_TOO_LARGE', `limit is ${config.maxBodyBytes} bytes`);
-          }
-          if (clientGone) return answerGoneClient(reply);
-          logger.warn({ route: route.name, upstream: upstream.origin, outcome: failure.outcome, err: error, request_id: state.requestId }, 'upstream request failed');
-          if (RETRYABLE_OUTCOMES.has(failure.outcome) && mayRetry()) {
-            await pauseBeforeRetry(route, retry!.config, retriesDone);
-            if (clientGone) return answerGoneClient(reply);
-            continue;
-          }
-          return sendError(reply, state, failure.code);
-        }
-
-        metrics.observeUpstream(route.name, 'success', (performance.now() - startedAt) / 1000);
-        const status = head.statusCode;
-        upstream.breaker?.record(status >= 500 ? 'failure' : 'success');
+      if (state.clientGone) return answerGoneClient(reply);
+      const startedAt = performance.now();
+      const exchange = UpstreamExchange.start(upstream.pool, {
+        origin: upstream.origin,
+        method: method as 'GET',
+        path: upstreamPath(route, upstream, target.path, target.query),
+        headers,
+        body,
+        headersTimeout: tryTimeoutMs,
+        bodyTimeout: config.timeoutMs,
+      });
+      state.exchange = exchange;
+      let head: UpstreamResponseHead;
+      try {
+        head = await exchange.head;
+      } catch (error) {
+        const failure = classifyUpstreamError(error);
+        upstream.breaker?.record(state.clientGone || bodyTooLarge ? 'ignored' : 'failure');
+        metrics.observeUpstream(route.name, failure.outcome, (performance.now() - startedAt) / 1000);
         if (clientSpan !== undefined) {
-          clientSpan.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, status);
-          if (status >= 500) clientSpan.setStatus({ code: SpanStatusCode.ERROR });
+          clientSpan.recordException(error as Error);
+          clientSpan.setStatus({ code: SpanStatusCode.ERROR, message: failure.outcome });
+          clientSpan.end();
         }
-        if (RETRYABLE_STATUSES.has(status) && mayRetry()) {
-          await exchange.discard();
-          clientSpan?.end();
+        if (bodyTooLarge) {
+          reply.header('connection', 'close');
+          return sendError(reply, state, 'UAG_ERR_BODY_TOO_LARGE', `limit is ${config.maxBodyBytes} bytes`);
+        }
+        if (state.clientGone) return answerGoneClient(reply);
+        logger.warn({ route: route.name, upstream: upstream.origin, outcome: failure.outcome, err: error, request_id: state.requestId }, 'upstream request failed');
+        if (RETRYABLE_OUTCOMES.has(failure.outcome) && mayRetry()) {
           await pauseBeforeRetry(route, retry!.config, retriesDone);
-          if (clientGone) return answerGoneClient(reply);
+          if (state.clientGone) return answerGoneClient(reply);
           continue;
         }
-        // From here the answer is written straight to the socket: Fastify's reply pipeline
-        // (serialisation, onSend, stream piping) has nothing left to do for a proxied body.
-        const responseHeaders = endToEndHeaders(head.headers as Record<string, string | string[] | undefined>);
-        const replyHeaders = reply.getHeaders();
-        for (const name in replyHeaders) responseHeaders[name] = replyHeaders[name] as string | string[];
-        if (lifecycle.draining) responseHeaders.connection = 'close';
-        reply.hijack();
-        reply.raw.writeHead(status, responseHeaders);
-        try {
-          state.responseBytes = await exchange.pipeTo(reply.raw);
-        } catch (error) {
-          // Headers are out: all that is left is to cut the connection so the client sees a truncated body.
-          if (!clientGone) logger.warn({ route: route.name, upstream: upstream.origin, err: error, request_id: state.requestId }, 'upstream body failed mid-response');
-          reply.raw.destroy();
-        } finally {
-          clientSpan?.end();
-        }
-        return reply;
+        return sendError(reply, state, failure.code);
       }
-    } finally {
-      reply.raw.removeListener('close', onClientGone);
+
+      metrics.observeUpstream(route.name, 'success', (performance.now() - startedAt) / 1000);
+      const status = head.statusCode;
+      upstream.breaker?.record(status >= 500 ? 'failure' : 'success');
+      if (clientSpan !== undefined) {
+        clientSpan.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, status);
+        if (status >= 500) clientSpan.setStatus({ code: SpanStatusCode.ERROR });
+      }
+      if (RETRYABLE_STATUSES.has(status) && mayRetry()) {
+        await exchange.discard();
+        clientSpan?.end();
+        await pauseBeforeRetry(route, retry!.config, retriesDone);
+        if (state.clientGone) return answerGoneClient(reply);
+        continue;
+      }
+      // From here the answer is written straight to the socket: Fastify's reply pipeline
+      // (serialisation, onSend, stream piping) has nothing left to do for a proxied body.
+      const responseHeaders = endToEndHeaders(head.headers as Record<string, string | string[] | undefined>);
+      const replyHeaders = reply.getHeaders();
+      for (const name in replyHeaders) responseHeaders[name] = replyHeaders[name] as string | string[];
+      if (lifecycle.draining) responseHeaders.connection = 'close';
+      reply.hijack();
+      reply.raw.writeHead(status, responseHeaders);
+      try {
+        state.responseBytes = await exchange.pipeTo(reply.raw);
+      } catch (error) {
+        // Headers are out: all that is left is to cut the connection so the client sees a truncated body.
+        if (!state.clientGone) logger.warn({ route: route.name, upstream: upstream.origin, err: error, request_id: state.requestId }, 'upstream body failed mid-response');
+        reply.raw.destroy();
+      } finally {
+        clientSpan?.end();
+      }
+      return reply;
     }
   }
 
-  /** The client is gone; there is nobody to answer. 499 in the log, as nginx does. */
+  /** The client is gone; there is nobody to answer (the access record counts it as 499). */
   function answerGoneClient(reply: FastifyReply): FastifyReply {
-    reply.code(499);
+    reply.code(CLIENT_CLOSED_REQUEST);
     return reply.send();
   }
 

@@ -1,4 +1,5 @@
-import { ROOT_CONTEXT, type Context, type ContextManager } from '@opentelemetry/api';
+import { ROOT_CONTEXT, trace, type Context, type ContextManager } from '@opentelemetry/api';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import {
   AlwaysOffSampler,
   AlwaysOnSampler,
@@ -9,14 +10,18 @@ import {
 import type { EnvConfig } from '../config/env-config';
 import type { BuildInfo } from '../build-info';
 import type { Logger } from './logger';
+import { RequestTracer } from './request-tracer';
+import { TraceIds } from './trace-ids';
 
 export interface Tracing {
-  readonly enabled: boolean;
+  /** Traces requests; undefined when tracing is off. */
+  readonly requestTracer: RequestTracer | undefined;
   /** Exports buffered spans and stops the SDK; safe to call when disabled. */
   shutdown(): Promise<void>;
 }
 
-const DISABLED: Tracing = { enabled: false, shutdown: async () => undefined };
+const DISABLED: Tracing = { requestTracer: undefined, shutdown: async () => undefined };
+const TRACER_NAME = 'unified-access-gateway';
 
 /**
  * The gateway hands every span its parent explicitly, so it needs no ambient context; the SDK's
@@ -63,28 +68,36 @@ export function samplerFor(env: Pick<EnvConfig, 'OTEL_TRACES_SAMPLER' | 'OTEL_TR
  * Starts the OpenTelemetry SDK when an OTLP endpoint is configured. No auto-instrumentation:
  * the gateway creates its own server and client spans, which keeps start-up fast and the span
  * tree exactly what the proxy did. The sampler is built here (the gateway's default differs from
- * the SDK's); exporter settings come from the standard `OTEL_EXPORTER_OTLP_*` variables, which the
- * SDK reads itself.
+ * the SDK's) and applied by the RequestTracer before a span exists, so the SDK records every span
+ * it is asked for. Exporter settings come from the standard `OTEL_EXPORTER_OTLP_*` variables,
+ * which the SDK reads itself. Only traces: the gateway's metrics are Prometheus and its logs go
+ * to stdout, so the SDK's OTLP metrics and logs pipelines are left out rather than run empty.
  */
 export async function startTracing(env: EnvConfig, build: BuildInfo, logger: Logger): Promise<Tracing> {
   if (env.OTEL_EXPORTER_OTLP_ENDPOINT === undefined && env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT === undefined) return DISABLED;
   // Loaded only when needed: the SDK is the heaviest module the gateway has.
   const { NodeSDK } = await import('@opentelemetry/sdk-node');
   const { resourceFromAttributes } = await import('@opentelemetry/resources');
+  const ids = new TraceIds();
   const sdk = new NodeSDK({
     serviceName: env.OTEL_SERVICE_NAME,
     resource: resourceFromAttributes({ 'service.version': build.version, 'deployment.environment.name': env.UAG_ENV }),
     instrumentations: [],
-    sampler: samplerFor(env),
+    sampler: new AlwaysOnSampler(),
+    idGenerator: ids,
     contextManager: new ExplicitContextManager(),
+    textMapPropagator: new W3CTraceContextPropagator(),
+    metricReaders: [],
+    logRecordProcessors: [],
   });
   sdk.start();
+  const requestTracer = new RequestTracer({ sampler: samplerFor(env), tracer: trace.getTracer(TRACER_NAME, build.version), ids });
   logger.info(
     { endpoint: env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? env.OTEL_EXPORTER_OTLP_ENDPOINT, sampler: env.OTEL_TRACES_SAMPLER, sample_ratio: env.OTEL_TRACES_SAMPLER_ARG },
     'tracing enabled',
   );
   return {
-    enabled: true,
+    requestTracer,
     shutdown: async () => {
       try {
         await sdk.shutdown();

@@ -115,6 +115,29 @@ describe('upstream failures', () => {
     expect(response.body.error.code).toBe('UAG_ERR_UPSTREAM_FAILED');
   });
 
+  it('aborts the upstream request when the client leaves first, and records the request as 499', async () => {
+    let arrived!: () => void;
+    let closed!: () => void;
+    const upstreamGotRequest = new Promise<void>((resolve) => (arrived = resolve));
+    const upstreamSawClose = new Promise<void>((resolve) => (closed = resolve));
+    const upstream = track(
+      await startLoopbackServer((req) => {
+        req.socket.once('close', closed);
+        arrived();
+      }),
+    );
+    const gw = track(await startTestGateway({ routes: { routes: [{ name: 'hanging', match: { pathPrefix: '/' }, upstream: { url: upstream.url } }] } }));
+    const client = connect(Number(new URL(gw.baseUrl).port), '127.0.0.1');
+    client.write('GET /x HTTP/1.1\r\nhost: test\r\nx-request-id: gone-1\r\n\r\n');
+    await upstreamGotRequest;
+    client.destroy();
+    await upstreamSawClose;
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(gw.logs.find((line) => line.msg === 'access')).toMatchObject({ request_id: 'gone-1', route: 'hanging', status: 499, aborted: 'client closed before the response finished' });
+    const metrics = await (await request(`${gw.adminUrl}/metrics`)).body.text();
+    expect(metrics).toContain('gateway_requests_total{protocol="http",route="hanging",method="GET",code="499"} 1');
+  });
+
   it('answers 504 when the upstream does not answer within the route timeout', async () => {
     const upstream = track(await startLoopbackServer(() => undefined));
     const gw = track(

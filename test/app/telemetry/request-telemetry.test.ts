@@ -1,10 +1,11 @@
-import { propagation, trace } from '@opentelemetry/api';
-import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { AlwaysOnSampler, BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { request } from 'undici';
 import { METRICS, LATENCY_BUCKETS_SECONDS } from '../../../app/src/contract';
 import { closedPort, echoHandler, startLoopbackServer } from '../../helpers/loopback-server';
 import { startTestGateway } from '../../helpers/test-gateway';
+import { RequestTracer } from '../../../app/src/telemetry/request-tracer';
+import { TraceIds } from '../../../app/src/telemetry/trace-ids';
+import { samplerFor } from '../../../app/src/telemetry/tracing';
 import { useCleanup } from '../../helpers/cleanup';
 
 const track = useCleanup();
@@ -65,22 +66,18 @@ describe('metrics after traffic', () => {
 
 describe('tracing', () => {
   const exporter = new InMemorySpanExporter();
-  const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
-  beforeAll(() => {
-    trace.setGlobalTracerProvider(provider);
-    propagation.setGlobalPropagator(new W3CTraceContextPropagator());
-  });
-  afterAll(async () => {
-    trace.disable();
-    propagation.disable();
-    await provider.shutdown();
-  });
+  const ids = new TraceIds();
+  // As startTracing wires it: the provider records what it is handed and draws ids from `ids`.
+  const provider = new BasicTracerProvider({ sampler: new AlwaysOnSampler(), idGenerator: ids, spanProcessors: [new SimpleSpanProcessor(exporter)] });
+  const tracerSampling = (sampler: Parameters<typeof samplerFor>[0]['OTEL_TRACES_SAMPLER'], ratio = 1) =>
+    new RequestTracer({ sampler: samplerFor({ OTEL_TRACES_SAMPLER: sampler, OTEL_TRACES_SAMPLER_ARG: ratio }), tracer: provider.getTracer('test'), ids });
+  afterAll(() => provider.shutdown());
   beforeEach(() => exporter.reset());
 
   it('continues the caller trace: server span, client span per attempt, context injected upstream', async () => {
     const upstream = track(await startLoopbackServer(echoHandler));
     const gw = track(
-      await startTestGateway({ routes: { routes: [{ name: 'users', match: { pathPrefix: '/' }, upstream: { url: upstream.url } }] }, tracingEnabled: true }),
+      await startTestGateway({ routes: { routes: [{ name: 'users', match: { pathPrefix: '/' }, upstream: { url: upstream.url } }] }, tracer: tracerSampling('parentbased_always_on') }),
     );
     const callerTrace = '4bf92f3577b34da6a3ce929d0e0e4736';
     const callerSpan = '00f067aa0ba902b7';
@@ -104,10 +101,23 @@ describe('tracing', () => {
     expect(access).toMatchObject({ trace_id: callerTrace, span_id: server!.spanContext().spanId });
   });
 
+  it('passes an unsampled trace on without recording it, and still names it in the access log', async () => {
+    const upstream = track(await startLoopbackServer(echoHandler));
+    const gw = track(
+      await startTestGateway({ routes: { routes: [{ name: 'users', match: { pathPrefix: '/' }, upstream: { url: upstream.url } }] }, tracer: tracerSampling('parentbased_traceidratio', 0) }),
+    );
+    await (await request(`${gw.baseUrl}/u`)).body.dump();
+    await new Promise((resolve) => setImmediate(resolve));
+    const access = gw.logs.find((line) => line.msg === 'access');
+    expect(access?.trace_id).toMatch(/^[0-9a-f]{32}$/);
+    expect(upstream.requests[0]!.headers.traceparent).toBe(`00-${access!.trace_id as string}-${access!.span_id as string}-00`);
+    expect(exporter.getFinishedSpans()).toHaveLength(0);
+  });
+
   it('starts a new trace when the caller sent none', async () => {
     const upstream = track(await startLoopbackServer(echoHandler));
     const gw = track(
-      await startTestGateway({ routes: { routes: [{ name: 'users', match: { pathPrefix: '/' }, upstream: { url: upstream.url } }] }, tracingEnabled: true }),
+      await startTestGateway({ routes: { routes: [{ name: 'users', match: { pathPrefix: '/' }, upstream: { url: upstream.url } }] }, tracer: tracerSampling('parentbased_always_on') }),
     );
     await (await request(`${gw.baseUrl}/u`)).body.dump();
     const sent = upstream.requests[0]!.headers.traceparent as string;
