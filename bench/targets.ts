@@ -2,7 +2,7 @@ import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ADMIN_PATHS, GATEWAY_BUNDLE_PATH, GATEWAY_NODE_FLAGS } from '../app/src/contract';
 import { freePort, waitForStatus } from './probe';
-import { REPO_ROOT, spawnChild, type Child } from './processes';
+import { REPO_ROOT, spawnChild, type Child, type SpawnOptions } from './processes';
 
 /** What every target start function gets from the orchestrator. */
 export interface BenchContext {
@@ -87,9 +87,9 @@ export async function startGateway(ctx: BenchContext): Promise<StartedTarget> {
 
 /**
  * The gateway bundle with `routeTable` (YAML) and `extraEnv` on top of the production-like settings
- * above, started with the image's Node flags.
+ * above, started with the image's Node flags; `openFiles` raises its open-files limit.
  */
-export async function startGatewayWith(ctx: BenchContext, routeTable: string, extraEnv: NodeJS.ProcessEnv): Promise<StartedTarget> {
+export async function startGatewayWith(ctx: BenchContext, routeTable: string, extraEnv: NodeJS.ProcessEnv, { openFiles }: Pick<SpawnOptions, 'openFiles'> = {}): Promise<StartedTarget> {
   const routesFile = join(ctx.tempDir, 'gateway-routes.yaml');
   writeFileSync(routesFile, routeTable);
   const [httpPort, adminPort] = [await freePort(), await freePort()];
@@ -106,7 +106,7 @@ export async function startGatewayWith(ctx: BenchContext, routeTable: string, ex
     UAG_SHUTDOWN_TIMEOUT_MS: '5000',
     ...extraEnv,
   });
-  const child = spawnChild({ name: 'gateway', command: process.execPath, args: [...GATEWAY_NODE_FLAGS, GATEWAY_BUNDLE], cpus: ctx.proxyCpus, env, stdout: 'ignore' });
+  const child = spawnChild({ name: 'gateway', command: process.execPath, args: [...GATEWAY_NODE_FLAGS, GATEWAY_BUNDLE], cpus: ctx.proxyCpus, env, stdout: 'ignore', openFiles });
   try {
     await Promise.race([waitForStatus(`http://127.0.0.1:${adminPort}${ADMIN_PATHS.ready}`, 200, START_TIMEOUT_MS), child.failOnExit()]);
   } catch (error) {
