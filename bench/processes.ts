@@ -32,6 +32,8 @@ export interface SpawnOptions {
   readonly args: readonly string[];
   /** CPU list for `taskset -c`; ignored when taskset is absent. */
   readonly cpus?: string;
+  /** Open-files limit (soft and hard) for the child, set through `prlimit`; see `canRaiseOpenFiles`. */
+  readonly openFiles?: number;
   readonly env?: NodeJS.ProcessEnv;
   /** `ignore` sends stdout to /dev/null (the gateway's access log); `pipe` lets the caller read it. */
   readonly stdout: 'ignore' | 'pipe';
@@ -117,14 +119,37 @@ export class Child {
 
 const children = new Set<Child>();
 const tasksetPath = findOnPath('taskset');
+const prlimitPath = findOnPath('prlimit');
 
 export const canPin = tasksetPath !== undefined;
 
-/** Starts a child, under `taskset -c` when a CPU list is given and taskset exists. taskset execs, so the pid is the child's own. */
+/**
+ * Whether a child can be started with `openFiles` descriptors: raising a hard limit takes
+ * CAP_SYS_RESOURCE (root on a normal host; often not in a container). Returns why not, or undefined.
+ */
+export function openFilesRefusal(openFiles: number): string | undefined {
+  if (prlimitPath === undefined) return 'prlimit not found';
+  try {
+    execFileSync(prlimitPath, [`--nofile=${openFiles}:${openFiles}`, 'true'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    return undefined;
+  } catch (error) {
+    const stderr = String((error as { stderr?: Buffer }).stderr ?? '').trim();
+    return `prlimit --nofile=${openFiles}: ${stderr === '' ? (error as Error).message : stderr.replace(/^prlimit: /, '')}`;
+  }
+}
+
+/**
+ * Starts a child, under `taskset -c` when a CPU list is given and taskset exists, and under
+ * `prlimit` when an open-files limit is. Both exec, so the pid is the child's own.
+ */
 export function spawnChild(options: SpawnOptions): Child {
-  const pin = options.cpus !== undefined && tasksetPath !== undefined;
-  const command = pin ? tasksetPath : options.command;
-  const args = pin ? ['-c', options.cpus!, options.command, ...options.args] : options.args;
+  let command = options.command;
+  let args = options.args;
+  if (options.openFiles !== undefined) {
+    if (prlimitPath === undefined) throw new Error(`${options.name}: prlimit not found, cannot set the open-files limit`);
+    [command, args] = [prlimitPath, [`--nofile=${options.openFiles}:${options.openFiles}`, command, ...args]];
+  }
+  if (options.cpus !== undefined && tasksetPath !== undefined) [command, args] = [tasksetPath, ['-c', options.cpus, command, ...args]];
   // stdin is a pipe the child never reads: the bench's own servers exit when it closes, so they
   // cannot outlive a bench that was killed with SIGKILL.
   const child = new Child(options.name, command, args, ['pipe', options.stdout, 'pipe'], options.env);

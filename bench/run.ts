@@ -12,6 +12,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EDGE_CHAIN, edgeChainTarget, startEdgeChainGateway } from './edge-chain';
+import { positiveInteger } from './env';
 import { UPSTREAM_BODY } from './fixtures';
 import { measure, type LoadSettings } from './load';
 import { nginxSkipReason, startNginx } from './nginx';
@@ -187,14 +188,6 @@ function issueTarget(outcomes: readonly RunOutcome[]): string {
 function spanNote(received: SinkCounts, requests: number): string {
   const parts = [...received].map(([path, c]) => `${path} ${c.posts} POSTs, ${(c.bytes / 1e6).toFixed(1)} MB (${(c.bytes / requests).toFixed(0)} B/request)`);
   return `OTLP sink received ${parts.length === 0 ? 'nothing' : parts.join('; ')} over ${requests} requests`;
-}
-
-function positiveInteger(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${name}: must be a whole number >= 1, got ${JSON.stringify(raw)}`);
-  return value;
 }
 
 /** taskset list syntax (`0`, `0,2`, `0-3`) as core numbers, for reading /proc/stat. */

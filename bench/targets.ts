@@ -1,8 +1,8 @@
 import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ADMIN_PATHS } from '../app/src/contract';
+import { ADMIN_PATHS, GATEWAY_BUNDLE_PATH, GATEWAY_NODE_FLAGS } from '../app/src/contract';
 import { freePort, waitForStatus } from './probe';
-import { REPO_ROOT, spawnChild, type Child } from './processes';
+import { REPO_ROOT, spawnChild, type Child, type SpawnOptions } from './processes';
 
 /** What every target start function gets from the orchestrator. */
 export interface BenchContext {
@@ -31,7 +31,7 @@ export interface StartedTarget {
 }
 
 const START_TIMEOUT_MS = 15_000;
-const GATEWAY_BUNDLE = join(REPO_ROOT, 'app', 'dist', 'main.js');
+const GATEWAY_BUNDLE = join(REPO_ROOT, GATEWAY_BUNDLE_PATH);
 
 /** Runs one of the bench's own TypeScript servers and learns its port from its first stdout line. */
 export async function startBenchServer(name: string, script: string, args: readonly string[], cpus: string | undefined): Promise<{ child: Child; url: string }> {
@@ -77,7 +77,7 @@ function staleBundleWarning(): string | undefined {
 }
 
 /**
- * The production bundle as `npm start` runs it, configured the way production is: access log
+ * The production bundle as the image runs it, configured the way production is: access log
  * on (to /dev/null, so the cost of building lines stays), metrics on, tracing on with the
  * default sampler, exporting to the bench's OTLP sink.
  */
@@ -85,8 +85,11 @@ export async function startGateway(ctx: BenchContext): Promise<StartedTarget> {
   return startGatewayWith(ctx, ['routes:', '  - name: bench', '    match: { pathPrefix: / }', `    upstream: { url: ${ctx.upstreamUrl} }`, ''].join('\n'), {});
 }
 
-/** The gateway bundle with `routeTable` (YAML) and `extraEnv` on top of the production-like settings above. */
-export async function startGatewayWith(ctx: BenchContext, routeTable: string, extraEnv: NodeJS.ProcessEnv): Promise<StartedTarget> {
+/**
+ * The gateway bundle with `routeTable` (YAML) and `extraEnv` on top of the production-like settings
+ * above, started with the image's Node flags; `openFiles` raises its open-files limit.
+ */
+export async function startGatewayWith(ctx: BenchContext, routeTable: string, extraEnv: NodeJS.ProcessEnv, { openFiles }: Pick<SpawnOptions, 'openFiles'> = {}): Promise<StartedTarget> {
   const routesFile = join(ctx.tempDir, 'gateway-routes.yaml');
   writeFileSync(routesFile, routeTable);
   const [httpPort, adminPort] = [await freePort(), await freePort()];
@@ -103,7 +106,7 @@ export async function startGatewayWith(ctx: BenchContext, routeTable: string, ex
     UAG_SHUTDOWN_TIMEOUT_MS: '5000',
     ...extraEnv,
   });
-  const child = spawnChild({ name: 'gateway', command: process.execPath, args: [GATEWAY_BUNDLE], cpus: ctx.proxyCpus, env, stdout: 'ignore' });
+  const child = spawnChild({ name: 'gateway', command: process.execPath, args: [...GATEWAY_NODE_FLAGS, GATEWAY_BUNDLE], cpus: ctx.proxyCpus, env, stdout: 'ignore', openFiles });
   try {
     await Promise.race([waitForStatus(`http://127.0.0.1:${adminPort}${ADMIN_PATHS.ready}`, 200, START_TIMEOUT_MS), child.failOnExit()]);
   } catch (error) {

@@ -2,6 +2,7 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { GATEWAY_NODE_FLAGS } from '../../app/src/contract';
 
 const ROOT = join(__dirname, '..', '..');
 const MAIN = join(ROOT, 'app', 'src', 'main.ts');
@@ -34,10 +35,10 @@ export function buildGatewayBundle(): Promise<{ bundle: string; folder: string }
 
 /**
  * Runs the gateway as its own process, as in production: from source (`node --import tsx`), or
- * a bundle from `buildGatewayBundle`.
+ * a bundle from `buildGatewayBundle` with the Node flags the image uses.
  */
 export function spawnGateway(env: Record<string, string>, options: { bundle?: string } = {}): GatewayProcess {
-  const args = options.bundle === undefined ? ['--import', 'tsx', MAIN] : ['--enable-source-maps', options.bundle];
+  const args = options.bundle === undefined ? ['--import', 'tsx', MAIN] : [...GATEWAY_NODE_FLAGS, options.bundle];
   const child = spawn(process.execPath, args, {
     env: { PATH: process.env.PATH ?? '', UAG_HOST: '127.0.0.1', UAG_HTTP_PORT: '0', UAG_ADMIN_PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,22 +1,25 @@
 import { randomBytes } from 'node:crypto';
 
 const OPCODE_CLOSE = 0x8;
-/** Largest header: 2 bytes, 8 bytes of extended length, 4 bytes of mask key (RFC 6455 5.2). */
-const MAX_HEADER_BYTES = 14;
 
 /**
  * Follows RFC 6455 framing in one direction of a relayed WebSocket without copying or buffering
  * payloads: it only reads frame headers, so the relay knows where frames end (to slip in a close
- * frame of its own) and how large a message has grown (to enforce a size limit).
+ * frame of its own) and how large a message has grown (to enforce a size limit). The header is
+ * decoded byte by byte into plain number fields rather than gathered in a buffer: two scanners sit
+ * on every idle relay, and a Buffer each would cost more than the rest of their state.
  */
 export class FrameScanner {
-  private readonly header = Buffer.alloc(MAX_HEADER_BYTES);
+  /** Header bytes of the current frame seen so far (0 between frames). */
   private headerHave = 0;
   private headerNeed = 2;
+  /** Header offset where the extended payload length ends (2 when there is none). */
+  private lengthEnd = 2;
+  /** The header's first byte: FIN flag and opcode. */
+  private first = 0;
+  private length = 0;
   private payloadLeft = 0;
   private messageBytes = 0;
-  private finalFragment = false;
-  private dataFrame = false;
   /** Set once a message grew past the limit; the relay then ends the connection. */
   tooBig = false;
 
@@ -43,11 +46,7 @@ export class FrameScanner {
         }
         continue;
       }
-      this.header[this.headerHave++] = chunk[offset++]!;
-      if (this.headerHave === 2) {
-        const length7 = this.header[1]! & 0x7f;
-        this.headerNeed = 2 + (length7 === 126 ? 2 : length7 === 127 ? 8 : 0) + (this.header[1]! & 0x80 ? 4 : 0);
-      }
+      this.headerByte(chunk[offset++]!);
       if (this.headerHave < this.headerNeed) continue;
       this.headerParsed();
       if (this.payloadLeft === 0) {
@@ -65,26 +64,39 @@ export class FrameScanner {
     return !this.tooBig;
   }
 
+  /** Takes one header byte (RFC 6455 5.2); mask key bytes are counted and skipped. */
+  private headerByte(byte: number): void {
+    const index = this.headerHave++;
+    if (index === 0) {
+      this.first = byte;
+    } else if (index === 1) {
+      const length7 = byte & 0x7f;
+      this.length = length7 < 126 ? length7 : 0;
+      this.lengthEnd = 2 + (length7 === 126 ? 2 : length7 === 127 ? 8 : 0);
+      this.headerNeed = this.lengthEnd + (byte & 0x80 ? 4 : 0);
+    } else if (index < this.lengthEnd) {
+      // Big-endian; beyond 2^53 precision goes, but such a frame is over any size limit anyway.
+      this.length = this.length * 256 + byte;
+    }
+  }
+
   private headerParsed(): void {
-    const opcode = this.header[0]! & 0x0f;
-    const length7 = this.header[1]! & 0x7f;
-    let length = length7;
-    if (length7 === 126) length = this.header.readUInt16BE(2);
-    else if (length7 === 127) length = this.header.readUInt32BE(2) * 0x1_0000_0000 + this.header.readUInt32BE(6);
-    this.payloadLeft = length;
-    this.finalFragment = (this.header[0]! & 0x80) !== 0;
+    this.payloadLeft = this.length;
     // Control frames (close, ping, pong) may sit between fragments and do not count.
-    this.dataFrame = opcode < OPCODE_CLOSE;
     if (this.dataFrame) {
-      this.messageBytes += length;
+      this.messageBytes += this.length;
       if (this.messageBytes > this.maxMessageBytes) this.tooBig = true;
     }
     this.headerHave = 0;
     this.headerNeed = 2;
   }
 
+  private get dataFrame(): boolean {
+    return (this.first & 0x0f) < OPCODE_CLOSE;
+  }
+
   private frameDone(): void {
-    if (this.dataFrame && this.finalFragment) this.messageBytes = 0;
+    if (this.dataFrame && (this.first & 0x80) !== 0) this.messageBytes = 0;
   }
 }
 

@@ -1,7 +1,5 @@
-import { request as httpRequest, type IncomingMessage } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
-import { performance } from 'node:perf_hooks';
 import proxyAddr from '@fastify/proxy-addr';
 import type { Identity } from '../auth/identity';
 import { GATEWAY_ERRORS, type GatewayErrorCode } from '../contract';
@@ -14,18 +12,12 @@ import { upstreamPath, type RouteRuntime } from '../proxy/route-runtime';
 import { classifyUpstreamError } from '../proxy/upstream-errors';
 import { normalizeTarget } from '../routing/normalize-path';
 import { Router } from '../routing/router';
-import { handOverFromHttp } from '../server/connection-accounting';
+import type { HttpConnectionCounter } from '../server/connection-accounting';
 import type { GatewayMetrics } from '../telemetry/gateway-metrics';
 import type { Logger } from '../telemetry/logger';
 import { ConnectionSet } from './connection-set';
-import { closeFrame, FrameScanner } from './frame-scanner';
-
-/** 1001: the endpoint is going away (server shutdown, idle timeout). */
-export const CLOSE_GOING_AWAY = 1001;
-/** After one side of a relay closed, how long the other may take to finish writing before it is cut. */
-export const WEBSOCKET_CLOSE_GRACE_MS = 1000;
-/** 1009: a message was larger than the route allows. */
-export const CLOSE_TOO_BIG = 1009;
+import { requestUpgrade, type UpgradeOutcome } from './upstream-upgrade';
+import { CLOSE_GOING_AWAY, startRelay, type Relay, type RelayOwner } from './websocket-relay';
 
 export interface WebSocketProxyOptions {
   readonly routes: readonly RouteRuntime[];
@@ -33,15 +25,10 @@ export interface WebSocketProxyOptions {
   readonly metrics: GatewayMetrics;
   readonly logger: Logger;
   readonly identityHeaders: readonly string[];
+  /** The data plane's `http` connection count, which an upgraded socket leaves. */
+  readonly httpConnections: HttpConnectionCounter;
   /** True while load shedding; upgrades are refused like requests. */
   readonly underPressure: () => boolean;
-}
-
-/** A live client/upstream pair. */
-interface Relay {
-  /** Sends both sides a close frame (at a frame boundary) and ends both connections. */
-  goAway(code: number, reason: string): void;
-  destroy(): void;
 }
 
 /**
@@ -52,21 +39,23 @@ interface Relay {
  * After the handshake the two sockets are relayed byte for byte with stream backpressure. Only
  * frame headers are read (FrameScanner), to enforce the message size limit and to slip a close
  * frame in between frames: an idle relay costs two sockets and a few numbers, not two WebSocket
- * endpoints.
+ * endpoints. Nothing of the handshake (request, headers, closures over them) outlives it.
  */
 export class WebSocketProxy {
   readonly relays = new ConnectionSet<Relay>();
+  private readonly relayOwner: RelayOwner;
   private readonly dropped: ReadonlySet<string>;
   private readonly router: Router<RouteRuntime>;
 
   constructor(private readonly options: WebSocketProxyOptions) {
     this.router = new Router(options.routes);
+    this.relayOwner = { relays: this.relays, metrics: options.metrics, logger: options.logger };
     this.dropped = new Set(['host', 'x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'forwarded', REQUEST_ID_HEADER, ...options.identityHeaders]);
   }
 
   /** The data plane's `upgrade` listener. */
   handleUpgrade(request: IncomingMessage, socket: Socket, head: Buffer): void {
-    socket.on('error', () => socket.destroy());
+    socket.on('error', destroySocket);
     const requestId = requestIdFrom(request.headers[REQUEST_ID_HEADER]);
     const refuse = (rejection: Rejection, route = '_unmatched') => {
       this.options.metrics.observeRequest('websocket', route, '', request.method ?? 'GET', statusOf(rejection.code), 0);
@@ -125,139 +114,41 @@ export class WebSocketProxy {
     // endToEndHeaders drops these as hop-by-hop; the upgrade needs them on this hop too.
     headers.connection = 'Upgrade';
     headers.upgrade = 'websocket';
-    const origin = new URL(target.origin);
     if (route.config.preserveHost && request.headers.host !== undefined) headers.host = request.headers.host;
-    const upstreamRequest = (origin.protocol === 'https:' ? httpsRequest : httpRequest)(origin, {
-      method: 'GET',
-      path: upstreamPath(route, target, path, query),
-      headers,
-      agent: false,
-      timeout: route.config.timeoutMs,
-    });
-
-    const onClientGoneEarly = () => upstreamRequest.destroy();
-    socket.once('close', onClientGoneEarly);
-    const fail = (code: GatewayErrorCode, detail: string) => {
-      socket.removeListener('close', onClientGoneEarly);
-      this.options.metrics.observeRequest('websocket', route.name, variant.name, 'GET', statusOf(code), 0);
-      if (!socket.destroyed) socket.end(rawGatewayError(requestId, { code, detail }));
-    };
-    upstreamRequest.once('response', (response) => {
-      response.resume();
-      fail('UAG_ERR_UPSTREAM_FAILED', `upstream answered the upgrade with ${response.statusCode}`);
-    });
-    upstreamRequest.once('timeout', () => upstreamRequest.destroy(Object.assign(new Error('upstream upgrade timed out'), { code: 'ETIMEDOUT' })));
-    upstreamRequest.once('error', (error) => {
-      this.options.logger.warn({ route: route.name, upstream: target.origin, err: error, request_id: requestId }, 'websocket upstream failed');
-      fail(classifyUpstreamError(error).code, 'upstream refused the WebSocket');
-    });
-    upstreamRequest.once('upgrade', (response, upstreamSocket, upstreamHead) => {
-      socket.removeListener('close', onClientGoneEarly);
-      upstreamRequest.removeAllListeners('error');
-      upstreamRequest.setTimeout(0);
-      if (socket.destroyed) {
-        upstreamSocket.destroy();
-        return;
-      }
-      let answer = 'HTTP/1.1 101 Switching Protocols\r\n';
-      for (let index = 0; index < response.rawHeaders.length; index += 2) answer += `${response.rawHeaders[index]}: ${response.rawHeaders[index + 1]}\r\n`;
-      socket.write(`${answer}\r\n`);
-      this.relay(route, variant.name, requestId, socket, upstreamSocket, head, upstreamHead);
-    });
-    upstreamRequest.end();
+    const abandon = requestUpgrade(
+      { origin: new URL(target.origin), path: upstreamPath(route, target, path, query), headers, timeoutMs: route.config.timeoutMs },
+      (outcome) => {
+        socket.removeListener('close', abandon);
+        if (outcome.kind === 'upgraded') return this.relay(route, variant.name, requestId, socket, head, outcome);
+        if (outcome.kind === 'failed') this.options.logger.warn({ route: route.name, upstream: target.origin, err: outcome.error, request_id: requestId }, 'websocket upstream failed');
+        const [code, detail]: [GatewayErrorCode, string] =
+          outcome.kind === 'refused' ? ['UAG_ERR_UPSTREAM_FAILED', `upstream answered the upgrade with ${outcome.status}`] : [classifyUpstreamError(outcome.error).code, 'upstream refused the WebSocket'];
+        this.options.metrics.observeRequest('websocket', route.name, variant.name, 'GET', statusOf(code), 0);
+        if (!socket.destroyed) socket.end(rawGatewayError(requestId, { code, detail }));
+      },
+    );
+    socket.once('close', abandon);
   }
 
-  private relay(route: RouteRuntime, variant: string, requestId: string, client: Socket, upstream: Socket, clientHead: Buffer, upstreamHead: Buffer): void {
-    const { metrics, logger } = this.options;
-    const settings = route.config.websocket!;
-    const openedAt = performance.now();
-    const toUpstream = new FrameScanner(settings.maxMessageBytes);
-    const toClient = new FrameScanner(settings.maxMessageBytes);
-    let closing = false;
-
-    const relay: Relay = {
-      goAway: (code, reason) => {
-        if (closing) return;
-        closing = true;
-        // A frame cut in half would corrupt the stream: wait for the boundary, then stop relaying.
-        sendCloseAtBoundary(upstream, client, toClient, closeFrame(code, reason, false));
-        sendCloseAtBoundary(client, upstream, toUpstream, closeFrame(code, reason, true));
-      },
-      destroy: () => {
-        client.destroy();
-        upstream.destroy();
-      },
-    };
-    this.relays.add(relay);
-    handOverFromHttp(client, metrics);
+  /** Answers the client with the upstream's 101 and relays the two sockets from then on. */
+  private relay(route: RouteRuntime, variant: string, requestId: string, socket: Socket, head: Buffer, upgraded: Extract<UpgradeOutcome, { kind: 'upgraded' }>): void {
+    if (socket.destroyed) {
+      upgraded.socket.destroy();
+      return;
+    }
+    socket.write(upgraded.answerHead);
+    socket.removeListener('error', destroySocket);
+    const { metrics } = this.options;
+    this.options.httpConnections.handOver(socket);
     metrics.connectionOpened('websocket');
     metrics.observeRequest('websocket', route.name, variant, 'GET', 101, 0);
-
-    const tooBig = () => {
-      closing = true;
-      client.removeAllListeners('data');
-      upstream.removeAllListeners('data');
-      if (toClient.atBoundary) client.end(closeFrame(CLOSE_TOO_BIG, 'message too big', false));
-      else client.destroy();
-      upstream.destroy();
-      client.resume();
-    };
-    const idle = () => relay.goAway(CLOSE_GOING_AWAY, 'idle timeout');
-    for (const [from, to, scanner] of [
-      [client, upstream, toUpstream],
-      [upstream, client, toClient],
-    ] as const) {
-      from.setNoDelay(true);
-      from.setTimeout(settings.idleTimeoutMs, idle);
-      from.on('data', (chunk: Buffer) => {
-        if (!scanner.scan(chunk)) return tooBig();
-        // Writing counts as activity on `to`, so traffic either way keeps both from idling out.
-        if (!to.write(chunk)) from.pause();
-      });
-      to.on('drain', () => from.resume());
-      from.on('end', () => to.end());
-      from.on('error', () => to.destroy());
-    }
-    if (clientHead.length > 0) client.emit('data', clientHead);
-    if (upstreamHead.length > 0) upstream.emit('data', upstreamHead);
-
-    let open = 2;
-    const closed = (other: Socket) => () => {
-      // End, not destroy: a close frame may still be on its way out; the grace bounds it.
-      if (!other.destroyed) {
-        other.end();
-        setTimeout(() => other.destroy(), WEBSOCKET_CLOSE_GRACE_MS).unref();
-      }
-      if (--open > 0) return;
-      this.relays.delete(relay);
-      const seconds = (performance.now() - openedAt) / 1000;
-      metrics.connectionClosed('websocket', seconds);
-      logger.info({ msg: 'websocket closed', route: route.name, variant, duration_s: Math.round(seconds * 1000) / 1000, request_id: requestId });
-    };
-    client.once('close', closed(upstream));
-    upstream.once('close', closed(client));
+    startRelay(this.relayOwner, route.config.websocket!, { route: route.name, variant, requestId }, socket, upgraded.socket, head, upgraded.rest);
   }
 }
 
-/**
- * Writes `frame` to `to` once the stream from `from` is between frames (at once when it already
- * is), then stops relaying from `from` and ends `to`: after a close frame nothing else may follow.
- */
-function sendCloseAtBoundary(from: Socket, to: Socket, scanner: FrameScanner, frame: Buffer): void {
-  const finish = () => {
-    // Whatever `from` still sends (its own close, say) is dropped; it must not stay paused.
-    from.removeAllListeners('data');
-    from.resume();
-    to.end(frame);
-  };
-  if (scanner.atBoundary) return finish();
-  from.removeAllListeners('data');
-  from.on('data', (chunk: Buffer) => {
-    let offset = 0;
-    while (offset < chunk.length && !scanner.atBoundary) offset = scanner.consume(chunk, offset);
-    to.write(chunk.subarray(0, offset));
-    if (scanner.atBoundary) finish();
-  });
+/** Shared by every handshake in flight: a closure per socket would keep the handshake's scope alive. */
+function destroySocket(this: Socket): void {
+  this.destroy();
 }
 
 function statusOf(code: GatewayErrorCode): number {

@@ -1,20 +1,27 @@
 import type { Socket } from 'node:net';
 import type { GatewayMetrics } from '../telemetry/gateway-metrics';
 
-/** Sockets the HTTP server accepted that now carry another protocol (WebSocket). */
-const handedOver = new WeakSet<Socket>();
+/**
+ * Counts accepted data-plane sockets as `http` until they close or are handed over to another
+ * protocol (WebSocket). One close listener serves every socket: a closure per connection would
+ * stay attached for the life of each of thousands of long-lived WebSockets.
+ */
+export class HttpConnectionCounter {
+  private readonly onClose: () => void;
 
-/** Counts an accepted data-plane socket as `http` until it closes or is handed over. */
-export function countHttpConnection(socket: Socket, metrics: GatewayMetrics): void {
-  metrics.activeConnections.inc({ protocol: 'http' });
-  socket.once('close', () => {
-    if (!handedOver.has(socket)) metrics.activeConnections.dec({ protocol: 'http' });
-  });
-}
+  constructor(private readonly metrics: GatewayMetrics) {
+    this.onClose = () => metrics.activeConnections.dec({ protocol: 'http' });
+  }
 
-/** Stops counting `socket` as `http`; its new protocol is counted by whoever took it over. */
-export function handOverFromHttp(socket: Socket, metrics: GatewayMetrics): void {
-  if (handedOver.has(socket)) return;
-  handedOver.add(socket);
-  metrics.activeConnections.dec({ protocol: 'http' });
+  count(socket: Socket): void {
+    this.metrics.activeConnections.inc({ protocol: 'http' });
+    socket.on('close', this.onClose);
+  }
+
+  /** Stops counting `socket` as `http`; its new protocol is counted by whoever took it over. */
+  handOver(socket: Socket): void {
+    if (socket.listenerCount('close', this.onClose) === 0) return;
+    socket.removeListener('close', this.onClose);
+    this.metrics.activeConnections.dec({ protocol: 'http' });
+  }
 }

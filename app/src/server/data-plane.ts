@@ -5,7 +5,7 @@ import type { EnvConfig } from '../config/env-config';
 import type { LifecycleState } from '../lifecycle/lifecycle-state';
 import { WebSocketProxy } from '../longlived/websocket-proxy';
 import { registerLoadShedding } from '../resilience/load-shedding';
-import { countHttpConnection } from './connection-accounting';
+import { HttpConnectionCounter } from './connection-accounting';
 import { compileTrust } from '../proxy/forwarding';
 import { createProxyHandler, type ProxyDependencies } from '../proxy/proxy-handler';
 import type { GatewayMetrics } from '../telemetry/gateway-metrics';
@@ -28,7 +28,8 @@ export interface DataPlane {
 export function createDataPlane(options: DataPlaneOptions): DataPlane {
   const { env, metrics } = options;
   const trust = compileTrust(env.UAG_TRUSTED_PROXIES);
-  const websockets = new WebSocketProxy({ ...options, trust, underPressure: () => app.isUnderPressure() });
+  const httpConnections = new HttpConnectionCounter(metrics);
+  const websockets = new WebSocketProxy({ ...options, trust, httpConnections, underPressure: () => app.isUnderPressure() });
   const app = Fastify({
     logger: false,
     trustProxy: trust,
@@ -46,7 +47,7 @@ export function createDataPlane(options: DataPlaneOptions): DataPlane {
         },
         handler,
       );
-      server.on('connection', (socket) => countHttpConnection(socket, metrics));
+      server.on('connection', (socket) => httpConnections.count(socket));
       server.on('upgrade', (request, socket, head) => websockets.handleUpgrade(request, socket as Socket, head));
       return server;
     },

@@ -1,6 +1,7 @@
 import { connect } from 'node:net';
 import { createServer } from 'node:http';
 import WebSocket, { WebSocketServer } from 'ws';
+import { startTcpEchoServer } from '../../helpers/echo-upstreams';
 import { closeServer, listen, metricValue, onCleanup, scrape, startGateway, type StartedGateway } from '../../support/edge-harness';
 
 interface EchoUpstream {
@@ -96,6 +97,38 @@ describe('WebSocket proxying', () => {
     const done = closed(client);
     client.send(Buffer.alloc(2048));
     expect((await done).code).toBe(1009);
+  });
+
+  test('an idle relay is closed with 1001 after idleTimeoutMs; upstream traffic alone keeps it open', async () => {
+    const upstream = await startWebSocketUpstream((socket) => {
+      setTimeout(() => socket.send('tick'), 700);
+    });
+    const started = await startGateway({ routes: [{ name: 'play', match: { pathPrefix: '/play' }, upstream: { url: upstream.url }, websocket: { idleTimeoutMs: 1000 } }] });
+    const client = await open(`${wsBase(started)}/play`);
+    const done = closed(client);
+    expect(await nextMessage(client)).toBe('tick');
+    const lastActivity = Date.now();
+    const { code, at } = await done;
+    expect(code).toBe(1001);
+    expect(at - lastActivity).toBeGreaterThanOrEqual(950);
+  });
+
+  test('an upstream that refuses the upgrade gets 502, one that does not answer within the route timeout 504', async () => {
+    const silent = await startTcpEchoServer(() => undefined);
+    onCleanup(() => silent.close());
+    const refusing = await startTcpEchoServer((socket) => socket.end('HTTP/1.1 403 Forbidden\r\ncontent-length: 0\r\n\r\n'));
+    onCleanup(() => refusing.close());
+    const started = await startGateway({
+      routes: [
+        { name: 'silent', match: { pathPrefix: '/silent' }, upstream: { url: `http://127.0.0.1:${silent.port}` }, timeoutMs: 300, websocket: true },
+        { name: 'refusing', match: { pathPrefix: '/refusing' }, upstream: { url: `http://127.0.0.1:${refusing.port}` }, websocket: true },
+      ],
+    });
+    await expect(open(`${wsBase(started)}/refusing`)).rejects.toThrow('status 502');
+    await expect(open(`${wsBase(started)}/silent`)).rejects.toThrow('status 504');
+    const exposition = await scrape(started);
+    expect(metricValue(exposition, 'gateway_requests_total', { protocol: 'websocket', route: 'refusing', method: 'GET', code: '502' })).toBe(1);
+    expect(metricValue(exposition, 'gateway_requests_total', { protocol: 'websocket', route: 'silent', method: 'GET', code: '504' })).toBe(1);
   });
 
   test('drain policy close: clients receive 1001 once the drain delay has passed, and shutdown completes', async () => {

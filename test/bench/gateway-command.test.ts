@@ -1,0 +1,20 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { GATEWAY_BUNDLE_PATH, GATEWAY_NODE_FLAGS } from '../../app/src/contract';
+
+const ROOT = join(__dirname, '..', '..');
+
+// The benchmarks start the gateway from GATEWAY_NODE_FLAGS and GATEWAY_BUNDLE_PATH; these are the
+// two places that cannot import them.
+describe('the gateway start command', () => {
+  test("is the image's ENTRYPOINT", () => {
+    const dockerfile = readFileSync(join(ROOT, 'app', 'Dockerfile'), 'utf8');
+    const entrypoint = /^ENTRYPOINT (\[.*\])$/m.exec(dockerfile)?.[1];
+    expect(entrypoint === undefined ? undefined : JSON.parse(entrypoint)).toEqual(['node', ...GATEWAY_NODE_FLAGS, GATEWAY_BUNDLE_PATH]);
+  });
+
+  test('is what `npm start` runs', () => {
+    const { scripts } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    expect(scripts.start).toMatch(new RegExp(` node ${[...GATEWAY_NODE_FLAGS, GATEWAY_BUNDLE_PATH].join(' ').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`));
+  });
+});
