@@ -28,7 +28,9 @@ async function main(): Promise<void> {
   const logger = createLogger({ level: env.LOG_LEVEL, environment: env.UAG_ENV, build });
   logger.info({ commit: build.commit, build_time: build.buildTime, in_kubernetes: env.inKubernetes }, 'uag starting');
   const tracing = await startTracing(env, build, logger);
-  const gateway = await Gateway.start({ env, routeTable, logger, build, tracer: tracing.requestTracer });
+  // Handlers go in before the listeners open: "gateway serving" is on stdout the moment it is
+  // logged, and a SIGTERM right after it must drain, not kill the process with the default action.
+  const started = Gateway.start({ env, routeTable, logger, build, tracer: tracing.requestTracer });
 
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals) => {
@@ -38,8 +40,8 @@ async function main(): Promise<void> {
       process.exit(SIGNAL_EXIT_CODES[signal] ?? 1);
     }
     stopping = true;
-    void gateway
-      .shutdown(signal)
+    void started
+      .then((gateway) => gateway.shutdown(signal))
       .then(() => tracing.shutdown())
       .then(() => {
         logger.info('telemetry flushed; exiting');
@@ -48,6 +50,7 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
+  await started;
 }
 
 main().catch((error: unknown) => {
