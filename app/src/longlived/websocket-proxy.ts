@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
+import { performance } from 'node:perf_hooks';
 import proxyAddr from '@fastify/proxy-addr';
 import type { Identity } from '../auth/identity';
 import { GATEWAY_ERRORS, type GatewayErrorCode } from '../contract';
@@ -55,10 +56,11 @@ export class WebSocketProxy {
 
   /** The data plane's `upgrade` listener. */
   handleUpgrade(request: IncomingMessage, socket: Socket, head: Buffer): void {
+    const startedAt = performance.now();
     socket.on('error', destroySocket);
     const requestId = requestIdFrom(request.headers[REQUEST_ID_HEADER]);
     const refuse = (rejection: Rejection, route = '_unmatched') => {
-      this.options.metrics.observeRequest('websocket', route, '', request.method ?? 'GET', statusOf(rejection.code), 0);
+      this.options.metrics.observeRequest('websocket', route, '', request.method ?? 'GET', statusOf(rejection.code), secondsSince(startedAt));
       socket.end(rawGatewayError(requestId, rejection));
     };
     if (this.options.underPressure()) return refuse({ code: 'UAG_ERR_OVERLOADED' });
@@ -80,7 +82,7 @@ export class WebSocketProxy {
     const verdict = runGuards(route.guards, context);
     const proceed = (rejection: Rejection | undefined) => {
       if (rejection !== undefined) return refuse(rejection, route.name);
-      this.connectUpstream(route, request, socket, head, requestId, target.path, target.query, context.identity);
+      this.connectUpstream(route, request, socket, head, requestId, target.path, target.query, context.identity, startedAt);
     };
     if (verdict instanceof Promise) verdict.then(proceed, () => refuse({ code: 'UAG_ERR_UNAUTHENTICATED' }, route.name));
     else proceed(verdict);
@@ -104,6 +106,7 @@ export class WebSocketProxy {
     path: string,
     query: string,
     identity: Identity | undefined,
+    startedAt: number,
   ): void {
     const variant = route.picker?.pick(request.headers, identity).variant ?? route.variants[0]!;
     const target = variant.targets.pick();
@@ -119,11 +122,11 @@ export class WebSocketProxy {
       { origin: new URL(target.origin), path: upstreamPath(route, target, path, query), headers, timeoutMs: route.config.timeoutMs },
       (outcome) => {
         socket.removeListener('close', abandon);
-        if (outcome.kind === 'upgraded') return this.relay(route, variant.name, requestId, socket, head, outcome);
+        if (outcome.kind === 'upgraded') return this.relay(route, variant.name, requestId, socket, head, outcome, startedAt);
         if (outcome.kind === 'failed') this.options.logger.warn({ route: route.name, upstream: target.origin, err: outcome.error, request_id: requestId }, 'websocket upstream failed');
         const [code, detail]: [GatewayErrorCode, string] =
           outcome.kind === 'refused' ? ['UAG_ERR_UPSTREAM_FAILED', `upstream answered the upgrade with ${outcome.status}`] : [classifyUpstreamError(outcome.error).code, 'upstream refused the WebSocket'];
-        this.options.metrics.observeRequest('websocket', route.name, variant.name, 'GET', statusOf(code), 0);
+        this.options.metrics.observeRequest('websocket', route.name, variant.name, 'GET', statusOf(code), secondsSince(startedAt));
         if (!socket.destroyed) socket.end(rawGatewayError(requestId, { code, detail }));
       },
     );
@@ -131,7 +134,15 @@ export class WebSocketProxy {
   }
 
   /** Answers the client with the upstream's 101 and relays the two sockets from then on. */
-  private relay(route: RouteRuntime, variant: string, requestId: string, socket: Socket, head: Buffer, upgraded: Extract<UpgradeOutcome, { kind: 'upgraded' }>): void {
+  private relay(
+    route: RouteRuntime,
+    variant: string,
+    requestId: string,
+    socket: Socket,
+    head: Buffer,
+    upgraded: Extract<UpgradeOutcome, { kind: 'upgraded' }>,
+    startedAt: number,
+  ): void {
     if (socket.destroyed) {
       upgraded.socket.destroy();
       return;
@@ -141,9 +152,14 @@ export class WebSocketProxy {
     const { metrics } = this.options;
     this.options.httpConnections.handOver(socket);
     metrics.connectionOpened('websocket');
-    metrics.observeRequest('websocket', route.name, variant, 'GET', 101, 0);
+    metrics.observeRequest('websocket', route.name, variant, 'GET', 101, secondsSince(startedAt));
     startRelay(this.relayOwner, route.config.websocket!, { route: route.name, variant, requestId }, socket, upgraded.socket, head, upgraded.rest);
   }
+}
+
+/** The handshake's duration so far, for the request duration histogram. */
+function secondsSince(startedAt: number): number {
+  return (performance.now() - startedAt) / 1000;
 }
 
 /** Shared by every handshake in flight: a closure per socket would keep the handshake's scope alive. */

@@ -3,9 +3,11 @@ import { SpanStatusCode, type Span } from '@opentelemetry/api';
 import {
   ATTR_CLIENT_ADDRESS,
   ATTR_HTTP_REQUEST_METHOD,
+  ATTR_HTTP_REQUEST_RESEND_COUNT,
   ATTR_HTTP_RESPONSE_STATUS_CODE,
   ATTR_HTTP_ROUTE,
   ATTR_SERVER_ADDRESS,
+  ATTR_SERVER_PORT,
   ATTR_URL_FULL,
   ATTR_URL_PATH,
 } from '@opentelemetry/semantic-conventions';
@@ -61,6 +63,12 @@ interface ExchangeState {
   exchange: UpstreamExchange | undefined;
   /** The client closed the connection before the response was complete. */
   clientGone: boolean;
+  /**
+   * `performance.now()` when the request arrived. Fastify's `reply.elapsedTime` cannot serve:
+   * it only runs its clock when an onResponse hook or its own logger is registered, so here it
+   * always read 0.
+   */
+  startedAt: number;
 }
 
 declare module 'fastify' {
@@ -90,12 +98,13 @@ export function createProxyHandler(app: FastifyInstance, deps: ProxyDependencies
   app.decorateRequest('uag', null as unknown as ExchangeState);
 
   app.addHook('onRequest', (request, reply, done) => {
+    const startedAt = performance.now();
     const raw = request.raw;
     const requestId = requestIdFrom(raw.headers[REQUEST_ID_HEADER]);
     const clientIp = request.ip;
     const trace = tracer?.begin(raw.headers, `${raw.method} ${UNMATCHED_ROUTE}`);
     trace?.span?.setAttributes({ [ATTR_HTTP_REQUEST_METHOD]: raw.method, [ATTR_CLIENT_ADDRESS]: clientIp, 'uag.request_id': requestId });
-    request.uag = { requestId, route: UNMATCHED_ROUTE, variant: NO_VARIANT, path: raw.url ?? '/', trace, responseBytes: undefined, clientIp, exchange: undefined, clientGone: false };
+    request.uag = { requestId, route: UNMATCHED_ROUTE, variant: NO_VARIANT, path: raw.url ?? '/', trace, responseBytes: undefined, clientIp, exchange: undefined, clientGone: false, startedAt };
     reply.header(REQUEST_ID_HEADER, requestId);
     // The response's own close, not Fastify's onResponse: proxied answers are written past Fastify.
     reply.raw.once('close', () => onResponseClosed(request, reply));
@@ -111,7 +120,7 @@ export function createProxyHandler(app: FastifyInstance, deps: ProxyDependencies
     }
     // A client that left before any answer is recorded as 499, as nginx does.
     const status = state.clientGone && !reply.raw.headersSent ? CLIENT_CLOSED_REQUEST : reply.statusCode;
-    const elapsedMs = reply.elapsedTime;
+    const elapsedMs = performance.now() - state.startedAt;
     metrics.observeRequest('http', state.route, state.variant, request.raw.method ?? 'GET', status, elapsedMs / 1000);
     const trace = state.trace;
     if (trace?.span !== undefined) {
@@ -164,7 +173,7 @@ export function createProxyHandler(app: FastifyInstance, deps: ProxyDependencies
     const serverSpan = state.trace?.span;
     if (serverSpan !== undefined) {
       serverSpan.updateName(`${method} ${route.name}`);
-      serverSpan.setAttributes({ [ATTR_HTTP_ROUTE]: config.match.pathPrefix, [ATTR_URL_PATH]: target.path, 'uag.route': route.name });
+      serverSpan.setAttributes({ [ATTR_HTTP_ROUTE]: config.match.pathPrefix, [ATTR_URL_PATH]: target.path });
     }
 
     const declaredLength = raw.headers['content-length'];
@@ -234,23 +243,27 @@ export function createProxyHandler(app: FastifyInstance, deps: ProxyDependencies
         return false;
       };
 
+      const upstreamPathOnly = upstreamPath(route, upstream, target.path, '');
       const clientSpan =
         serverSpan === undefined || tracer === undefined
           ? undefined
           : tracer.startAttempt(serverSpan, `${method} ${route.name} upstream`, {
               [ATTR_HTTP_REQUEST_METHOD]: method,
-              [ATTR_SERVER_ADDRESS]: upstream.origin,
-              [ATTR_URL_FULL]: upstream.origin + target.path,
-              'uag.attempt': retriesDone + 1,
+              [ATTR_SERVER_ADDRESS]: upstream.hostname,
+              [ATTR_SERVER_PORT]: upstream.port,
+              // The query stays out: it may carry secrets the gateway cannot recognise.
+              [ATTR_URL_FULL]: upstream.origin + upstreamPathOnly,
+              // Semantic conventions: set on resends only.
+              ...(retriesDone > 0 ? { [ATTR_HTTP_REQUEST_RESEND_COUNT]: retriesDone } : {}),
             });
       if (state.trace !== undefined) headers.traceparent = traceparentFor(state.trace, clientSpan);
 
       if (state.clientGone) return answerGoneClient(reply);
-      const startedAt = performance.now();
+      const attemptStartedAt = performance.now();
       const exchange = UpstreamExchange.start(upstream.pool, {
         origin: upstream.origin,
         method: method as 'GET',
-        path: upstreamPath(route, upstream, target.path, target.query),
+        path: upstreamPathOnly + target.query,
         headers,
         body,
         headersTimeout: tryTimeoutMs,
@@ -263,7 +276,7 @@ export function createProxyHandler(app: FastifyInstance, deps: ProxyDependencies
       } catch (error) {
         const failure = classifyUpstreamError(error);
         upstream.breaker?.record(state.clientGone || bodyTooLarge ? 'ignored' : 'failure');
-        metrics.observeUpstream(route.name, failure.outcome, (performance.now() - startedAt) / 1000);
+        metrics.observeUpstream(route.name, failure.outcome, (performance.now() - attemptStartedAt) / 1000);
         if (clientSpan !== undefined) {
           clientSpan.recordException(error as Error);
           clientSpan.setStatus({ code: SpanStatusCode.ERROR, message: failure.outcome });
@@ -283,7 +296,7 @@ export function createProxyHandler(app: FastifyInstance, deps: ProxyDependencies
         return sendError(reply, state, failure.code);
       }
 
-      metrics.observeUpstream(route.name, 'success', (performance.now() - startedAt) / 1000);
+      metrics.observeUpstream(route.name, 'success', (performance.now() - attemptStartedAt) / 1000);
       const status = head.statusCode;
       upstream.breaker?.record(status >= 500 ? 'failure' : 'success');
       if (clientSpan !== undefined) {

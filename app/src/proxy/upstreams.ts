@@ -19,6 +19,9 @@ export const POOL_DEFAULTS = { connectTimeoutMs: 5000, keepAliveTimeoutMs: 30_00
 /** One upstream address: a keep-alive pool and the path every request is prefixed with. */
 export interface UpstreamTarget {
   readonly origin: string;
+  /** The origin's host and port, parsed once for the client spans' `server.*` attributes. */
+  readonly hostname: string;
+  readonly port: number;
   readonly basePath: string;
   readonly pool: Pool;
 }
@@ -63,7 +66,9 @@ export class UpstreamPools {
       });
       this.pools.set(parsed.origin, pool);
     }
-    return { origin: parsed.origin, basePath: parsed.pathname === '/' ? '' : parsed.pathname.replace(/\/$/, ''), pool };
+    // The route table admits http and https URLs only; URL leaves their default ports out.
+    const port = parsed.port !== '' ? Number(parsed.port) : parsed.protocol === 'https:' ? 443 : 80;
+    return { origin: parsed.origin, hostname: parsed.hostname, port, basePath: parsed.pathname === '/' ? '' : parsed.pathname.replace(/\/$/, ''), pool };
   }
 
   /** Waits for queued upstream requests, then closes idle sockets. */

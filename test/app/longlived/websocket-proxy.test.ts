@@ -10,9 +10,11 @@ interface EchoUpstream {
   readonly upgrades: import('node:http').IncomingMessage[];
 }
 
-async function startWebSocketUpstream(onConnection?: (socket: WebSocket) => void): Promise<EchoUpstream> {
+async function startWebSocketUpstream(onConnection?: (socket: WebSocket) => void, options: { handshakeDelayMs?: number } = {}): Promise<EchoUpstream> {
   const http = createServer();
-  const server = new WebSocketServer({ server: http });
+  const { handshakeDelayMs } = options;
+  const verifyClient = handshakeDelayMs === undefined ? undefined : (_info: unknown, accept: (ok: boolean) => void) => void setTimeout(() => accept(true), handshakeDelayMs);
+  const server = new WebSocketServer({ server: http, verifyClient });
   const upgrades: import('node:http').IncomingMessage[] = [];
   server.on('connection', (socket, request) => {
     upgrades.push(request);
@@ -74,6 +76,18 @@ describe('WebSocket proxying', () => {
     expect(metricValue(exposition, 'gateway_active_connections', { protocol: 'websocket' })).toBe(0);
     expect(metricValue(exposition, 'gateway_connection_duration_seconds_count', { protocol: 'websocket' })).toBe(1);
     expect(metricValue(exposition, 'gateway_requests_total', { protocol: 'websocket', route: 'play', method: 'GET', code: '101' })).toBe(1);
+  });
+
+  // Regression: handshakes were recorded with a duration of 0.
+  test('the request duration histogram times the handshake through the upstream', async () => {
+    const handshakeDelayMs = 150;
+    const upstream = await startWebSocketUpstream(undefined, { handshakeDelayMs });
+    const started = await startGateway({ routes: [{ name: 'play', match: { pathPrefix: '/play' }, upstream: { url: upstream.url }, websocket: true }] });
+    await open(`${wsBase(started)}/play`);
+    const exposition = await scrape(started);
+    expect(metricValue(exposition, 'gateway_request_duration_seconds_count', { protocol: 'websocket', route: 'play' })).toBe(1);
+    // Timers may fire up to a millisecond early; the handshake cannot have been quicker than that.
+    expect(metricValue(exposition, 'gateway_request_duration_seconds_sum', { protocol: 'websocket', route: 'play' })).toBeGreaterThanOrEqual((handshakeDelayMs - 2) / 1000);
   });
 
   test('upgrades are refused on routes without websocket, and guards apply to the upgrade request', async () => {

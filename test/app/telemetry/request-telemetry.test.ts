@@ -62,6 +62,25 @@ describe('metrics after traffic', () => {
     expect(typeof access[0]!.duration_ms).toBe('number');
     expect(access[0]!.trace_id).toBeUndefined();
   });
+
+  // Regression: both read Fastify's reply.elapsedTime, which stays 0 unless Fastify runs its own
+  // response clock, so every proxied request was recorded as taking no time at all.
+  it('records how long the request took in the access log and the duration histogram', async () => {
+    const upstreamDelayMs = 150;
+    const upstream = track(await startLoopbackServer((req, res) => void setTimeout(() => echoHandler(req, res), upstreamDelayMs)));
+    const gw = track(await startTestGateway({ routes: { routes: [{ name: 'slow', match: { pathPrefix: '/' }, upstream: { url: upstream.url } }] } }));
+    await (await request(`${gw.baseUrl}/wait`)).body.dump();
+    await new Promise((resolve) => setImmediate(resolve));
+
+    // Timers may fire up to a millisecond early; the request cannot have been quicker than that.
+    const floorSeconds = (upstreamDelayMs - 2) / 1000;
+    const access = gw.logs.filter((line) => line.msg === 'access');
+    expect(access[0]!.duration_ms).toBeGreaterThanOrEqual(floorSeconds * 1000);
+    const text = await metricsText(gw.adminUrl);
+    const sum = Number(new RegExp(`^${METRICS.requestDuration.name}_sum\\{protocol="http",route="slow"\\} (\\S+)$`, 'm').exec(text)?.[1]);
+    expect(sum).toBeGreaterThanOrEqual(floorSeconds);
+    expect(text).toContain(`${METRICS.requestDuration.name}_bucket{le="0.1",protocol="http",route="slow"} 0`);
+  });
 });
 
 describe('tracing', () => {
@@ -81,7 +100,7 @@ describe('tracing', () => {
     );
     const callerTrace = '4bf92f3577b34da6a3ce929d0e0e4736';
     const callerSpan = '00f067aa0ba902b7';
-    const response = await request(`${gw.baseUrl}/u/1`, { headers: { traceparent: `00-${callerTrace}-${callerSpan}-01` } });
+    const response = await request(`${gw.baseUrl}/u/1?token=secret`, { headers: { traceparent: `00-${callerTrace}-${callerSpan}-01` } });
     await response.body.dump();
     await new Promise((resolve) => setImmediate(resolve));
 
@@ -92,13 +111,38 @@ describe('tracing', () => {
     expect(server?.parentSpanContext?.spanId).toBe(callerSpan);
     expect(client?.spanContext().traceId).toBe(callerTrace);
     expect(client?.parentSpanContext?.spanId).toBe(server?.spanContext().spanId);
-    expect(server?.attributes['http.response.status_code']).toBe(200);
+    expect(server?.attributes).toEqual({
+      'http.request.method': 'GET',
+      'client.address': '127.0.0.1',
+      'uag.request_id': expect.any(String),
+      'http.route': '/',
+      'url.path': '/u/1',
+      'http.response.status_code': 200,
+    });
+    // The query never reaches a span: it may carry secrets.
+    expect(client?.attributes).toEqual({ 'http.request.method': 'GET', 'server.address': '127.0.0.1', 'server.port': Number(new URL(upstream.url).port), 'url.full': `${upstream.url}/u/1`, 'http.response.status_code': 200 });
 
     const sent = upstream.requests[0]!.headers.traceparent as string;
     expect(sent).toBe(`00-${callerTrace}-${client!.spanContext().spanId}-01`);
 
     const access = gw.logs.find((line) => line.msg === 'access');
     expect(access).toMatchObject({ trace_id: callerTrace, span_id: server!.spanContext().spanId });
+  });
+
+  it('gives each upstream attempt its own client span; a resend carries http.request.resend_count', async () => {
+    const upstream = track(await startLoopbackServer(echoHandler));
+    const dead = `http://127.0.0.1:${await closedPort()}`;
+    const retry = { attempts: 2, backoffBaseMs: 1, backoffMaxMs: 2, minRetriesPerSecond: 1, budgetRatio: 1 };
+    const gw = track(
+      await startTestGateway({ routes: { routes: [{ name: 'users', match: { pathPrefix: '/' }, upstream: { url: [dead, upstream.url] }, retry }] }, tracer: tracerSampling('always_on') }),
+    );
+    expect((await request(`${gw.baseUrl}/u`)).statusCode).toBe(200);
+    await new Promise((resolve) => setImmediate(resolve));
+    const attempts = exporter.getFinishedSpans().filter((s) => s.name === 'GET users upstream');
+    expect(attempts.map((s) => [s.attributes['url.full'], s.attributes['http.request.resend_count']])).toEqual([
+      [`${dead}/u`, undefined],
+      [`${upstream.url}/u`, 1],
+    ]);
   });
 
   it('passes an unsampled trace on without recording it, and still names it in the access log', async () => {

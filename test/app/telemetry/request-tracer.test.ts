@@ -22,7 +22,7 @@ describe('RequestTracer', () => {
     const { tracer, finished } = setup('parentbased_traceidratio', 0);
     const request = tracer.begin({ traceparent: `00-${CALLER_TRACE}-${CALLER_SPAN}-01`, tracestate: 'vendor=abc' }, 'GET users');
     expect(request.traceId).toBe(CALLER_TRACE);
-    const attempt = tracer.startAttempt(request.span!, 'GET users upstream', { 'uag.attempt': 1 });
+    const attempt = tracer.startAttempt(request.span!, 'GET users upstream', { 'http.request.method': 'GET' });
     expect(traceparentFor(request, attempt)).toBe(`00-${CALLER_TRACE}-${attempt.spanContext().spanId}-01`);
     attempt.end();
     request.span!.end();
