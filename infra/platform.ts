@@ -60,7 +60,6 @@ export function synthesizePlatform(props: PlatformProps): App {
     image,
     environment: spec.name,
     routes,
-    replicas: spec.gateway.replicas,
     resources: spec.gateway.resources,
     drainDelayMs: spec.gateway.drainDelayMs,
     shutdownTimeoutMs: spec.gateway.shutdownTimeoutMs,

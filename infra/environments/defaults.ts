@@ -6,7 +6,6 @@ import type { EnvironmentOverrides, EnvironmentSpec } from './types';
  */
 export const ENVIRONMENT_DEFAULTS: Omit<EnvironmentSpec, 'name' | 'ingress'> = {
   gateway: {
-    replicas: 3,
     autoscaling: {
       minReplicas: 3,
       maxReplicas: 20,

@@ -9,7 +9,6 @@ export const devOverrides: EnvironmentOverrides = {
   name: 'dev',
   ingress: { hosts: ['api.dev.uag.example.com'], tlsCredentialName: 'uag-dev-tls' },
   gateway: {
-    replicas: 1,
     autoscaling: { minReplicas: 1, maxReplicas: 3 },
     minAvailable: 0,
     resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '256Mi' } },

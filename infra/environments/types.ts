@@ -22,8 +22,6 @@ export interface AutoscalingSpec {
 }
 
 export interface GatewaySpec {
-  /** Replicas before the HPA takes over; must lie within the autoscaling bounds. */
-  readonly replicas: number;
   readonly autoscaling: AutoscalingSpec;
   /** PodDisruptionBudget minAvailable; below `autoscaling.minReplicas` so node drains can proceed. */
   readonly minAvailable: number;

@@ -35,9 +35,6 @@ export function validateEnvironment(spec: EnvironmentSpec): RouteTable {
   if (minReplicas > maxReplicas) {
     fail(`gateway.autoscaling.minReplicas (${minReplicas}) must not exceed gateway.autoscaling.maxReplicas (${maxReplicas})`);
   }
-  if (gateway.replicas < minReplicas || gateway.replicas > maxReplicas) {
-    fail(`gateway.replicas (${gateway.replicas}) must lie within gateway.autoscaling.minReplicas..maxReplicas (${minReplicas}..${maxReplicas})`);
-  }
   if (minReplicas > 1 && gateway.minAvailable >= minReplicas) {
     fail(`gateway.minAvailable (${gateway.minAvailable}) must be below gateway.autoscaling.minReplicas (${minReplicas}) or node drains block`);
   }

@@ -28,6 +28,9 @@ export interface GatewayRolloutProps {
  * stay behind as a second description of the same pods, which the HPA, the disruption budget and
  * the workload policies would each have to know to skip.
  *
+ * The Rollout states no replica count: it expects a GatewayAutoscaler to size it (Kubernetes
+ * starts it at one pod and the autoscaler raises it to `minReplicas` within its sync period).
+ *
  * Canary: Argo Rollouts moves the weights of the mesh's VirtualService routes between the stable
  * and canary subsets stage by stage, and pins each subset to its ReplicaSet's pod-template hash.
  * The stable ReplicaSet stays at full size throughout, so an abort (by hand or by a failed
@@ -75,7 +78,8 @@ export class GatewayRollout extends Construct {
       new Rollout({
         metadata: { name: workload.name, namespace: workload.namespace, labels: { ...workload.labels } },
         spec: {
-          replicas: workload.replicas,
+          // No replicas: the HorizontalPodAutoscaler owns the count. A value here would be applied
+          // again over the autoscaler's on every deploy, scaling a busy gateway down for a moment.
           revisionHistoryLimit: 5,
           selector: { matchLabels: { ...workload.selector } },
           template: workload.podTemplate,

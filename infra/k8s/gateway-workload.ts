@@ -44,8 +44,6 @@ export interface GatewayWorkloadProps {
   readonly environment: GatewayEnvironment;
   /** A route table already validated by the gateway's schema. */
   readonly routes: RouteTable;
-  /** @default 3 */
-  readonly replicas?: number;
   /** @default requests 250m/256Mi, limits 500m/512Mi */
   readonly resources?: ComputeResources;
   /** @default 5000 */
@@ -76,7 +74,6 @@ export class GatewayWorkload extends Construct {
   /** The gateway's pods, of every version: what the Rollout, Services, policies, scrapes and the disruption budget select. */
   readonly selector: Labels;
   readonly serviceAccountName = GATEWAY_NAME;
-  readonly replicas: number;
   readonly drainDelayMs: number;
   readonly shutdownTimeoutMs: number;
   readonly terminationGracePeriodSeconds: number;
@@ -88,7 +85,6 @@ export class GatewayWorkload extends Construct {
   constructor(scope: Construct, id: string, props: GatewayWorkloadProps) {
     super(scope, id);
     this.namespace = props.namespace;
-    this.replicas = props.replicas ?? 3;
     this.drainDelayMs = props.drainDelayMs ?? 5_000;
     this.shutdownTimeoutMs = props.shutdownTimeoutMs ?? 30_000;
     const margin = props.terminationMarginSeconds ?? 10;

@@ -61,8 +61,19 @@ describe('charts-out/', () => {
     }
   });
 
-  it('gives every multi-replica Deployment and Rollout an HPA targeting it and a PDB selecting its pods', () => {
-    const multiReplica = workloads().filter((d) => d.spec.replicas > 1);
+  // Regression: the Rollout stated `replicas: 3`, which every deploy applied again over the HPA's count.
+  it('leaves the replica count of every autoscaled workload to its HPA', () => {
+    const targets = ofKind('HorizontalPodAutoscaler').map((hpa) => ({ ...hpa.spec.scaleTargetRef, namespace: hpa.metadata.namespace }));
+    expect(targets.length).toBeGreaterThan(0);
+    for (const target of targets) {
+      // Every environment's copy: charts-out holds the same workload once per environment.
+      const scaled = workloads().filter((d) => d.kind === target.kind && d.metadata.name === target.name && d.metadata.namespace === target.namespace);
+      expect({ target, copies: scaled.length > 0, replicas: scaled.map((d) => d.spec.replicas) }).toEqual({ target, copies: true, replicas: scaled.map(() => undefined) });
+    }
+  });
+
+  it('gives every Deployment and Rollout that runs several pods (or leaves its count to an HPA) an HPA targeting it and a PDB selecting its pods', () => {
+    const multiReplica = workloads().filter((d) => d.spec.replicas === undefined || d.spec.replicas > 1);
     expect(multiReplica.some((d) => d.kind === 'Rollout')).toBe(true);
     for (const d of multiReplica) {
       const sameObject = (o: Manifest) => o.metadata.namespace === d.metadata.namespace && o.metadata.name === d.metadata.name;

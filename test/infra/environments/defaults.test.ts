@@ -23,8 +23,8 @@ describe('defineEnvironment', () => {
   });
 
   it('does not modify the shared defaults', () => {
-    defineEnvironment({ name: 'dev', ingress, gateway: { replicas: 9 } });
-    expect(ENVIRONMENT_DEFAULTS.gateway.replicas).toBe(3);
+    defineEnvironment({ name: 'dev', ingress, gateway: { minAvailable: 9 } });
+    expect(ENVIRONMENT_DEFAULTS.gateway.minAvailable).toBe(2);
   });
 });
 

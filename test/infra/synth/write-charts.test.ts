@@ -30,7 +30,7 @@ describe('writeCharts', () => {
     const bad = defineEnvironment({
       name: 'prod',
       ingress: { hosts: ['api.example.com'], tlsCredentialName: 'tls' },
-      gateway: { autoscaling: { minReplicas: 5, maxReplicas: 3 }, replicas: 4 },
+      gateway: { autoscaling: { minReplicas: 5, maxReplicas: 3 } },
     });
     let error: unknown;
     try {
