@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import type { TcpListenerConfig } from '../contract';
 import { upstreamUrls } from '../proxy/upstreams';
 import type { GatewayMetrics } from '../telemetry/gateway-metrics';
+import { secondsSince } from '../telemetry/elapsed';
 import type { Logger } from '../telemetry/logger';
 import { ConnectionSet } from './connection-set';
 
@@ -85,7 +86,7 @@ export class TcpProxy {
       teardown();
       if (--open > 0) return;
       this.connections.delete(client);
-      this.metrics.connectionClosed('tcp', (performance.now() - openedAt) / 1000);
+      this.metrics.connectionClosed('tcp', secondsSince(openedAt));
     };
     const idle = () => {
       this.logger.debug({ listener: this.config.name }, 'tcp connection idle; closing');

@@ -3,6 +3,7 @@ import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import proxyAddr from '@fastify/proxy-addr';
 import type { Identity } from '../auth/identity';
+import { secondsSince } from '../telemetry/elapsed';
 import { GATEWAY_ERRORS, type GatewayErrorCode } from '../contract';
 import { runGuards, type GuardContext, type Rejection } from '../edge/request-guard';
 import { forwardedHeadersFor, type TrustFunction } from '../proxy/forwarding';
@@ -155,11 +156,6 @@ export class WebSocketProxy {
     metrics.observeRequest('websocket', route.name, variant, 'GET', 101, secondsSince(startedAt));
     startRelay(this.relayOwner, route.config.websocket!, { route: route.name, variant, requestId }, socket, upgraded.socket, head, upgraded.rest);
   }
-}
-
-/** The handshake's duration so far, for the request duration histogram. */
-function secondsSince(startedAt: number): number {
-  return (performance.now() - startedAt) / 1000;
 }
 
 /** Shared by every handshake in flight: a closure per socket would keep the handshake's scope alive. */

@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { GatewayMetrics } from '../telemetry/gateway-metrics';
+import { secondsSince } from '../telemetry/elapsed';
 import type { Logger } from '../telemetry/logger';
 import type { ConnectionSet } from './connection-set';
 import { closeFrame, FrameScanner } from './frame-scanner';
@@ -187,7 +188,7 @@ export class Relay {
     if (--this.open > 0) return;
     const { relays, metrics, logger } = this.owner;
     relays.delete(this);
-    const seconds = (performance.now() - this.openedAt) / 1000;
+    const seconds = secondsSince(this.openedAt);
     metrics.connectionClosed('websocket', seconds);
     const { route, variant, requestId } = this.labels;
     logger.info({ msg: 'websocket closed', route, variant, duration_s: Math.round(seconds * 1000) / 1000, request_id: requestId });

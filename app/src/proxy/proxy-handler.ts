@@ -20,6 +20,7 @@ import { backoffDelayMs } from '../resilience/retry-budget';
 import type { LifecycleState } from '../lifecycle/lifecycle-state';
 import { Router } from '../routing/router';
 import { normalizeTarget } from '../routing/normalize-path';
+import { secondsSince } from '../telemetry/elapsed';
 import type { GatewayMetrics } from '../telemetry/gateway-metrics';
 import type { Logger } from '../telemetry/logger';
 import { traceparentFor, type RequestTrace, type RequestTracer } from '../telemetry/request-tracer';
@@ -276,7 +277,7 @@ export function createProxyHandler(app: FastifyInstance, deps: ProxyDependencies
       } catch (error) {
         const failure = classifyUpstreamError(error);
         upstream.breaker?.record(state.clientGone || bodyTooLarge ? 'ignored' : 'failure');
-        metrics.observeUpstream(route.name, failure.outcome, (performance.now() - attemptStartedAt) / 1000);
+        metrics.observeUpstream(route.name, failure.outcome, secondsSince(attemptStartedAt));
         if (clientSpan !== undefined) {
           clientSpan.recordException(error as Error);
           clientSpan.setStatus({ code: SpanStatusCode.ERROR, message: failure.outcome });
@@ -296,7 +297,7 @@ export function createProxyHandler(app: FastifyInstance, deps: ProxyDependencies
         return sendError(reply, state, failure.code);
       }
 
-      metrics.observeUpstream(route.name, 'success', (performance.now() - attemptStartedAt) / 1000);
+      metrics.observeUpstream(route.name, 'success', secondsSince(attemptStartedAt));
       const status = head.statusCode;
       upstream.breaker?.record(status >= 500 ? 'failure' : 'success');
       if (clientSpan !== undefined) {
