@@ -32,6 +32,7 @@ import { sendGatewayError } from './gateway-error';
 import { upstreamPath, type RouteRuntime, type RouteTarget, type VariantRuntime } from './route-runtime';
 import { classifyUpstreamError } from './upstream-errors';
 import { UpstreamExchange, type UpstreamResponseHead } from './upstream-exchange';
+import { accessLogFor } from '../telemetry/access-log';
 
 /** nginx's status for a request whose client closed the connection before the answer. */
 const CLIENT_CLOSED_REQUEST = 499;
@@ -90,6 +91,7 @@ const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([502, 503]);
 /** Registers the catch-all proxy route, its per-request state and its access log on `app`. */
 export function createProxyHandler(app: FastifyInstance, deps: ProxyDependencies): void {
   const { metrics, logger, lifecycle, trust, tracer } = deps;
+  const accessLog = accessLogFor(logger);
   const router = new Router(deps.routes);
   const droppedRequestHeaders = new Set([...REPLACED_REQUEST_HEADERS, ...deps.identityHeaders]);
   // Dropped while copying rather than deleted afterwards: a delete turns the header object into
@@ -129,16 +131,15 @@ export function createProxyHandler(app: FastifyInstance, deps: ProxyDependencies
       if (status >= 500) trace.span.setStatus({ code: SpanStatusCode.ERROR });
       trace.span.end();
     }
-    logger.info({
-      msg: 'access',
-      method: request.raw.method,
+    accessLog({
+      method: request.raw.method ?? 'GET',
       route: state.route,
       path: state.path,
       status,
       duration_ms: Math.round(elapsedMs * 1000) / 1000,
-      bytes: state.responseBytes ?? contentLength(reply.getHeader('content-length')),
       client_ip: state.clientIp,
       request_id: state.requestId,
+      bytes: state.responseBytes ?? contentLength(reply.getHeader('content-length')),
       trace_id: trace?.traceId,
       span_id: trace?.spanId,
       aborted: state.clientGone ? 'client closed before the response finished' : undefined,
