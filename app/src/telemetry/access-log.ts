@@ -23,7 +23,7 @@ export interface AccessRecord {
 /** Writes one access line at level info. */
 export type AccessLog = (record: AccessRecord) => void;
 
-export const ACCESS_MESSAGE = 'access';
+const ACCESS_MESSAGE = 'access';
 
 const text = { type: 'string' } as const;
 const integer = { type: 'integer' } as const;
