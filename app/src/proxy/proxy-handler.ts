@@ -124,7 +124,8 @@ export function createProxyHandler(app: FastifyInstance, deps: ProxyDependencies
     // A client that left before any answer is recorded as 499, as nginx does.
     const status = state.clientGone && !reply.raw.headersSent ? CLIENT_CLOSED_REQUEST : reply.statusCode;
     const elapsedMs = performance.now() - state.startedAt;
-    metrics.observeRequest('http', state.route, state.variant, request.raw.method ?? 'GET', status, elapsedMs / 1000);
+    const method = request.raw.method ?? 'GET';
+    metrics.observeRequest('http', state.route, state.variant, method, status, elapsedMs / 1000);
     const trace = state.trace;
     if (trace?.span !== undefined) {
       trace.span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, status);
@@ -132,7 +133,7 @@ export function createProxyHandler(app: FastifyInstance, deps: ProxyDependencies
       trace.span.end();
     }
     accessLog({
-      method: request.raw.method ?? 'GET',
+      method,
       route: state.route,
       path: state.path,
       status,
