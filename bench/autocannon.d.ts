@@ -7,6 +7,8 @@ declare module 'autocannon' {
       connections?: number;
       /** Seconds. */
       duration?: number;
+      /** Requests to send, instead of running for `duration`. */
+      amount?: number;
       pipelining?: number;
       method?: string;
       headers?: Record<string, string>;

@@ -4,7 +4,12 @@ import type { StartedTarget } from './targets';
 
 export interface LoadSettings {
   readonly connections: number;
-  readonly warmupSeconds: number;
+  /**
+   * Counted in requests, not seconds: V8 optimises by how often code has run, so a fixed time
+   * warms a slow machine less than a fast one, and a target timed while it is still being
+   * compiled is charged for the compiler.
+   */
+  readonly warmupRequests: number;
   readonly durationSeconds: number;
   /** Cores the load generator and the shared upstream run on, to tell when they were the bottleneck. */
   readonly clientCores: readonly number[];
@@ -31,7 +36,7 @@ export interface Measurement {
 /** Warms `target` up (JIT, connection pools), then measures it with the same load. */
 export async function measure(target: StartedTarget, path: string, settings: LoadSettings): Promise<Measurement> {
   const options = { url: `${target.url}${path}`, connections: settings.connections, pipelining: 1, headers: { ...target.requestHeaders } };
-  const warmup = await autocannon({ ...options, duration: settings.warmupSeconds });
+  const warmup = await autocannon({ ...options, amount: settings.warmupRequests });
   const closeWindow = openCpuWindow(target.process.pid, settings.clientCores);
   const result = await autocannon({ ...options, duration: settings.durationSeconds });
   const cpu = closeWindow();

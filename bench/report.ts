@@ -6,6 +6,60 @@ export type RunOutcome =
   | { readonly name: string; readonly kind: 'skipped'; readonly reason: string }
   | { readonly name: string; readonly kind: 'failed'; readonly reason: string };
 
+/**
+ * One run's rounds as one row: each figure is the median over the rounds (so one disturbed round
+ * on a shared machine moves nothing), counts are summed, and a run that failed or was skipped in
+ * any round is reported as such.
+ */
+export function combineRounds(rounds: readonly RunOutcome[]): RunOutcome {
+  const first = rounds[0];
+  if (first === undefined) throw new Error('combineRounds: no rounds to combine');
+  const notMeasured = rounds.findIndex((outcome) => outcome.kind !== 'measured');
+  if (notMeasured >= 0) {
+    const outcome = rounds[notMeasured]!;
+    return rounds.length === 1 || outcome.kind !== 'failed' ? outcome : { ...outcome, reason: `round ${notMeasured + 1} of ${rounds.length}: ${outcome.reason}` };
+  }
+  const measured = rounds as readonly Extract<RunOutcome, { kind: 'measured' }>[];
+  if (measured.length === 1) return first;
+  const all = measured.map((outcome) => outcome.measurement);
+  const median = (pick: (m: Measurement) => number | undefined) => medianOf(all.map(pick));
+  const sum = (pick: (m: Measurement) => number) => all.reduce((total, m) => total + pick(m), 0);
+  const statusCodes: Record<string, number> = {};
+  for (const m of all) for (const [code, count] of Object.entries(m.statusCodes)) statusCodes[code] = (statusCodes[code] ?? 0) + count;
+  const measurement: Measurement = {
+    requestsPerSecond: median((m) => m.requestsPerSecond)!,
+    p50Ms: median((m) => m.p50Ms)!,
+    p99Ms: median((m) => m.p99Ms)!,
+    cpuMicrosPerRequest: median((m) => m.cpuMicrosPerRequest),
+    cpuPercent: median((m) => m.cpuPercent),
+    clientCoresBusyPercent: median((m) => m.clientCoresBusyPercent),
+    completed: sum((m) => m.completed),
+    totalRequests: sum((m) => m.totalRequests),
+    non2xx: sum((m) => m.non2xx),
+    errors: sum((m) => m.errors),
+    statusCodes,
+  };
+  const perRound = (label: string, pick: (m: Measurement) => number | undefined, digits: number) =>
+    `${label} ${all.map((m) => fixed(pick(m), digits)).join(', ')}`;
+  return {
+    name: first.name,
+    kind: 'measured',
+    measurement,
+    notes: [
+      `median of ${all.length} rounds; by round: ${perRound('req/s', (m) => m.requestsPerSecond, 0)}; ${perRound('CPU µs/req', (m) => m.cpuMicrosPerRequest, 1)}`,
+      ...measured.flatMap((outcome, index) => outcome.notes.map((note) => `round ${index + 1}: ${note}`)),
+    ],
+  };
+}
+
+/** The median, or undefined when any value is (a figure this platform cannot measure). */
+function medianOf(values: readonly (number | undefined)[]): number | undefined {
+  if (values.some((value) => value === undefined)) return undefined;
+  const sorted = (values as readonly number[]).slice().sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
 /** Rows the ratio columns divide by, by run name. */
 export interface Baselines {
   readonly nginx: string;

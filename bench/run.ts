@@ -2,8 +2,9 @@
 // direct upstream, a bare @fastify/http-proxy and (when installed) nginx. See issue 2,
 // "Benchmark". Environment:
 //   BENCH_DURATION_S   measured seconds per target (10)
-//   BENCH_WARMUP_S     warm-up seconds per target, same load, not measured (2)
+//   BENCH_WARMUP_REQUESTS  warm-up requests per target, same load, not measured (50000)
 //   BENCH_CONNECTIONS  concurrent keep-alive client connections (50)
+//   BENCH_ROUNDS       times the whole sequence of runs is repeated; the table shows medians (3)
 //   BENCH_RUNS         comma-separated run names to keep (all)
 //   BENCH_PROXY_CPUS   taskset CPU list for the process under test (1)
 //   BENCH_CLIENT_CPUS  taskset CPU list for this process (autocannon), the shared upstream and the OTLP sink (0)
@@ -19,7 +20,7 @@ import { nginxSkipReason, startNginx } from './nginx';
 import { OtlpSink, sinkDelta, type SinkCounts } from './otlp-sink';
 import { httpGet } from './probe';
 import { canPin, pinProcess, stopAll, stopChildrenOnExit } from './processes';
-import { measurementOf, problems, renderNotes, renderTable, type RunOutcome } from './report';
+import { combineRounds, measurementOf, problems, renderNotes, renderTable, type RunOutcome } from './report';
 import { checkGatewayBundle, startBenchServer, startDirectUpstream, startFastifyProxy, startGateway, type BenchContext, type StartedTarget } from './targets';
 
 /**
@@ -53,6 +54,7 @@ const RUNS: readonly RunDefinition[] = [
 interface BenchConfig {
   readonly load: LoadSettings;
   readonly runs: readonly RunDefinition[];
+  readonly rounds: number;
   readonly proxyCpus: string;
   readonly clientCpus: string;
 }
@@ -65,11 +67,12 @@ function readConfig(): BenchConfig {
   return {
     load: {
       durationSeconds: positiveInteger('BENCH_DURATION_S', 10),
-      warmupSeconds: positiveInteger('BENCH_WARMUP_S', 2),
+      warmupRequests: positiveInteger('BENCH_WARMUP_REQUESTS', 50_000),
       connections: positiveInteger('BENCH_CONNECTIONS', 50),
       clientCores: cpuList('BENCH_CLIENT_CPUS', clientCpus),
     },
     runs: only === undefined ? RUNS : RUNS.filter((run) => only.includes(run.name)),
+    rounds: positiveInteger('BENCH_ROUNDS', 3),
     proxyCpus: process.env.BENCH_PROXY_CPUS ?? '1',
     clientCpus,
   };
@@ -87,7 +90,7 @@ async function main(): Promise<void> {
   if (pinned) pinProcess(process.pid, config.clientCpus);
   const { load } = config;
   console.log(
-    `uag bench: ${load.connections} connections, ${load.warmupSeconds} s warm-up + ${load.durationSeconds} s per target; ` +
+    `uag bench: ${load.connections} connections, ${load.warmupRequests} warm-up requests + ${load.durationSeconds} s per target, ${config.rounds} round(s); ` +
       `node ${process.version}; ${cpus} CPUs; load average ${formatLoad()}`,
   );
   console.log(
@@ -110,11 +113,16 @@ async function main(): Promise<void> {
       proxyCpus: pinned ? config.proxyCpus : undefined,
       connections: load.connections,
     };
-    const outcomes: RunOutcome[] = [];
-    for (const run of config.runs) {
-      console.log(`running ${run.name}...`);
-      outcomes.push(await execute(run, ctx, load, sink));
+    // Rounds go through every run in turn, so a slow spell of a shared machine lands on all
+    // targets alike instead of on whichever ran during it.
+    const byRun: RunOutcome[][] = config.runs.map(() => []);
+    for (let round = 1; round <= config.rounds; round++) {
+      for (const [index, run] of config.runs.entries()) {
+        console.log(`round ${round}/${config.rounds}: running ${run.name}...`);
+        byRun[index]!.push(await execute(run, ctx, load, sink));
+      }
     }
+    const outcomes = byRun.map(combineRounds);
     console.log(`\nload average after: ${formatLoad()}\n`);
     console.log(renderTable(outcomes, { nginx: NGINX, fastify: FASTIFY }));
     console.log(`\n${renderNotes(outcomes)}`);

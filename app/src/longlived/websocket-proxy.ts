@@ -8,7 +8,7 @@ import { GATEWAY_ERRORS, type GatewayErrorCode } from '../contract';
 import { runGuards, type GuardContext, type Rejection } from '../edge/request-guard';
 import { forwardedHeadersFor, type TrustFunction } from '../proxy/forwarding';
 import { rawGatewayError } from '../proxy/gateway-error';
-import { endToEndHeaders } from '../proxy/hop-by-hop';
+import { DroppedHeaders, endToEndHeaders } from '../proxy/hop-by-hop';
 import { REQUEST_ID_HEADER, requestIdFrom } from '../proxy/request-id';
 import { upstreamPath, type RouteRuntime } from '../proxy/route-runtime';
 import { classifyUpstreamError } from '../proxy/upstream-errors';
@@ -46,13 +46,13 @@ export interface WebSocketProxyOptions {
 export class WebSocketProxy {
   readonly relays = new ConnectionSet<Relay>();
   private readonly relayOwner: RelayOwner;
-  private readonly dropped: ReadonlySet<string>;
+  private readonly dropped: DroppedHeaders;
   private readonly router: Router<RouteRuntime>;
 
   constructor(private readonly options: WebSocketProxyOptions) {
     this.router = new Router(options.routes);
     this.relayOwner = { relays: this.relays, metrics: options.metrics, logger: options.logger };
-    this.dropped = new Set(['host', 'x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'forwarded', REQUEST_ID_HEADER, ...options.identityHeaders]);
+    this.dropped = new DroppedHeaders(['host', 'x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'forwarded', REQUEST_ID_HEADER, ...options.identityHeaders]);
   }
 
   /** The data plane's `upgrade` listener. */

@@ -26,7 +26,7 @@ import type { Logger } from '../telemetry/logger';
 import { traceparentFor, type RequestTrace, type RequestTracer } from '../telemetry/request-tracer';
 import { limitBody } from './body-limit';
 import { forwardedHeadersFor, type TrustFunction } from './forwarding';
-import { endToEndHeaders } from './hop-by-hop';
+import { DroppedHeaders, endToEndHeaders } from './hop-by-hop';
 import { REQUEST_ID_HEADER, requestIdFrom } from './request-id';
 import { sendGatewayError } from './gateway-error';
 import { upstreamPath, type RouteRuntime, type RouteTarget, type VariantRuntime } from './route-runtime';
@@ -93,10 +93,11 @@ export function createProxyHandler(app: FastifyInstance, deps: ProxyDependencies
   const { metrics, logger, lifecycle, trust, tracer } = deps;
   const accessLog = accessLogFor(logger);
   const router = new Router(deps.routes);
-  const droppedRequestHeaders = new Set([...REPLACED_REQUEST_HEADERS, ...deps.identityHeaders]);
+  const replacedRequestHeaders = [...REPLACED_REQUEST_HEADERS, ...deps.identityHeaders];
   // Dropped while copying rather than deleted afterwards: a delete turns the header object into
   // a slow dictionary for everything that reads it later (undici walks it once more).
-  const droppedWithHost = new Set([...droppedRequestHeaders, 'host']);
+  const droppedRequestHeaders = new DroppedHeaders(replacedRequestHeaders);
+  const droppedWithHost = new DroppedHeaders([...replacedRequestHeaders, 'host']);
 
   app.decorateRequest('uag', null as unknown as ExchangeState);
 

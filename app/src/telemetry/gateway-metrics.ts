@@ -11,6 +11,7 @@ import {
   type UpstreamOutcome,
 } from '../contract';
 import type { BuildInfo } from '../build-info';
+import { ChildCache } from './child-cache';
 
 type Labels<K extends keyof typeof METRICS> = (typeof METRICS)[K]['labels'][number];
 
@@ -33,13 +34,15 @@ export class GatewayMetrics {
   readonly upstreamRetries: Counter<Labels<'upstreamRetries'>>;
   readonly retryBudgetExhausted: Counter<Labels<'retryBudgetExhausted'>>;
   readonly loadShed: Counter;
-  private readonly countByRequest = new Map<string, ReturnType<Counter<Labels<'requestsTotal'>>['labels']>>();
-  private readonly durationByRoute = new Map<string, ReturnType<Histogram<Labels<'requestDuration'>>['labels']>>();
-  private readonly upstreamByOutcome = new Map<string, ReturnType<Histogram<Labels<'upstreamDuration'>>['labels']>>();
+  private readonly countByRequest: ChildCache<[Protocol, string, string, string, number], PendingCount<Labels<'requestsTotal'>>>;
+  private readonly durationByRoute: ChildCache<[Protocol, string, string], ReturnType<Histogram<Labels<'requestDuration'>>['labels']>>;
+  private readonly upstreamByOutcome: ChildCache<[string, UpstreamOutcome], ReturnType<Histogram<Labels<'upstreamDuration'>>['labels']>>;
 
   constructor(build: BuildInfo) {
     const registers = [this.registry];
-    this.requestsTotal = new Counter({ ...spec('requestsTotal'), registers });
+    // Counted per request in a plain number and added to the counter when it is read (a scrape):
+    // prom-client would otherwise resolve the label set on every increment.
+    this.requestsTotal = new Counter({ ...spec('requestsTotal'), registers, collect: () => this.addPendingRequestCounts() });
     this.requestDuration = new Histogram({ ...spec('requestDuration'), buckets: [...LATENCY_BUCKETS_SECONDS], registers });
     this.activeConnections = new Gauge({ ...spec('activeConnections'), registers });
     this.upstreamDuration = new Histogram({ ...spec('upstreamDuration'), buckets: [...LATENCY_BUCKETS_SECONDS], registers });
@@ -54,22 +57,30 @@ export class GatewayMetrics {
     this.loadShed = new Counter({ ...spec('loadShed'), registers });
     new Gauge({ ...spec('buildInfo'), registers }).set({ version: build.version, commit: build.commit }, 1);
     collectDefaultMetrics({ register: this.registry });
+    this.countByRequest = new ChildCache((protocol, route, variant, method, code) => ({
+      labels: { protocol, route, method, code: String(code), ...variantLabel(variant) },
+      count: 0,
+    }));
+    this.durationByRoute = new ChildCache((protocol, route, variant) => this.requestDuration.labels({ protocol, route, ...variantLabel(variant) }));
+    this.upstreamByOutcome = new ChildCache((route, outcome) => this.upstreamDuration.labels({ route, outcome }));
   }
 
-  /**
-   * Records one answered request. Label children are cached: prom-client would otherwise hash a
-   * label object on every call. Routes without a traffic split leave `variant` out rather than
-   * exporting an empty label.
-   */
+  /** Records one answered request. */
   observeRequest(protocol: Protocol, route: string, variant: string, method: string, code: number, seconds: number): void {
-    const routeKey = `${protocol}\u0000${route}\u0000${variant}`;
-    const split = variant === NO_VARIANT ? {} : { variant };
-    cached(this.countByRequest, `${routeKey}\u0000${method}\u0000${code}`, () => this.requestsTotal.labels({ protocol, route, method, code: String(code), ...split })).inc();
-    cached(this.durationByRoute, routeKey, () => this.requestDuration.labels({ protocol, route, ...split })).observe(seconds);
+    this.countByRequest.get(protocol, route, variant, method, code).count += 1;
+    this.durationByRoute.get(protocol, route, variant).observe(seconds);
   }
 
   observeUpstream(route: string, outcome: UpstreamOutcome, seconds: number): void {
-    cached(this.upstreamByOutcome, `${route}\u0000${outcome}`, () => this.upstreamDuration.labels({ route, outcome })).observe(seconds);
+    this.upstreamByOutcome.get(route, outcome).observe(seconds);
+  }
+
+  private addPendingRequestCounts(): void {
+    for (const pending of this.countByRequest.values()) {
+      if (pending.count === 0) continue;
+      this.requestsTotal.inc(pending.labels, pending.count);
+      pending.count = 0;
+    }
   }
 
   connectionOpened(protocol: Protocol): void {
@@ -91,14 +102,15 @@ export class GatewayMetrics {
   }
 }
 
-/** Label sets are bounded (route names, methods, status codes), so the caches are too. */
-function cached<T>(cache: Map<string, T>, key: string, create: () => T): T {
-  let child = cache.get(key);
-  if (child === undefined) {
-    child = create();
-    cache.set(key, child);
-  }
-  return child;
+/** Increments of one label set not yet added to its counter. */
+interface PendingCount<L extends string> {
+  readonly labels: Partial<Record<L, string>>;
+  count: number;
+}
+
+/** Routes without a traffic split leave `variant` out rather than exporting an empty label. */
+function variantLabel(variant: string): { variant?: string } {
+  return variant === NO_VARIANT ? {} : { variant };
 }
 
 function spec<K extends keyof typeof METRICS>(key: K) {

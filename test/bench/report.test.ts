@@ -1,0 +1,61 @@
+import type { Measurement } from '../../bench/load';
+import { combineRounds, type RunOutcome } from '../../bench/report';
+
+function round(requestsPerSecond: number, cpuMicrosPerRequest: number | undefined, extra: Partial<Measurement> = {}): RunOutcome {
+  return {
+    name: 'gateway',
+    kind: 'measured',
+    notes: ['OTLP sink received spans'],
+    measurement: {
+      requestsPerSecond,
+      p50Ms: 10,
+      p99Ms: 40,
+      cpuMicrosPerRequest,
+      cpuPercent: 99,
+      clientCoresBusyPercent: 60,
+      completed: 1000,
+      totalRequests: 51_000,
+      non2xx: 0,
+      errors: 0,
+      statusCodes: { '200': 1000 },
+      ...extra,
+    },
+  };
+}
+
+describe('combineRounds', () => {
+  it('reports the median of each figure, so one disturbed round moves nothing', () => {
+    const combined = combineRounds([round(4000, 250), round(1000, 900), round(4200, 240)]);
+    expect(combined.kind).toBe('measured');
+    if (combined.kind !== 'measured') return;
+    expect(combined.measurement.requestsPerSecond).toBe(4000);
+    expect(combined.measurement.cpuMicrosPerRequest).toBe(250);
+    expect(combined.notes[0]).toBe('median of 3 rounds; by round: req/s 4000, 1000, 4200; CPU µs/req 250.0, 900.0, 240.0');
+    expect(combined.notes.slice(1)).toEqual(['round 1: OTLP sink received spans', 'round 2: OTLP sink received spans', 'round 3: OTLP sink received spans']);
+  });
+
+  it('averages the middle two of an even number of rounds', () => {
+    const combined = combineRounds([round(1000, 100), round(3000, 300)]);
+    expect(combined.kind === 'measured' && combined.measurement.requestsPerSecond).toBe(2000);
+  });
+
+  it('sums counts, so an error in any round fails the row', () => {
+    const combined = combineRounds([round(4000, 250), round(4000, 250, { non2xx: 2, statusCodes: { '200': 998, '502': 2 } })]);
+    expect(combined.kind === 'measured' && combined.measurement).toMatchObject({ completed: 2000, non2xx: 2, statusCodes: { '200': 1998, '502': 2 } });
+  });
+
+  it('leaves CPU figures out when a round could not measure them', () => {
+    const combined = combineRounds([round(4000, 250), round(4000, undefined)]);
+    expect(combined.kind === 'measured' && combined.measurement.cpuMicrosPerRequest).toBeUndefined();
+  });
+
+  it('reports a run that failed in any round as failed, naming the round', () => {
+    const failed: RunOutcome = { name: 'gateway', kind: 'failed', reason: 'died under load' };
+    expect(combineRounds([round(4000, 250), failed, round(4000, 250)])).toEqual({ name: 'gateway', kind: 'failed', reason: 'round 2 of 3: died under load' });
+  });
+
+  it('passes a single round through unchanged', () => {
+    const only = round(4000, 250);
+    expect(combineRounds([only])).toBe(only);
+  });
+});
