@@ -26,7 +26,8 @@ import type { Logger } from '../telemetry/logger';
 import { traceparentFor, type RequestTrace, type RequestTracer } from '../telemetry/request-tracer';
 import { limitBody } from './body-limit';
 import { forwardedHeadersFor, type TrustFunction } from './forwarding';
-import { DroppedHeaders, endToEndHeaders } from './hop-by-hop';
+import { addAnswerHeaders, addMissingHeaders, mergeAnswerHeaders } from './answer-headers';
+import { DroppedHeaders, endToEndHeaders, type HeaderMap } from './hop-by-hop';
 import { REQUEST_ID_HEADER, requestIdFrom } from './request-id';
 import { sendGatewayError } from './gateway-error';
 import { upstreamPath, type RouteRuntime, type RouteTarget, type VariantRuntime } from './route-runtime';
@@ -186,15 +187,22 @@ export function createProxyHandler(app: FastifyInstance, deps: ProxyDependencies
       return sendError(reply, state, 'UAG_ERR_BODY_TOO_LARGE', `limit is ${config.maxBodyBytes} bytes`);
     }
 
+    // The gateway's policy, over the upstream's (CORS, the sticky-variant cookie)...
+    let answerHeaders: Readonly<HeaderMap> | undefined;
+    // ...and defaults an upstream that sends its own (a page-specific CSP, say) overrides.
+    let defaultHeaders: Readonly<HeaderMap> | undefined;
     if (route.cors !== undefined) {
       const cors = route.cors.evaluate(method, raw.headers);
       if (cors.kind === 'preflight') return reply.code(204).headers(cors.headers).send();
       if (cors.kind === 'rejected') return sendRejection(reply, state, cors.rejection);
-      if (cors.kind === 'actual') reply.headers(cors.headers);
+      if (cors.kind === 'actual') answerHeaders = addAnswerHeaders(reply, answerHeaders, cors.headers);
     }
 
     const forwarded = forwardedHeadersFor(raw, trust);
-    if (route.securityHeaders !== undefined) reply.headers(forwarded['x-forwarded-proto'] === 'https' ? route.securityHeaders.https : route.securityHeaders.http);
+    if (route.securityHeaders !== undefined) {
+      defaultHeaders = forwarded['x-forwarded-proto'] === 'https' ? route.securityHeaders.https : route.securityHeaders.http;
+      reply.headers(defaultHeaders);
+    }
 
     let identity: Identity | undefined;
     if (route.guards.length > 0) {
@@ -211,7 +219,7 @@ export function createProxyHandler(app: FastifyInstance, deps: ProxyDependencies
       variant = choice.variant;
       state.variant = variant.name;
       serverSpan?.setAttribute('uag.variant', variant.name);
-      if (choice.setCookie !== undefined) reply.header('set-cookie', choice.setCookie);
+      if (choice.setCookie !== undefined) answerHeaders = addAnswerHeaders(reply, answerHeaders, { 'set-cookie': choice.setCookie });
     }
 
     const headers = endToEndHeaders(raw.headers, config.preserveHost ? droppedRequestHeaders : droppedWithHost);
@@ -317,8 +325,9 @@ export function createProxyHandler(app: FastifyInstance, deps: ProxyDependencies
       // From here the answer is written straight to the socket: Fastify's reply pipeline
       // (serialisation, onSend, stream piping) has nothing left to do for a proxied body.
       const responseHeaders = endToEndHeaders(head.headers as Record<string, string | string[] | undefined>);
-      const replyHeaders = reply.getHeaders();
-      for (const name in replyHeaders) responseHeaders[name] = replyHeaders[name] as string | string[];
+      if (defaultHeaders !== undefined) addMissingHeaders(responseHeaders, defaultHeaders);
+      if (answerHeaders !== undefined) mergeAnswerHeaders(responseHeaders, answerHeaders);
+      responseHeaders[REQUEST_ID_HEADER] = state.requestId;
       if (lifecycle.draining) responseHeaders.connection = 'close';
       reply.hijack();
       reply.raw.writeHead(status, responseHeaders);
@@ -365,7 +374,6 @@ export function createProxyHandler(app: FastifyInstance, deps: ProxyDependencies
     return sendGatewayError(reply, state.requestId, code, detail, lifecycle.draining);
   }
 }
-
 
 function contentLength(value: unknown): number | undefined {
   if (value === undefined) return undefined;
