@@ -34,11 +34,17 @@ export class DroppedHeaders {
 
 const HOP_BY_HOP_ONLY = new DroppedHeaders();
 
+/**
+ * `Connection` values that name no other field, as nearly every client and upstream sends them;
+ * recognising them whole spares the split and the set a listed field needs.
+ */
+const NAMES_NO_FIELD: ReadonlySet<string> = new Set(['keep-alive', 'close', 'Keep-Alive', 'Close']);
+
 /** Copies `headers` without the names in `drop` and without any listed in `Connection`. */
 export function endToEndHeaders(headers: IncomingHttpHeaders | Record<string, string | string[] | undefined>, drop: DroppedHeaders = HOP_BY_HOP_ONLY): HeaderMap {
   const connection = headers.connection;
   let listed: Set<string> | undefined;
-  if (connection !== undefined) {
+  if (connection !== undefined && !(typeof connection === 'string' && NAMES_NO_FIELD.has(connection))) {
     const tokens = (Array.isArray(connection) ? connection.join(',') : connection).split(',');
     for (const token of tokens) {
       const name = token.trim().toLowerCase();

@@ -7,6 +7,9 @@ export interface UpstreamResponseHead {
   readonly headers: IncomingHttpHeaders;
 }
 
+/** Body bytes kept while the caller has not chosen pipeTo or discard; beyond this undici is paused. */
+const HOLD_LIMIT_BYTES = 64 * 1024;
+
 interface BodyWaiter {
   resolve(bytes: number): void;
   reject(error: Error): void;
@@ -15,7 +18,8 @@ interface BodyWaiter {
 /**
  * One upstream request through undici's dispatch API. `head` settles when the response head
  * arrives, or when the request fails before it; the body is held back until `pipeTo` or
- * `discard`, so a caller can still retry after a 502/503 head. The body then goes straight into
+ * `discard` (in memory up to HOLD_LIMIT_BYTES, then by pausing undici), so a caller can still
+ * retry after a 502/503 head. The body then goes straight into
  * the client response with backpressure: no intermediate stream, no per-chunk promise.
  */
 export class UpstreamExchange implements Dispatcher.DispatchHandler {
@@ -26,6 +30,7 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
   private abortReason: Error | undefined;
   private sink: Writable | 'discard' | undefined;
   private held: Buffer[] = [];
+  private heldBytes = 0;
   private ended = false;
   private failure: Error | undefined;
   private bodyWaiter: BodyWaiter | undefined;
@@ -61,6 +66,7 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
     });
     let sinkHasRoom = true;
     for (const chunk of this.held.splice(0)) sinkHasRoom = this.write(chunk) && sinkHasRoom;
+    this.heldBytes = 0;
     if (this.failure !== undefined) this.bodyWaiter!.reject(this.failure);
     else if (this.ended) this.finish();
     else if (sinkHasRoom) this.resume();
@@ -72,6 +78,7 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
   discard(): Promise<void> {
     this.sink = 'discard';
     this.held = [];
+    this.heldBytes = 0;
     if (this.ended || this.failure !== undefined) return Promise.resolve();
     const done = new Promise<void>((resolve) => {
       this.bodyWaiter = { resolve: () => resolve(), reject: () => resolve() };
@@ -85,17 +92,22 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
     if (this.abortReason !== undefined) controller.abort(this.abortReason);
   }
 
-  onResponseStart(controller: Dispatcher.DispatchController, statusCode: number, headers: IncomingHttpHeaders): void {
+  onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, headers: IncomingHttpHeaders): void {
     // 1xx heads are informational; the real one follows.
     if (statusCode < 200) return;
     this.headSeen = true;
-    controller.pause();
+    // No pause yet: a caller that decides between pipeTo and discard at once takes only the bytes
+    // that came with the head, and pausing here made undici stop its parser and push those bytes
+    // back into the socket to parse them a second time. onResponseData pauses a body that piles up.
     this.settleHead.resolve({ statusCode, headers });
   }
 
-  onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
-    if (this.sink === undefined) this.held.push(chunk);
-    else if (this.sink !== 'discard') this.write(chunk);
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (this.sink === undefined) {
+      this.held.push(chunk);
+      this.heldBytes += chunk.length;
+      if (this.heldBytes >= HOLD_LIMIT_BYTES && !controller.paused) controller.pause();
+    } else if (this.sink !== 'discard') this.write(chunk);
   }
 
   onResponseEnd(): void {

@@ -12,6 +12,7 @@ import {
 } from '../contract';
 import type { BuildInfo } from '../build-info';
 import { ChildCache } from './child-cache';
+import { SeriesHistogram, type HistogramSeries } from './series-histogram';
 
 type Labels<K extends keyof typeof METRICS> = (typeof METRICS)[K]['labels'][number];
 
@@ -22,9 +23,9 @@ type Labels<K extends keyof typeof METRICS> = (typeof METRICS)[K]['labels'][numb
 export class GatewayMetrics {
   readonly registry = new Registry();
   readonly requestsTotal: Counter<Labels<'requestsTotal'>>;
-  readonly requestDuration: Histogram<Labels<'requestDuration'>>;
+  readonly requestDuration: SeriesHistogram<Labels<'requestDuration'>>;
   readonly activeConnections: Gauge<Labels<'activeConnections'>>;
-  readonly upstreamDuration: Histogram<Labels<'upstreamDuration'>>;
+  readonly upstreamDuration: SeriesHistogram<Labels<'upstreamDuration'>>;
   readonly connectionDuration: Histogram<Labels<'connectionDuration'>>;
   readonly authRejected: Counter<Labels<'authRejected'>>;
   readonly rateLimitRejected: Counter<Labels<'rateLimitRejected'>>;
@@ -35,17 +36,18 @@ export class GatewayMetrics {
   readonly retryBudgetExhausted: Counter<Labels<'retryBudgetExhausted'>>;
   readonly loadShed: Counter;
   private readonly countByRequest: ChildCache<[Protocol, string, string, string, number], PendingCount<Labels<'requestsTotal'>>>;
-  private readonly durationByRoute: ChildCache<[Protocol, string, string], ReturnType<Histogram<Labels<'requestDuration'>>['labels']>>;
-  private readonly upstreamByOutcome: ChildCache<[string, UpstreamOutcome], ReturnType<Histogram<Labels<'upstreamDuration'>>['labels']>>;
+  private readonly durationByRoute: ChildCache<[Protocol, string, string], HistogramSeries>;
+  private readonly upstreamByOutcome: ChildCache<[string, UpstreamOutcome], HistogramSeries>;
 
   constructor(build: BuildInfo) {
     const registers = [this.registry];
     // Counted per request in a plain number and added to the counter when it is read (a scrape):
     // prom-client would otherwise resolve the label set on every increment.
     this.requestsTotal = new Counter({ ...spec('requestsTotal'), registers, collect: () => this.addPendingRequestCounts() });
-    this.requestDuration = new Histogram({ ...spec('requestDuration'), buckets: [...LATENCY_BUCKETS_SECONDS], registers });
+    // The two histograms every request records into: series resolved once per label set.
+    this.requestDuration = new SeriesHistogram({ ...spec('requestDuration'), buckets: LATENCY_BUCKETS_SECONDS, registers });
     this.activeConnections = new Gauge({ ...spec('activeConnections'), registers });
-    this.upstreamDuration = new Histogram({ ...spec('upstreamDuration'), buckets: [...LATENCY_BUCKETS_SECONDS], registers });
+    this.upstreamDuration = new SeriesHistogram({ ...spec('upstreamDuration'), buckets: LATENCY_BUCKETS_SECONDS, registers });
     this.connectionDuration = new Histogram({ ...spec('connectionDuration'), buckets: [...CONNECTION_DURATION_BUCKETS_SECONDS], registers });
     this.authRejected = new Counter({ ...spec('authRejected'), registers });
     this.rateLimitRejected = new Counter({ ...spec('rateLimitRejected'), registers });
@@ -61,8 +63,8 @@ export class GatewayMetrics {
       labels: { protocol, route, method, code: String(code), ...variantLabel(variant) },
       count: 0,
     }));
-    this.durationByRoute = new ChildCache((protocol, route, variant) => this.requestDuration.labels({ protocol, route, ...variantLabel(variant) }));
-    this.upstreamByOutcome = new ChildCache((route, outcome) => this.upstreamDuration.labels({ route, outcome }));
+    this.durationByRoute = new ChildCache((protocol, route, variant) => this.requestDuration.series({ protocol, route, ...variantLabel(variant) }));
+    this.upstreamByOutcome = new ChildCache((route, outcome) => this.upstreamDuration.series({ route, outcome }));
   }
 
   /** Records one answered request. */

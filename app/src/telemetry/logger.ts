@@ -39,18 +39,31 @@ function stdoutDestination(): TurnBatchedStream {
   return stream;
 }
 
+/** The millisecond part of an ISO time, "000" to "999", so a new millisecond needs no padding. */
+const MILLISECONDS = Array.from({ length: 1000 }, (_, ms) => String(ms).padStart(3, '0'));
+
 /**
  * pino's `isoTime`, formatted once per millisecond: at thousands of access lines a second most
- * lines share their millisecond, and formatting a Date is a measurable share of each line.
+ * lines share their millisecond. Within a second only the milliseconds change, so the Date is
+ * formatted once per second (toISOString costs about 0.8 µs, more than the rest of a line's time
+ * field) and each new millisecond is two string joins.
  */
 export function isoTimePerMillisecond(now: () => number = Date.now): () => string {
   let formattedAt = Number.NaN;
   let field = '';
+  let second = Number.NaN;
+  /** `,"time":"2026-11-23T08:30:00.` for the current second. */
+  let secondPrefix = '';
   return () => {
     const ms = now();
     if (ms !== formattedAt) {
       formattedAt = ms;
-      field = `,"time":"${new Date(ms).toISOString()}"`;
+      const atSecond = Math.floor(ms / 1000);
+      if (atSecond !== second) {
+        second = atSecond;
+        secondPrefix = `,"time":"${new Date(atSecond * 1000).toISOString().slice(0, 20)}`;
+      }
+      field = `${secondPrefix}${MILLISECONDS[Math.floor(ms) - atSecond * 1000]}Z"`;
     }
     return field;
   };

@@ -19,6 +19,11 @@ describe('endToEndHeaders', () => {
     ).toEqual({ 'content-type': 'text/plain', 'set-cookie': ['a=1', 'b=2'] });
   });
 
+  it('reads a Connection value that names no other field, in either case, without dropping anything else', () => {
+    expect(endToEndHeaders({ connection: 'Keep-Alive', 'keep-alive': 'timeout=5', accept: '*/*', close: 'kept' })).toEqual({ accept: '*/*', close: 'kept' });
+    expect(endToEndHeaders({ connection: 'close', 'x-hop': '1' })).toEqual({ 'x-hop': '1' });
+  });
+
   it('also drops the names it is told to replace, and still every hop-by-hop field', () => {
     expect(
       endToEndHeaders({ 'x-forwarded-for': '1.2.3.4', accept: '*/*', 'transfer-encoding': 'chunked', connection: 'x-hop', 'x-hop': '1' }, new DroppedHeaders(['x-forwarded-for'])),

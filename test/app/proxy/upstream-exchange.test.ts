@@ -9,8 +9,11 @@ const track = useCleanup();
 /** A sink that keeps what it is given; `highWaterMark` small so backpressure shows quickly. */
 class CollectingSink extends Writable {
   readonly chunks: Buffer[] = [];
-  constructor(private readonly delayMs = 0) {
-    super({ highWaterMark: 1024 });
+  constructor(
+    private readonly delayMs = 0,
+    highWaterMark = 1024,
+  ) {
+    super({ highWaterMark });
   }
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
     this.chunks.push(chunk);
@@ -22,12 +25,30 @@ class CollectingSink extends Writable {
   }
 }
 
+/** An upstream that answers every request with `total` bytes, written as fast as the socket takes them. */
+async function startLargeBodyUpstream(total: number): Promise<{ url: string }> {
+  return track(
+    await startLoopbackServer((_req, res) => {
+      res.writeHead(200, { 'content-length': String(total) });
+      let sent = 0;
+      const pump = () => {
+        while (sent < total) {
+          sent += 64 * 1024;
+          if (!res.write(Buffer.alloc(64 * 1024, 1))) return void res.once('drain', pump);
+        }
+        res.end();
+      };
+      pump();
+    }),
+  );
+}
+
 function pool(url: string): Pool {
   return track(new Pool(url));
 }
 
 describe('UpstreamExchange', () => {
-  it('settles the head before reading the body, then pipes the body and counts its bytes', async () => {
+  it('settles the head, then pipes the body and counts its bytes', async () => {
     const upstream = track(
       await startLoopbackServer((_req, res) => {
         res.writeHead(201, { 'x-upstream': 'yes' });
@@ -95,22 +116,28 @@ describe('UpstreamExchange', () => {
     await expect(exchange.head).rejects.toThrow('client went away');
   });
 
+  it('holds at most about 64 KiB of a body the caller has not taken yet, then the rest once it does', async () => {
+    const total = 4 * 1024 * 1024;
+    const upstream = await startLargeBodyUpstream(total);
+    const exchange = UpstreamExchange.start(pool(upstream.url), { origin: upstream.url, path: '/', method: 'GET' });
+    await exchange.head;
+    // Long enough for the whole 4 MiB to arrive over loopback if nothing held it back.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const sink = new CollectingSink(0, total * 2);
+    // What pipeTo writes before it returns is what the exchange held.
+    const writes = jest.spyOn(sink, 'write');
+    const done = exchange.pipeTo(sink);
+    const heldBytes = writes.mock.calls.reduce((sum, [chunk]) => sum + (chunk as Buffer).length, 0);
+    writes.mockRestore();
+    expect(heldBytes).toBeGreaterThanOrEqual(64 * 1024);
+    expect(heldBytes).toBeLessThan(256 * 1024);
+    await expect(done).resolves.toBe(total);
+    expect(Buffer.concat(sink.chunks).length).toBe(total);
+  });
+
   it('holds the upstream back while the sink is slow instead of buffering the whole body', async () => {
     const total = 4 * 1024 * 1024;
-    const upstream = track(
-      await startLoopbackServer((_req, res) => {
-        res.writeHead(200, { 'content-length': String(total) });
-        let sent = 0;
-        const pump = () => {
-          while (sent < total) {
-            sent += 64 * 1024;
-            if (!res.write(Buffer.alloc(64 * 1024, 1))) return void res.once('drain', pump);
-          }
-          res.end();
-        };
-        pump();
-      }),
-    );
+    const upstream = await startLargeBodyUpstream(total);
     const exchange = UpstreamExchange.start(pool(upstream.url), { origin: upstream.url, path: '/', method: 'GET' });
     await exchange.head;
     const sink = new CollectingSink(5);

@@ -19,6 +19,20 @@ describe('isoTimePerMillisecond', () => {
     clock += 1;
     expect(time()).toBe(',"time":"2026-01-01T00:00:00.002Z"');
   });
+
+  it('carries the second over at each millisecond, and into the next day and year', () => {
+    let clock = Date.UTC(2026, 11, 31, 23, 59, 58, 998);
+    const time = isoTimePerMillisecond(() => clock);
+    for (let step = 0; step < 2_100; step++, clock++) {
+      expect(time()).toBe(`,"time":"${new Date(clock).toISOString()}"`);
+    }
+    expect(time()).toBe(',"time":"2027-01-01T00:00:01.098Z"');
+  });
+
+  it('formats times before 1970 the same way', () => {
+    const at = Date.UTC(1969, 11, 31, 23, 59, 59, 7);
+    expect(isoTimePerMillisecond(() => at)()).toBe(',"time":"1969-12-31T23:59:59.007Z"');
+  });
 });
 
 describe('createLogger', () => {
