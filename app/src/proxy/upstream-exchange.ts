@@ -19,8 +19,8 @@ interface BodyWaiter {
  * One upstream request through undici's dispatch API. `head` settles when the response head
  * arrives, or when the request fails before it; the body is held back until `pipeTo` or
  * `discard` (in memory up to HOLD_LIMIT_BYTES, then by pausing undici), so a caller can still
- * retry after a 502/503 head. The body then goes straight into
- * the client response with backpressure: no intermediate stream, no per-chunk promise.
+ * retry after a 502/503 head. The body then goes straight into the client response with
+ * backpressure: no intermediate stream, no per-chunk promise.
  */
 export class UpstreamExchange implements Dispatcher.DispatchHandler {
   readonly head: Promise<UpstreamResponseHead>;

@@ -93,7 +93,8 @@ export class SeriesHistogram<T extends string> extends Histogram<T> {
   private readonly metricName: string;
   private readonly labelNameSet: ReadonlySet<string>;
   private readonly bounds: readonly number[];
-  private readonly seriesList: SeriesState[] = [];
+  /** By the label values in `labelNames` order. */
+  private readonly seriesByLabels = new Map<string, SeriesState>();
 
   constructor(config: SeriesHistogramConfiguration<T>) {
     super({ ...config, buckets: [...config.buckets] });
@@ -108,25 +109,32 @@ export class SeriesHistogram<T extends string> extends Histogram<T> {
     this.bounds = [...config.buckets];
   }
 
-  /** A new series for `labels`; callers keep it (one per label set) rather than ask again. */
+  /**
+   * The series of `labels`, created on first use. Finding it builds a key string, so callers keep
+   * the series rather than ask for it per observation.
+   */
   series(labels: LabelValues<T>): HistogramSeries {
     const unknown = Object.keys(labels).find((name) => !this.labelNameSet.has(name));
     if (unknown !== undefined) throw new Error(`${this.metricName}: label "${unknown}" is not one of [${[...this.labelNameSet].join(', ')}]`);
-    const state = new SeriesState(this.metricName, { ...labels }, this.bounds);
-    this.seriesList.push(state);
+    const key = JSON.stringify([...this.labelNameSet].map((name) => labels[name as T] ?? null));
+    let state = this.seriesByLabels.get(key);
+    if (state === undefined) {
+      state = new SeriesState(this.metricName, { ...labels }, this.bounds);
+      this.seriesByLabels.set(key, state);
+    }
     return state;
   }
 
   override reset(): void {
     super.reset();
     // prom-client's constructor calls reset() before this class's fields are set.
-    for (const state of this.seriesList ?? []) state.reset();
+    for (const state of this.seriesByLabels?.values() ?? []) state.reset();
   }
 
   /** prom-client's export hook (see the class comment): the inherited values, then each series. */
   override async getForPromString(): Promise<ExportedMetric> {
     const data = await super.getForPromString();
-    for (const state of this.seriesList) state.exportTo(data.values, this.metricName);
+    for (const state of this.seriesByLabels.values()) state.exportTo(data.values, this.metricName);
     return data;
   }
 }
