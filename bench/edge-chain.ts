@@ -4,7 +4,7 @@
 // reached, and the default security headers. Target: at least 85 % of the "gateway" run's req/s.
 import { generateKeyPairSync } from 'node:crypto';
 import { SignJWT } from 'jose';
-import { measurementOf, type RunOutcome } from './report';
+import { measurementOf, ratioByRound, type RoundsByRun, type RunOutcome } from './report';
 import { startGatewayWith, type BenchContext, type StartedTarget } from './targets';
 
 export const EDGE_CHAIN = 'gateway edge chain';
@@ -38,7 +38,7 @@ export async function startEdgeChainGateway(ctx: BenchContext): Promise<StartedT
 }
 
 /** The issue's bar, as a line under the table. */
-export function edgeChainTarget(outcomes: readonly RunOutcome[], coreRun: string): string {
+export function edgeChainTarget(outcomes: readonly RunOutcome[], coreRun: string, rounds: RoundsByRun): string {
   const core = measurementOf(outcomes, coreRun);
   const chain = measurementOf(outcomes, EDGE_CHAIN);
   if (core === undefined || chain === undefined) return `target (${EDGE_CHAIN} >= ${EDGE_CHAIN_MIN_RATIO * 100} % of ${coreRun}): not evaluated, one of them did not run`;
@@ -46,8 +46,12 @@ export function edgeChainTarget(outcomes: readonly RunOutcome[], coreRun: string
   // When the client side saturates, req/s understates the difference; CPU per request does not.
   const cpuRatio = chain.cpuMicrosPerRequest !== undefined && core.cpuMicrosPerRequest !== undefined ? core.cpuMicrosPerRequest / chain.cpuMicrosPerRequest : undefined;
   const verdict = (r: number) => (r >= EDGE_CHAIN_MIN_RATIO ? 'met' : 'NOT MET');
+  const percent = (r: number) => `${(r * 100).toFixed(1)} %`;
   return (
-    `target (${EDGE_CHAIN} >= ${EDGE_CHAIN_MIN_RATIO * 100} % of ${coreRun}): ${verdict(ratio)} at ${(ratio * 100).toFixed(1)} % of its req/s` +
-    (cpuRatio === undefined ? '' : `; ${verdict(cpuRatio)} at ${(cpuRatio * 100).toFixed(1)} % of its requests per CPU second`)
+    `target (${EDGE_CHAIN} >= ${EDGE_CHAIN_MIN_RATIO * 100} % of ${coreRun}): ${verdict(ratio)} at ${percent(ratio)} of its req/s` +
+    ratioByRound(rounds, EDGE_CHAIN, coreRun, (m) => m.requestsPerSecond, percent) +
+    (cpuRatio === undefined
+      ? ''
+      : `; ${verdict(cpuRatio)} at ${percent(cpuRatio)} of its requests per CPU second` + ratioByRound(rounds, coreRun, EDGE_CHAIN, (m) => m.cpuMicrosPerRequest, percent))
   );
 }

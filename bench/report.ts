@@ -60,6 +60,28 @@ function medianOf(values: readonly (number | undefined)[]): number | undefined {
   return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
+/** Every round's outcome of each run, by run name. */
+export type RoundsByRun = ReadonlyMap<string, readonly RunOutcome[]>;
+
+/**
+ * `pick` of run `first` over `pick` of run `second`, round by round, as ` (by round: 1.08x, 0.95x,
+ * 1.12x)`; empty for a single round, `-` for a round either run was not measured in. The rounds of
+ * one index ran back to back, so each of these ratios saw the machine in one state, where the ratio
+ * of two medians can pair a quiet round of one run with a disturbed round of the other.
+ */
+export function ratioByRound(rounds: RoundsByRun, first: string, second: string, pick: (m: Measurement) => number | undefined, format: (ratio: number) => string): string {
+  const firstRounds = rounds.get(first) ?? [];
+  const secondRounds = rounds.get(second) ?? [];
+  if (firstRounds.length < 2) return '';
+  const figure = (outcome: RunOutcome | undefined) => (outcome?.kind === 'measured' ? pick(outcome.measurement) : undefined);
+  const ratios = firstRounds.map((outcome, index) => {
+    const numerator = figure(outcome);
+    const denominator = figure(secondRounds[index]);
+    return numerator === undefined || denominator === undefined ? '-' : format(numerator / denominator);
+  });
+  return ` (by round: ${ratios.join(', ')})`;
+}
+
 /** Rows the ratio columns divide by, by run name. */
 export interface Baselines {
   readonly nginx: string;

@@ -20,7 +20,7 @@ import { nginxSkipReason, startNginx } from './nginx';
 import { OtlpSink, sinkDelta, type SinkCounts } from './otlp-sink';
 import { httpGet } from './probe';
 import { canPin, pinProcess, stopAll, stopChildrenOnExit } from './processes';
-import { combineRounds, measurementOf, problems, renderNotes, renderTable, type RunOutcome } from './report';
+import { combineRounds, measurementOf, problems, ratioByRound, renderNotes, renderTable, type RoundsByRun, type RunOutcome } from './report';
 import { checkGatewayBundle, startBenchServer, startDirectUpstream, startFastifyProxy, startGateway, type BenchContext, type StartedTarget } from './targets';
 
 /**
@@ -123,11 +123,12 @@ async function main(): Promise<void> {
       }
     }
     const outcomes = byRun.map(combineRounds);
+    const rounds: RoundsByRun = new Map(config.runs.map((run, index) => [run.name, byRun[index]!]));
     console.log(`\nload average after: ${formatLoad()}\n`);
     console.log(renderTable(outcomes, { nginx: NGINX, fastify: FASTIFY }));
     console.log(`\n${renderNotes(outcomes)}`);
-    console.log(`\n${issueTarget(outcomes)}`);
-    console.log(edgeChainTarget(outcomes, GATEWAY));
+    console.log(`\n${issueTarget(outcomes, rounds)}`);
+    console.log(edgeChainTarget(outcomes, GATEWAY, rounds));
     const found = problems(outcomes);
     if (found.length > 0) {
       console.error(`\nBENCH FAILED: these figures are not valid measurements:\n${found.map((p) => `  ${p}`).join('\n')}`);
@@ -180,7 +181,7 @@ async function execute(run: RunDefinition, ctx: BenchContext, load: LoadSettings
 }
 
 /** Issue 2 sets the bar: the gateway, metrics and tracing on, at least matches the bare fastify proxy. */
-function issueTarget(outcomes: readonly RunOutcome[]): string {
+function issueTarget(outcomes: readonly RunOutcome[], rounds: RoundsByRun): string {
   const gateway = measurementOf(outcomes, GATEWAY);
   const fastify = measurementOf(outcomes, FASTIFY);
   if (gateway === undefined || fastify === undefined) return `target (${GATEWAY} >= ${FASTIFY}): not evaluated, one of them did not run`;
@@ -188,8 +189,16 @@ function issueTarget(outcomes: readonly RunOutcome[]): string {
   const cpu = gateway.cpuMicrosPerRequest !== undefined && fastify.cpuMicrosPerRequest !== undefined ? gateway.cpuMicrosPerRequest / fastify.cpuMicrosPerRequest : undefined;
   return (
     `target (${GATEWAY} throughput >= ${FASTIFY}): ${throughput >= 1 ? 'met' : 'NOT MET'} at ${throughput.toFixed(2)}x req/s` +
-    (cpu === undefined ? '' : `; the gateway spends ${cpu.toFixed(2)}x the CPU per request (${cpu <= 1 ? 'met' : 'NOT MET'} by that measure)`)
+    ratioByRound(rounds, GATEWAY, FASTIFY, (m) => m.requestsPerSecond, timesFixed) +
+    (cpu === undefined
+      ? ''
+      : `; the gateway spends ${cpu.toFixed(2)}x the CPU per request${ratioByRound(rounds, GATEWAY, FASTIFY, (m) => m.cpuMicrosPerRequest, timesFixed)} ` +
+        `(${cpu <= 1 ? 'met' : 'NOT MET'} by that measure)`)
   );
+}
+
+function timesFixed(ratio: number): string {
+  return `${ratio.toFixed(2)}x`;
 }
 
 /** What reached the sink, so a reader can tell spans were exported, not dropped by a full queue. */

@@ -1,5 +1,5 @@
 import type { Measurement } from '../../bench/load';
-import { combineRounds, type RunOutcome } from '../../bench/report';
+import { combineRounds, ratioByRound, type RunOutcome } from '../../bench/report';
 
 function round(requestsPerSecond: number, cpuMicrosPerRequest: number | undefined, extra: Partial<Measurement> = {}): RunOutcome {
   return {
@@ -57,5 +57,31 @@ describe('combineRounds', () => {
   it('passes a single round through unchanged', () => {
     const only = round(4000, 250);
     expect(combineRounds([only])).toBe(only);
+  });
+});
+
+describe('ratioByRound', () => {
+  const times = (ratio: number) => `${ratio.toFixed(2)}x`;
+  const rps = (m: Measurement) => m.requestsPerSecond;
+
+  it('divides the rounds of one index, which ran back to back, not the medians', () => {
+    const rounds = new Map([
+      ['gateway', [round(5000, 200), round(4000, 250), round(6000, 160)]],
+      ['fastify', [round(4000, 250), round(5000, 200), round(5000, 190)]],
+    ]);
+    expect(ratioByRound(rounds, 'gateway', 'fastify', rps, times)).toBe(' (by round: 1.25x, 0.80x, 1.20x)');
+    expect(ratioByRound(rounds, 'fastify', 'gateway', (m) => m.cpuMicrosPerRequest, times)).toBe(' (by round: 1.25x, 0.80x, 1.19x)');
+  });
+
+  it('marks a round either run has no figure for, and says nothing for a single round', () => {
+    const skipped: RunOutcome = { name: 'fastify', kind: 'failed', reason: 'died under load' };
+    const rounds = new Map([
+      ['gateway', [round(5000, undefined), round(4000, 250)]],
+      ['fastify', [round(4000, 250), skipped]],
+      ['once', [round(4000, 250)]],
+    ]);
+    expect(ratioByRound(rounds, 'gateway', 'fastify', rps, times)).toBe(' (by round: 1.25x, -)');
+    expect(ratioByRound(rounds, 'gateway', 'fastify', (m) => m.cpuMicrosPerRequest, times)).toBe(' (by round: -, -)');
+    expect(ratioByRound(rounds, 'once', 'gateway', rps, times)).toBe('');
   });
 });
