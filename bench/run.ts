@@ -115,15 +115,14 @@ async function main(): Promise<void> {
     };
     // Rounds go through every run in turn, so a slow spell of a shared machine lands on all
     // targets alike instead of on whichever ran during it.
-    const byRun: RunOutcome[][] = config.runs.map(() => []);
+    const rounds = new Map<string, RunOutcome[]>(config.runs.map((run) => [run.name, []]));
     for (let round = 1; round <= config.rounds; round++) {
-      for (const [index, run] of config.runs.entries()) {
+      for (const run of config.runs) {
         console.log(`round ${round}/${config.rounds}: running ${run.name}...`);
-        byRun[index]!.push(await execute(run, ctx, load, sink));
+        rounds.get(run.name)!.push(await execute(run, ctx, load, sink));
       }
     }
-    const outcomes = byRun.map(combineRounds);
-    const rounds: RoundsByRun = new Map(config.runs.map((run, index) => [run.name, byRun[index]!]));
+    const outcomes = [...rounds.values()].map(combineRounds);
     console.log(`\nload average after: ${formatLoad()}\n`);
     console.log(renderTable(outcomes, { nginx: NGINX, fastify: FASTIFY }));
     console.log(`\n${renderNotes(outcomes)}`);

@@ -6,7 +6,7 @@ import type { Identity } from '../auth/identity';
 import { secondsSince } from '../telemetry/elapsed';
 import { GATEWAY_ERRORS, type GatewayErrorCode } from '../contract';
 import { runGuards, type GuardContext, type Rejection } from '../edge/request-guard';
-import { forwardedHeadersFor, type TrustFunction } from '../proxy/forwarding';
+import { REPLACED_REQUEST_HEADERS, forwardedHeadersFor, type TrustFunction } from '../proxy/forwarding';
 import { rawGatewayError } from '../proxy/gateway-error';
 import { DroppedHeaders, endToEndHeaders } from '../proxy/hop-by-hop';
 import { REQUEST_ID_HEADER, requestIdFrom } from '../proxy/request-id';
@@ -52,7 +52,7 @@ export class WebSocketProxy {
   constructor(private readonly options: WebSocketProxyOptions) {
     this.router = new Router(options.routes);
     this.relayOwner = { relays: this.relays, metrics: options.metrics, logger: options.logger };
-    this.dropped = new DroppedHeaders(['host', 'x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'forwarded', REQUEST_ID_HEADER, ...options.identityHeaders]);
+    this.dropped = new DroppedHeaders(['host', ...REPLACED_REQUEST_HEADERS, ...options.identityHeaders]);
   }
 
   /** The data plane's `upgrade` listener. */

@@ -1,5 +1,12 @@
 import type { IncomingMessage } from 'node:http';
 import proxyAddr from '@fastify/proxy-addr';
+import { REQUEST_ID_HEADER } from './request-id';
+
+/**
+ * Request headers the gateway sets itself on the way upstream (forwarding, the request id): a
+ * client's own are identity or routing hints that must not reach the upstream as they came.
+ */
+export const REPLACED_REQUEST_HEADERS: readonly string[] = ['x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'forwarded', REQUEST_ID_HEADER];
 
 export type TrustFunction = (address: string, hop: number) => boolean;
 

@@ -25,7 +25,7 @@ import type { GatewayMetrics } from '../telemetry/gateway-metrics';
 import type { Logger } from '../telemetry/logger';
 import { traceparentFor, type RequestTrace, type RequestTracer } from '../telemetry/request-tracer';
 import { limitBody } from './body-limit';
-import { forwardedHeadersFor, type TrustFunction } from './forwarding';
+import { REPLACED_REQUEST_HEADERS, forwardedHeadersFor, type TrustFunction } from './forwarding';
 import { addAnswerHeaders, addMissingHeaders, mergeAnswerHeaders } from './answer-headers';
 import { DroppedHeaders, endToEndHeaders, type HeaderMap } from './hop-by-hop';
 import { REQUEST_ID_HEADER, requestIdFrom } from './request-id';
@@ -81,8 +81,6 @@ declare module 'fastify' {
 }
 
 const CLIENT_GONE = new Error('client closed the connection');
-/** Identity or routing hints that must not leak from the client to the upstream as-is. */
-const REPLACED_REQUEST_HEADERS = ['x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'forwarded', REQUEST_ID_HEADER];
 /** RFC 9110 9.2.2 idempotent methods: sending them twice has the effect of sending them once. */
 const IDEMPOTENT_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
 /** Failures after which the upstream cannot have acted on the request, or said it did not. */

@@ -36,7 +36,8 @@ class SeriesState implements HistogramSeries {
   }
 
   /** The series' samples in prom-client's export shape: cumulative buckets, +Inf, sum, count. */
-  exportTo(values: ExportedValue[], name: string): void {
+  exportTo(values: ExportedValue[]): void {
+    const name = this.metric;
     let cumulative = 0;
     for (let index = 0; index < this.bounds.length; index++) {
       cumulative += this.counts[index]!;
@@ -134,7 +135,7 @@ export class SeriesHistogram<T extends string> extends Histogram<T> {
   /** prom-client's export hook (see the class comment): the inherited values, then each series. */
   override async getForPromString(): Promise<ExportedMetric> {
     const data = await super.getForPromString();
-    for (const state of this.seriesByLabels.values()) state.exportTo(data.values, this.metricName);
+    for (const state of this.seriesByLabels.values()) state.exportTo(data.values);
     return data;
   }
 }
