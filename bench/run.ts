@@ -4,7 +4,7 @@
 //   BENCH_DURATION_S   measured seconds per target (10)
 //   BENCH_WARMUP_REQUESTS  warm-up requests per target, same load, not measured (50000)
 //   BENCH_CONNECTIONS  concurrent keep-alive client connections (50)
-//   BENCH_ROUNDS       times the whole sequence of runs is repeated; the table shows medians (3)
+//   BENCH_ROUNDS       times the whole sequence of runs is repeated; the table shows medians (5)
 //   BENCH_RUNS         comma-separated run names to keep (all)
 //   BENCH_PROXY_CPUS   taskset CPU list for the process under test (1)
 //   BENCH_CLIENT_CPUS  taskset CPU list for this process (autocannon), the shared upstream and the OTLP sink (0)
@@ -21,6 +21,7 @@ import { OtlpSink, sinkDelta, type SinkCounts } from './otlp-sink';
 import { httpGet } from './probe';
 import { canPin, pinProcess, stopAll, stopChildrenOnExit } from './processes';
 import { combineRounds, measurementOf, problems, ratioByRound, renderNotes, renderTable, type RoundsByRun, type RunOutcome } from './report';
+import { runsInRound } from './rounds';
 import { checkGatewayBundle, startBenchServer, startDirectUpstream, startFastifyProxy, startGateway, type BenchContext, type StartedTarget } from './targets';
 
 /**
@@ -43,11 +44,13 @@ const NGINX = 'nginx';
 const FASTIFY = 'fastify http-proxy';
 const GATEWAY = 'gateway';
 
+// The gateway sits between the two runs it is compared with (issue 2's and the edge chain's
+// targets), so each pair runs back to back.
 const RUNS: readonly RunDefinition[] = [
   { name: 'direct upstream', start: startDirectUpstream },
+  { name: FASTIFY, start: startFastifyProxy },
   { name: GATEWAY, start: startGateway, requires: checkGatewayBundle, exportsSpans: true },
   { name: EDGE_CHAIN, start: startEdgeChainGateway, requires: checkGatewayBundle, exportsSpans: true },
-  { name: FASTIFY, start: startFastifyProxy },
   { name: NGINX, start: startNginx, skipReason: nginxSkipReason },
 ];
 
@@ -72,7 +75,7 @@ function readConfig(): BenchConfig {
       clientCores: cpuList('BENCH_CLIENT_CPUS', clientCpus),
     },
     runs: only === undefined ? RUNS : RUNS.filter((run) => only.includes(run.name)),
-    rounds: positiveInteger('BENCH_ROUNDS', 3),
+    rounds: positiveInteger('BENCH_ROUNDS', 5),
     proxyCpus: process.env.BENCH_PROXY_CPUS ?? '1',
     clientCpus,
   };
@@ -114,10 +117,10 @@ async function main(): Promise<void> {
       connections: load.connections,
     };
     // Rounds go through every run in turn, so a slow spell of a shared machine lands on all
-    // targets alike instead of on whichever ran during it.
+    // targets alike instead of on whichever ran during it; see runsInRound for the order.
     const rounds = new Map<string, RunOutcome[]>(config.runs.map((run) => [run.name, []]));
     for (let round = 1; round <= config.rounds; round++) {
-      for (const run of config.runs) {
+      for (const run of runsInRound(config.runs, round)) {
         console.log(`round ${round}/${config.rounds}: running ${run.name}...`);
         rounds.get(run.name)!.push(await execute(run, ctx, load, sink));
       }
