@@ -65,8 +65,7 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
       this.bodyWaiter = { resolve, reject };
     });
     let sinkHasRoom = true;
-    for (const chunk of this.held.splice(0)) sinkHasRoom = this.write(chunk) && sinkHasRoom;
-    this.heldBytes = 0;
+    for (const chunk of this.takeHeld()) sinkHasRoom = this.write(chunk) && sinkHasRoom;
     if (this.failure !== undefined) this.bodyWaiter!.reject(this.failure);
     else if (this.ended) this.finish();
     else if (sinkHasRoom) this.resume();
@@ -77,14 +76,21 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
   /** Reads the body to the end and drops it, so the upstream connection can be reused. Never rejects. */
   discard(): Promise<void> {
     this.sink = 'discard';
-    this.held = [];
-    this.heldBytes = 0;
+    this.takeHeld();
     if (this.ended || this.failure !== undefined) return Promise.resolve();
     const done = new Promise<void>((resolve) => {
       this.bodyWaiter = { resolve: () => resolve(), reject: () => resolve() };
     });
     this.resume();
     return done;
+  }
+
+  /** The body bytes held so far, handed over once: from here on they go to the sink. */
+  private takeHeld(): Buffer[] {
+    const chunks = this.held;
+    this.held = [];
+    this.heldBytes = 0;
+    return chunks;
   }
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
