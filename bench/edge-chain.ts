@@ -4,7 +4,7 @@
 // reached, and the default security headers. Target: at least 85 % of the "gateway" run's req/s.
 import { generateKeyPairSync } from 'node:crypto';
 import { SignJWT } from 'jose';
-import { measurementOf, ratioByRound, type RoundsByRun, type RunOutcome } from './report';
+import { byRoundText, measurementOf, pairedRatios, type RoundsByRun, type RunOutcome } from './report';
 import { startGatewayWith, type BenchContext, type StartedTarget } from './targets';
 
 export const EDGE_CHAIN = 'gateway edge chain';
@@ -37,21 +37,19 @@ export async function startEdgeChainGateway(ctx: BenchContext): Promise<StartedT
   return { ...target, requestHeaders: { authorization: `Bearer ${token}` } };
 }
 
-/** The issue's bar, as a line under the table. */
+/** The issue's bar, as a line under the table, judged like issue 2's on the rounds' ratios. */
 export function edgeChainTarget(outcomes: readonly RunOutcome[], coreRun: string, rounds: RoundsByRun): string {
-  const core = measurementOf(outcomes, coreRun);
-  const chain = measurementOf(outcomes, EDGE_CHAIN);
-  if (core === undefined || chain === undefined) return `target (${EDGE_CHAIN} >= ${EDGE_CHAIN_MIN_RATIO * 100} % of ${coreRun}): not evaluated, one of them did not run`;
-  const ratio = chain.requestsPerSecond / core.requestsPerSecond;
+  const ratio = pairedRatios(rounds, EDGE_CHAIN, coreRun, (m) => m.requestsPerSecond);
+  if (measurementOf(outcomes, coreRun) === undefined || measurementOf(outcomes, EDGE_CHAIN) === undefined || ratio.median === undefined) {
+    return `target (${EDGE_CHAIN} >= ${EDGE_CHAIN_MIN_RATIO * 100} % of ${coreRun}): not evaluated, one of them did not run`;
+  }
   // When the client side saturates, req/s understates the difference; CPU per request does not.
-  const cpuRatio = chain.cpuMicrosPerRequest !== undefined && core.cpuMicrosPerRequest !== undefined ? core.cpuMicrosPerRequest / chain.cpuMicrosPerRequest : undefined;
+  const cpuRatio = pairedRatios(rounds, coreRun, EDGE_CHAIN, (m) => m.cpuMicrosPerRequest);
   const verdict = (r: number) => (r >= EDGE_CHAIN_MIN_RATIO ? 'met' : 'NOT MET');
   const percent = (r: number) => `${(r * 100).toFixed(1)} %`;
   return (
-    `target (${EDGE_CHAIN} >= ${EDGE_CHAIN_MIN_RATIO * 100} % of ${coreRun}): ${verdict(ratio)} at ${percent(ratio)} of its req/s` +
-    ratioByRound(rounds, EDGE_CHAIN, coreRun, (m) => m.requestsPerSecond, percent) +
-    (cpuRatio === undefined
-      ? ''
-      : `; ${verdict(cpuRatio)} at ${percent(cpuRatio)} of its requests per CPU second` + ratioByRound(rounds, coreRun, EDGE_CHAIN, (m) => m.cpuMicrosPerRequest, percent))
+    `target (${EDGE_CHAIN} >= ${EDGE_CHAIN_MIN_RATIO * 100} % of ${coreRun}): ${verdict(ratio.median)} at ${percent(ratio.median)} of its req/s` +
+    byRoundText(ratio, percent) +
+    (cpuRatio.median === undefined ? '' : `; ${verdict(cpuRatio.median)} at ${percent(cpuRatio.median)} of its requests per CPU second` + byRoundText(cpuRatio, percent))
   );
 }

@@ -63,23 +63,36 @@ function medianOf(values: readonly (number | undefined)[]): number | undefined {
 /** Every round's outcome of each run, by run name. */
 export type RoundsByRun = ReadonlyMap<string, readonly RunOutcome[]>;
 
+/** `pick` of one run over `pick` of another, round by round. */
+export interface PairedRatios {
+  /** Each round's ratio; undefined for a round either run has no figure in. */
+  readonly byRound: readonly (number | undefined)[];
+  /** The median over the rounds that have a ratio; undefined when none has. */
+  readonly median: number | undefined;
+}
+
 /**
- * `pick` of run `first` over `pick` of run `second`, round by round, as ` (by round: 1.08x, 0.95x,
- * 1.12x)`; empty for a single round, `-` for a round either run was not measured in. The rounds of
- * one index ran back to back, so each of these ratios saw the machine in one state, where the ratio
- * of two medians can pair a quiet round of one run with a disturbed round of the other.
+ * `pick` of run `first` over `pick` of run `second`, round by round. The rows of one round ran
+ * back to back, so each of these ratios saw the machine in one state. Their median is what the
+ * targets are judged on: a ratio of the two rows' medians can pair a quiet round of one run with
+ * a disturbed round of the other.
  */
-export function ratioByRound(rounds: RoundsByRun, first: string, second: string, pick: (m: Measurement) => number | undefined, format: (ratio: number) => string): string {
-  const firstRounds = rounds.get(first) ?? [];
-  const secondRounds = rounds.get(second) ?? [];
-  if (firstRounds.length < 2) return '';
+export function pairedRatios(rounds: RoundsByRun, first: string, second: string, pick: (m: Measurement) => number | undefined): PairedRatios {
   const figure = (outcome: RunOutcome | undefined) => (outcome?.kind === 'measured' ? pick(outcome.measurement) : undefined);
-  const ratios = firstRounds.map((outcome, index) => {
+  const secondRounds = rounds.get(second) ?? [];
+  const byRound = (rounds.get(first) ?? []).map((outcome, index) => {
     const numerator = figure(outcome);
     const denominator = figure(secondRounds[index]);
-    return numerator === undefined || denominator === undefined ? '-' : format(numerator / denominator);
+    return numerator === undefined || denominator === undefined || denominator === 0 ? undefined : numerator / denominator;
   });
-  return ` (by round: ${ratios.join(', ')})`;
+  const present = byRound.filter((ratio): ratio is number => ratio !== undefined);
+  return { byRound, median: present.length === 0 ? undefined : medianOf(present) };
+}
+
+/** ` (by round: 1.08x, -, 1.12x)`, with `-` for a round without a ratio; empty for a single round. */
+export function byRoundText(ratios: PairedRatios, format: (ratio: number) => string): string {
+  if (ratios.byRound.length < 2) return '';
+  return ` (by round: ${ratios.byRound.map((ratio) => (ratio === undefined ? '-' : format(ratio))).join(', ')})`;
 }
 
 /** Rows the ratio columns divide by, by run name. */

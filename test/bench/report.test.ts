@@ -1,5 +1,5 @@
 import type { Measurement } from '../../bench/load';
-import { combineRounds, ratioByRound, type RunOutcome } from '../../bench/report';
+import { byRoundText, combineRounds, pairedRatios, type RunOutcome } from '../../bench/report';
 
 function round(requestsPerSecond: number, cpuMicrosPerRequest: number | undefined, extra: Partial<Measurement> = {}): RunOutcome {
   return {
@@ -60,28 +60,42 @@ describe('combineRounds', () => {
   });
 });
 
-describe('ratioByRound', () => {
+describe('pairedRatios', () => {
   const times = (ratio: number) => `${ratio.toFixed(2)}x`;
   const rps = (m: Measurement) => m.requestsPerSecond;
 
-  it('divides the rounds of one index, which ran back to back, not the medians', () => {
+  it('divides the rounds of one index, which ran back to back, and takes their median rather than dividing medians', () => {
     const rounds = new Map([
       ['gateway', [round(5000, 200), round(4000, 250), round(6000, 160)]],
       ['fastify', [round(4000, 250), round(5000, 200), round(5000, 190)]],
     ]);
-    expect(ratioByRound(rounds, 'gateway', 'fastify', rps, times)).toBe(' (by round: 1.25x, 0.80x, 1.20x)');
-    expect(ratioByRound(rounds, 'fastify', 'gateway', (m) => m.cpuMicrosPerRequest, times)).toBe(' (by round: 1.25x, 0.80x, 1.19x)');
+    const throughput = pairedRatios(rounds, 'gateway', 'fastify', rps);
+    expect(throughput.byRound).toEqual([1.25, 0.8, 1.2]);
+    // The medians of the rows are 5000 and 5000, a ratio of 1.00.
+    expect(throughput.median).toBe(1.2);
+    expect(byRoundText(throughput, times)).toBe(' (by round: 1.25x, 0.80x, 1.20x)');
+    expect(byRoundText(pairedRatios(rounds, 'fastify', 'gateway', (m) => m.cpuMicrosPerRequest), times)).toBe(' (by round: 1.25x, 0.80x, 1.19x)');
   });
 
-  it('marks a round either run has no figure for, and says nothing for a single round', () => {
+  it('leaves out a round either run has no figure for, and shows no rounds for a single one', () => {
     const skipped: RunOutcome = { name: 'fastify', kind: 'failed', reason: 'died under load' };
     const rounds = new Map([
       ['gateway', [round(5000, undefined), round(4000, 250)]],
       ['fastify', [round(4000, 250), skipped]],
       ['once', [round(4000, 250)]],
     ]);
-    expect(ratioByRound(rounds, 'gateway', 'fastify', rps, times)).toBe(' (by round: 1.25x, -)');
-    expect(ratioByRound(rounds, 'gateway', 'fastify', (m) => m.cpuMicrosPerRequest, times)).toBe(' (by round: -, -)');
-    expect(ratioByRound(rounds, 'once', 'gateway', rps, times)).toBe('');
+    const throughput = pairedRatios(rounds, 'gateway', 'fastify', rps);
+    expect(throughput).toEqual({ byRound: [1.25, undefined], median: 1.25 });
+    expect(byRoundText(throughput, times)).toBe(' (by round: 1.25x, -)');
+    const cpu = pairedRatios(rounds, 'gateway', 'fastify', (m) => m.cpuMicrosPerRequest);
+    expect(cpu.median).toBeUndefined();
+    expect(byRoundText(cpu, times)).toBe(' (by round: -, -)');
+    const once = pairedRatios(rounds, 'once', 'gateway', rps);
+    expect(once.median).toBe(0.8);
+    expect(byRoundText(once, times)).toBe('');
+  });
+
+  it('has no ratio for a run that never ran', () => {
+    expect(pairedRatios(new Map([['gateway', [round(5000, 200)]]]), 'gateway', 'nginx', rps)).toEqual({ byRound: [undefined], median: undefined });
   });
 });
