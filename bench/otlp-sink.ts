@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { httpGet } from './probe';
 
 export interface PathCount {
   readonly posts: number;
@@ -8,6 +9,9 @@ export interface PathCount {
 
 /** Per request path: `/v1/traces`, and anything else the SDK decides to send. */
 export type SinkCounts = ReadonlyMap<string, PathCount>;
+
+/** Where the sink answers `GET` with what it has counted so far, as `[path, PathCount][]` JSON. */
+const COUNTS_PATH = '/counts';
 
 /**
  * Stands in for an OpenTelemetry collector so tracing runs for real (spans are built, batched,
@@ -21,6 +25,11 @@ export class OtlpSink {
   private constructor() {
     this.server = createServer((request, response) => {
       const path = (request.url ?? '/').split('?')[0]!;
+      if (request.method === 'GET' && path === COUNTS_PATH) {
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.end(JSON.stringify([...this.counts]));
+        return;
+      }
       const entry = this.counts.get(path) ?? { posts: 0, bytes: 0 };
       this.counts.set(path, entry);
       request.on('data', (chunk: Buffer) => {
@@ -58,6 +67,17 @@ export class OtlpSink {
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
+}
+
+/**
+ * The counts of a sink in another process (bench/otlp-sink-server.ts). The bench runs its sink
+ * there: in the load generator's own process, every export the gateway sent held up the client
+ * while the gateway was measured, and a client that falls behind raises the proxy's CPU per request.
+ */
+export async function remoteSinkCounts(endpoint: string): Promise<SinkCounts> {
+  const { status, body } = await httpGet(`${endpoint}${COUNTS_PATH}`);
+  if (status !== 200) throw new Error(`OTLP sink at ${endpoint} answered ${status} to GET ${COUNTS_PATH}: ${body.slice(0, 200)}`);
+  return new Map(JSON.parse(body) as [string, PathCount][]);
 }
 
 /** What arrived between two snapshots. */

@@ -7,7 +7,7 @@
 //   BENCH_ROUNDS       times the whole sequence of runs is repeated; the table shows medians (5)
 //   BENCH_RUNS         comma-separated run names to keep (all)
 //   BENCH_PROXY_CPUS   taskset CPU list for the process under test (1)
-//   BENCH_CLIENT_CPUS  taskset CPU list for this process (autocannon), the shared upstream and the OTLP sink (0)
+//   BENCH_CLIENT_CPUS  taskset CPU list for this process (autocannon), the shared upstream and the OTLP sink process (0)
 // The gateway bundle must be built first (`npm run build`).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
@@ -17,7 +17,7 @@ import { positiveInteger } from './env';
 import { UPSTREAM_BODY } from './fixtures';
 import { measure, type LoadSettings } from './load';
 import { nginxSkipReason, startNginx } from './nginx';
-import { OtlpSink, sinkDelta, type SinkCounts } from './otlp-sink';
+import { remoteSinkCounts, sinkDelta, type SinkCounts } from './otlp-sink';
 import { httpGet } from './probe';
 import { canPin, pinProcess, stopAll, stopChildrenOnExit } from './processes';
 import { byRoundText, combineRounds, measurementOf, pairedRatios, problems, renderNotes, renderTable, type RoundsByRun, type RunOutcome } from './report';
@@ -105,14 +105,13 @@ async function main(): Promise<void> {
   const tempDir = mkdtempSync(join(tmpdir(), 'uag-bench-'));
   // On 'exit' rather than in `finally`, so an interrupted bench cleans up too.
   process.on('exit', () => rmSync(tempDir, { recursive: true, force: true }));
-  let sink: OtlpSink | undefined;
   try {
-    sink = await OtlpSink.start();
+    const sink = await startBenchServer('OTLP sink', 'otlp-sink-server.ts', [], pinned ? config.clientCpus : undefined);
     const upstream = await startBenchServer('upstream', 'upstream-server.ts', [], pinned ? config.clientCpus : undefined);
     const ctx: BenchContext = {
       tempDir,
       upstreamUrl: upstream.url,
-      otlpEndpoint: sink.endpoint,
+      otlpEndpoint: sink.url,
       proxyCpus: pinned ? config.proxyCpus : undefined,
       connections: load.connections,
     };
@@ -122,7 +121,7 @@ async function main(): Promise<void> {
     for (let round = 1; round <= config.rounds; round++) {
       for (const run of runsInRound(config.runs, round)) {
         console.log(`round ${round}/${config.rounds}: running ${run.name}...`);
-        rounds.get(run.name)!.push(await execute(run, ctx, load, sink));
+        rounds.get(run.name)!.push(await execute(run, ctx, load, sink.url));
       }
     }
     const outcomes = [...rounds.values()].map(combineRounds);
@@ -138,11 +137,10 @@ async function main(): Promise<void> {
     }
   } finally {
     await stopAll();
-    await sink?.stop();
   }
 }
 
-async function execute(run: RunDefinition, ctx: BenchContext, load: LoadSettings, sink: OtlpSink): Promise<RunOutcome> {
+async function execute(run: RunDefinition, ctx: BenchContext, load: LoadSettings, sinkUrl: string): Promise<RunOutcome> {
   const skip = run.skipReason?.();
   if (skip !== undefined) {
     console.log(`  skipped: ${skip}`);
@@ -151,7 +149,7 @@ async function execute(run: RunDefinition, ctx: BenchContext, load: LoadSettings
   // The upstream answers every path alike; one route covers '/'.
   const path = '/';
   let target: StartedTarget | undefined;
-  const spansBefore = sink.snapshot();
+  const spansBefore = run.exportsSpans === true ? await remoteSinkCounts(sinkUrl) : undefined;
   try {
     target = await run.start(ctx);
     // A target that answers something else (a 404, the wrong upstream) must not be timed at all.
@@ -166,7 +164,7 @@ async function execute(run: RunDefinition, ctx: BenchContext, load: LoadSettings
     await target.stop();
     const notes = [...(target.notes ?? [])];
     if (run.exportsSpans === true) {
-      const received = sinkDelta(spansBefore, sink.snapshot());
+      const received = sinkDelta(spansBefore!, await remoteSinkCounts(sinkUrl));
       if ((received.get('/v1/traces')?.bytes ?? 0) === 0) {
         return { name: run.name, kind: 'failed', reason: 'tracing was meant to be on but the OTLP sink received no spans' };
       }
