@@ -27,7 +27,7 @@ export class OtlpSink {
       const path = (request.url ?? '/').split('?')[0]!;
       if (request.method === 'GET' && path === COUNTS_PATH) {
         response.writeHead(200, { 'content-type': 'application/json' });
-        response.end(JSON.stringify([...this.counts]));
+        response.end(JSON.stringify([...this.snapshot()]));
         return;
       }
       const entry = this.counts.get(path) ?? { posts: 0, bytes: 0 };

@@ -149,7 +149,7 @@ async function execute(run: RunDefinition, ctx: BenchContext, load: LoadSettings
   // The upstream answers every path alike; one route covers '/'.
   const path = '/';
   let target: StartedTarget | undefined;
-  const spansBefore = run.exportsSpans === true ? await remoteSinkCounts(sinkUrl) : undefined;
+  const spansBefore = await remoteSinkCounts(sinkUrl);
   try {
     target = await run.start(ctx);
     // A target that answers something else (a 404, the wrong upstream) must not be timed at all.
@@ -164,7 +164,7 @@ async function execute(run: RunDefinition, ctx: BenchContext, load: LoadSettings
     await target.stop();
     const notes = [...(target.notes ?? [])];
     if (run.exportsSpans === true) {
-      const received = sinkDelta(spansBefore!, await remoteSinkCounts(sinkUrl));
+      const received = sinkDelta(spansBefore, await remoteSinkCounts(sinkUrl));
       if ((received.get('/v1/traces')?.bytes ?? 0) === 0) {
         return { name: run.name, kind: 'failed', reason: 'tracing was meant to be on but the OTLP sink received no spans' };
       }
