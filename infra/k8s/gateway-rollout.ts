@@ -76,7 +76,7 @@ export class GatewayRollout extends Construct {
       this,
       'rollout',
       new Rollout({
-        metadata: { name: workload.name, namespace: workload.namespace, labels: { ...workload.labels } },
+        metadata: { name: workload.name, namespace: workload.namespace, labels: { ...workload.versionedLabels } },
         spec: {
           // No replicas: the HorizontalPodAutoscaler owns the count. A value here would be applied
           // again over the autoscaler's on every deploy, scaling a busy gateway down for a moment.

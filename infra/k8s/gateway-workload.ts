@@ -17,7 +17,7 @@ import {
 import type { ComputeResources, GatewaySpec } from '../environments/types';
 import { addObject } from './api-object';
 import { CONFIG_CHECKSUM_ANNOTATION, configChecksum } from './config-checksum';
-import { appLabels, selectorLabels, type Labels } from './labels';
+import { appLabels, versionedLabels, type Labels } from './labels';
 import { GATEWAY_NAME, OTLP_ENDPOINT } from './platform-names';
 import { RESTRICTED_CONTAINER_SECURITY_CONTEXT, RESTRICTED_POD_SECURITY_CONTEXT } from './pod-security';
 
@@ -70,7 +70,10 @@ export interface GatewayWorkloadProps {
 export class GatewayWorkload extends Construct {
   readonly name = GATEWAY_NAME;
   readonly namespace: string;
+  /** Labels of every gateway object whose content does not depend on the image (no `version`). */
   readonly labels: Labels;
+  /** `labels` plus the image's `version`: for the Rollout and its pod template only. */
+  readonly versionedLabels: Labels;
   /** The gateway's pods, of every version: what the Rollout, Services, policies, scrapes and the disruption budget select. */
   readonly selector: Labels;
   readonly serviceAccountName = GATEWAY_NAME;
@@ -101,8 +104,9 @@ export class GatewayWorkload extends Construct {
     requireImmutableImage('image', props.image);
     // UAG_SHUTDOWN_TIMEOUT_MS counts from SIGTERM and already contains the drain delay.
     this.terminationGracePeriodSeconds = Math.ceil(this.shutdownTimeoutMs / 1000) + margin;
-    this.labels = appLabels({ name: GATEWAY_NAME, component: COMPONENT, version: imageVersion(props.image) });
-    this.selector = selectorLabels(this.labels);
+    this.labels = appLabels({ name: GATEWAY_NAME, component: COMPONENT });
+    this.versionedLabels = versionedLabels(this.labels, imageVersion(props.image));
+    this.selector = this.labels;
 
     const routesYaml = stringify(props.routes, { sortMapEntries: true });
     this.routesChecksum = configChecksum(routesYaml);
@@ -126,7 +130,7 @@ export class GatewayWorkload extends Construct {
 
     this.podTemplate = {
       metadata: {
-        labels: { ...this.labels },
+        labels: { ...this.versionedLabels },
         annotations: {
           [CONFIG_CHECKSUM_ANNOTATION]: this.routesChecksum,
           // Start the app after its sidecar and keep the sidecar until the app has drained.

@@ -2,14 +2,13 @@
 
 export const PART_OF = 'uag-platform';
 export const MANAGED_BY = 'cdk8s';
+const VERSION_LABEL = 'app.kubernetes.io/version';
 
 export interface AppLabelsProps {
   /** The application, e.g. `gateway`, `grafana`. */
   readonly name: string;
   /** Its role in the platform, e.g. `api-gateway`, `monitoring`. */
   readonly component: string;
-  /** The running version, e.g. an image tag. */
-  readonly version: string;
 }
 
 export type Labels = Readonly<Record<string, string>>;
@@ -20,19 +19,25 @@ export const PLATFORM_LABELS: Labels = {
   'app.kubernetes.io/managed-by': MANAGED_BY,
 };
 
+/**
+ * An app's labels without `version`: what every object of the app carries (ConfigMaps, Services,
+ * policies, mesh and monitoring objects) and what its selectors match. Leaving the version out
+ * keeps those objects byte-identical across releases: a new image rewrites only what runs it.
+ */
 export function appLabels(props: AppLabelsProps): Labels {
   return {
     'app.kubernetes.io/name': props.name,
     'app.kubernetes.io/instance': props.name,
-    'app.kubernetes.io/version': props.version,
     'app.kubernetes.io/component': props.component,
     'app.kubernetes.io/part-of': PART_OF,
     'app.kubernetes.io/managed-by': MANAGED_BY,
   };
 }
 
-/** Selector labels: the app labels minus `version`, which changes on every release while selectors are immutable. */
-export function selectorLabels(labels: Labels): Labels {
-  const { 'app.kubernetes.io/version': _version, ...selector } = labels;
-  return selector;
+/**
+ * The app's labels plus `app.kubernetes.io/version`, for the workload object and its pod template
+ * only: the objects whose content changes with the image anyway. Never use these in a selector.
+ */
+export function versionedLabels(labels: Labels, version: string): Labels {
+  return { ...labels, [VERSION_LABEL]: version };
 }

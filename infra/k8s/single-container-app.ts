@@ -7,7 +7,7 @@ import type { IVolume } from 'kubernetes-models/v1/Volume';
 import type { IVolumeMount } from 'kubernetes-models/v1/VolumeMount';
 import type { ComputeResources } from '../environments/types';
 import { addObject } from './api-object';
-import { appLabels, selectorLabels, type Labels } from './labels';
+import { appLabels, versionedLabels, type Labels } from './labels';
 import { RESTRICTED_CONTAINER_SECURITY_CONTEXT, RESTRICTED_POD_SECURITY_CONTEXT } from './pod-security';
 
 export interface AppPort {
@@ -22,7 +22,7 @@ export interface SingleContainerAppProps {
   readonly component: string;
   /** Image repository without tag, e.g. `grafana/grafana`. */
   readonly imageRepository: string;
-  /** Exact image tag; also the `version` label. */
+  /** Exact image tag; also the `version` label of the Deployment and its pods. */
   readonly version: string;
   readonly ports: readonly AppPort[];
   /** Port name, path and scheme (default HTTP) answering liveness and readiness. */
@@ -51,6 +51,7 @@ export interface SingleContainerAppProps {
  */
 export class SingleContainerApp extends Construct {
   readonly name: string;
+  /** Labels of the app's objects other than the Deployment and its pods (no `version`). */
   readonly labels: Labels;
   readonly selector: Labels;
 
@@ -60,8 +61,9 @@ export class SingleContainerApp extends Construct {
       throw new Error(`SingleContainerApp '${props.name}': 'version' (${props.version}) must be an exact image tag, not 'latest'`);
     }
     this.name = props.name;
-    this.labels = appLabels({ name: props.name, component: props.component, version: props.version });
-    this.selector = selectorLabels(this.labels);
+    this.labels = appLabels({ name: props.name, component: props.component });
+    this.selector = this.labels;
+    const workloadLabels = versionedLabels(this.labels, props.version);
     const metadata = { name: props.name, namespace: props.namespace, labels: { ...this.labels } };
     const volumes = props.volumes ?? [];
     const probe = { httpGet: { path: props.health.path, port: props.health.port, scheme: props.health.scheme ?? 'HTTP' } };
@@ -72,13 +74,13 @@ export class SingleContainerApp extends Construct {
       this,
       'deployment',
       new Deployment({
-        metadata,
+        metadata: { ...metadata, labels: { ...workloadLabels } },
         spec: {
           replicas: 1,
           selector: { matchLabels: { ...this.selector } },
           strategy: { type: props.strategy ?? 'RollingUpdate' },
           template: {
-            metadata: { labels: { ...this.labels }, annotations: { ...props.podAnnotations } },
+            metadata: { labels: { ...workloadLabels }, annotations: { ...props.podAnnotations } },
             spec: {
               serviceAccountName: props.name,
               automountServiceAccountToken,

@@ -4,8 +4,8 @@ import { validateManifests } from '../../infra/synth/validate-manifests';
 import { TEST_IMAGE, type SynthObject } from './fixtures';
 
 /** Synthesized objects keyed by `kind namespace/name`, so differences read as object and field. */
-function render(environment: EnvironmentSpec): Record<string, unknown> {
-  const app = synthesizePlatform({ environment, image: TEST_IMAGE });
+function render(environment: EnvironmentSpec, image = TEST_IMAGE): Record<string, unknown> {
+  const app = synthesizePlatform({ environment, image });
   const objects = app.charts.flatMap((chart) => chart.toJson() as { kind: string; metadata: { name: string; namespace?: string } }[]);
   return Object.fromEntries(objects.map((o) => [`${o.kind} ${o.metadata.namespace ?? ''}/${o.metadata.name}`, o]));
 }
@@ -42,6 +42,15 @@ describe('synthesizePlatform', () => {
   it('puts the given image on the gateway Rollout', () => {
     const app = synthesizePlatform({ environment: ENVIRONMENTS.dev, image: 'r.example/uag-gateway@sha256:abc' });
     expect(app.synthYaml()).toContain('image: r.example/uag-gateway@sha256:abc');
+  });
+
+  it.each(Object.keys(ENVIRONMENTS) as EnvironmentName[])('%s: a new image rewrites the gateway Rollout alone, in its image and version label', (name) => {
+    const changed = differences(render(ENVIRONMENTS[name]), render(ENVIRONMENTS[name], 'registry.test/uag-gateway:fedcba9876543210'));
+    expect(changed).toEqual([
+      '/Rollout gateway/gateway/metadata/labels/app.kubernetes.io/version',
+      '/Rollout gateway/gateway/spec/template/metadata/labels/app.kubernetes.io/version',
+      '/Rollout gateway/gateway/spec/template/spec/containers/0/image',
+    ]);
   });
 
   it('renders an environment that prefers blue-green into valid objects: the Rollout, its preview Service and the preview routes agree', () => {

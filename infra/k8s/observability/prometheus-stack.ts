@@ -6,7 +6,7 @@ import { ClusterRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
 import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import { addObject } from '../api-object';
-import { PART_OF, appLabels } from '../labels';
+import { PART_OF, appLabels, versionedLabels } from '../labels';
 import { ALERTMANAGER, PROMETHEUS } from '../platform-names';
 import { RESTRICTED_POD_SECURITY_CONTEXT } from '../pod-security';
 
@@ -36,8 +36,11 @@ export class PrometheusStack extends Construct {
   constructor(scope: Construct, id: string, props: PrometheusStackProps) {
     super(scope, id);
     const { namespace } = props;
-    const prometheusLabels = appLabels({ name: PROMETHEUS.name, component: 'monitoring', version: PROMETHEUS_VERSION });
-    const alertmanagerLabels = appLabels({ name: ALERTMANAGER.name, component: 'alerting', version: ALERTMANAGER_VERSION });
+    const prometheusLabels = appLabels({ name: PROMETHEUS.name, component: 'monitoring' });
+    const alertmanagerLabels = appLabels({ name: ALERTMANAGER.name, component: 'alerting' });
+    // The Prometheus and Alertmanager objects are the workloads: only they and their pods carry the version.
+    const prometheusWorkloadLabels = versionedLabels(prometheusLabels, PROMETHEUS_VERSION);
+    const alertmanagerWorkloadLabels = versionedLabels(alertmanagerLabels, ALERTMANAGER_VERSION);
 
     addObject(this, 'service-account', new ServiceAccount({ metadata: { name: PROMETHEUS.name, namespace, labels: { ...prometheusLabels } } }));
     addObject(
@@ -70,14 +73,14 @@ export class PrometheusStack extends Construct {
       this,
       'prometheus',
       new Prometheus({
-        metadata: { name: PROMETHEUS.name, namespace, labels: { ...prometheusLabels } },
+        metadata: { name: PROMETHEUS.name, namespace, labels: { ...prometheusWorkloadLabels } },
         spec: {
           image: `quay.io/prometheus/prometheus:${PROMETHEUS_VERSION}`,
           version: PROMETHEUS_VERSION,
           replicas: props.prometheusReplicas ?? 1,
           retention: props.retention ?? '7d',
           serviceAccountName: PROMETHEUS.name,
-          podMetadata: { labels: { ...prometheusLabels } },
+          podMetadata: { labels: { ...prometheusWorkloadLabels } },
           serviceMonitorSelector: { matchLabels: { ...PLATFORM_SELECTOR } },
           serviceMonitorNamespaceSelector: {},
           ruleSelector: { matchLabels: { ...PLATFORM_SELECTOR } },
@@ -92,13 +95,13 @@ export class PrometheusStack extends Construct {
       this,
       'alertmanager',
       new Alertmanager({
-        metadata: { name: ALERTMANAGER.name, namespace, labels: { ...alertmanagerLabels } },
+        metadata: { name: ALERTMANAGER.name, namespace, labels: { ...alertmanagerWorkloadLabels } },
         spec: {
           image: `quay.io/prometheus/alertmanager:${ALERTMANAGER_VERSION}`,
           version: ALERTMANAGER_VERSION,
           replicas: props.alertmanagerReplicas ?? 1,
           serviceAccountName: ALERTMANAGER.name,
-          podMetadata: { labels: { ...alertmanagerLabels } },
+          podMetadata: { labels: { ...alertmanagerWorkloadLabels } },
           alertmanagerConfigSelector: { matchLabels: { ...PLATFORM_SELECTOR } },
           // Gateway alerts carry the gateway's namespace label; the default strategy would only
           // route alerts from this namespace.
