@@ -1,10 +1,21 @@
-import type { EnvironmentOverrides, EnvironmentSpec } from './types';
+import { isPlainObject, mergeFields } from './merge-fields';
+import { composeRouteTable } from './route-overrides';
+import type { EnvironmentName, EnvironmentOverrides, EnvironmentSpec } from './types';
+
+/** Where the shared settings below are written, as error messages name it. */
+export const DEFAULTS_FILE = 'infra/environments/defaults.ts';
+
+/** An environment's own file, relative to the repository root. */
+export function environmentFile(name: EnvironmentName): string {
+  return `infra/environments/${name}.ts`;
+}
 
 /**
  * What every environment gets unless its file says otherwise: the reference values of the
- * domain brief (sections 2-4). An environment file states only what differs.
+ * domain brief (sections 2-4). An environment file states only what differs. The route table here
+ * is shared: an environment adds, replaces or removes routes by name (RouteTableOverrides).
  */
-export const ENVIRONMENT_DEFAULTS: Omit<EnvironmentSpec, 'name' | 'ingress'> = {
+export const ENVIRONMENT_DEFAULTS: Omit<EnvironmentSpec, 'name' | 'ingress' | 'source'> = {
   gateway: {
     autoscaling: {
       minReplicas: 3,
@@ -82,25 +93,21 @@ export const ENVIRONMENT_DEFAULTS: Omit<EnvironmentSpec, 'name' | 'ingress'> = {
   },
 };
 
-/** Builds an environment's spec: its overrides laid over the defaults. */
-export function defineEnvironment(overrides: EnvironmentOverrides): EnvironmentSpec {
-  return mergeOver(ENVIRONMENT_DEFAULTS, overrides) as EnvironmentSpec;
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /**
- * Deep merge where the override wins. Arrays and objects carrying a `type` discriminator are
- * replaced whole: merging two variants of a union would mix their fields.
+ * Builds an environment's spec: its overrides laid over the defaults, field by field, and its
+ * route changes applied to the shared table by name. Never throws: whatever cannot be applied is
+ * kept in `source` for validateEnvironment to report with the file and field.
+ * @param file the environment's file, for error messages. @default `infra/environments/<name>.ts`
  */
-function mergeOver(base: unknown, override: unknown): unknown {
-  if (override === undefined) return base;
-  if (!isPlainObject(base) || !isPlainObject(override) || 'type' in override) return override;
-  const merged: Record<string, unknown> = { ...base };
-  for (const [key, value] of Object.entries(override)) merged[key] = mergeOver(base[key], value);
-  return merged;
+export function defineEnvironment(overrides: EnvironmentOverrides, file = environmentFile(overrides.name)): EnvironmentSpec {
+  const { routes: routeOverrides, ...settings } = overrides;
+  const composed = composeRouteTable(ENVIRONMENT_DEFAULTS.routes, routeOverrides, { shared: DEFAULTS_FILE, environment: file });
+  const merged = mergeFields(ENVIRONMENT_DEFAULTS, settings) as Omit<EnvironmentSpec, 'routes' | 'source'>;
+  return {
+    ...merged,
+    routes: composed.table,
+    source: { file, declared: declaredPaths(overrides), routeTable: { routeOrigins: composed.routeOrigins, tcpOrigins: composed.tcpOrigins, problems: composed.problems } },
+  };
 }
 
 /** Every leaf path an environment's overrides set, e.g. `gateway.autoscaling.maxReplicas`. */

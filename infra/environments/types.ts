@@ -1,177 +1,267 @@
-import type { RouteTableInput } from '../../app/src/contract';
-import type { LOG_LEVELS } from '../../app/src/contract';
+import { z } from 'zod';
+import { LOG_LEVELS, type RouteTableInput } from '../../app/src/contract';
+
+/**
+ * What an environment may declare, as a schema: the types below are inferred from it, and
+ * `validateEnvironment` checks every spec against it before anything is synthesized. The synth
+ * transpiles without type checking (that is `npm run typecheck`), so a misspelt setting in an
+ * environment file is caught here, by name, instead of being merged in and ignored.
+ */
 
 /** The environments the platform is synthesized for; each has one file in this folder. */
 export const ENVIRONMENT_NAMES = ['dev', 'staging', 'prod'] as const;
 export type EnvironmentName = (typeof ENVIRONMENT_NAMES)[number];
 
-export interface ComputeResources {
-  readonly requests: { readonly cpu: string; readonly memory: string };
-  readonly limits: { readonly cpu: string; readonly memory: string };
-}
+const quantity = z.string().regex(/^[0-9]+(\.[0-9]+)?(m|k|Ki|Mi|Gi|Ti|M|G|T)?$/, { error: 'must be a Kubernetes quantity like 250m, 1, 512Mi or 2Gi' });
+const duration = z.string();
+const ratio = z.number();
 
-export interface AutoscalingSpec {
-  readonly minReplicas: number;
-  readonly maxReplicas: number;
+const computeResourcesSchema = z.strictObject({
+  requests: z.strictObject({ cpu: quantity, memory: quantity }),
+  limits: z.strictObject({ cpu: quantity, memory: quantity }),
+});
+
+const autoscalingSchema = z.strictObject({
+  minReplicas: z.int(),
+  maxReplicas: z.int(),
   /** Average CPU utilisation (percent of requests) the HPA aims for. */
-  readonly cpuUtilizationPercent: number;
+  cpuUtilizationPercent: z.number(),
   /** Average memory utilisation (percent of requests) the HPA aims for. */
-  readonly memoryUtilizationPercent: number;
+  memoryUtilizationPercent: z.number(),
   /** Average requests per second per pod the HPA aims for (from `gateway_requests_total`). */
-  readonly requestsPerSecondPerPod: number;
-}
+  requestsPerSecondPerPod: z.number().positive(),
+});
 
-export interface GatewaySpec {
-  readonly autoscaling: AutoscalingSpec;
+const gatewaySchema = z.strictObject({
+  autoscaling: autoscalingSchema,
   /** PodDisruptionBudget minAvailable; below `autoscaling.minReplicas` so node drains can proceed. */
-  readonly minAvailable: number;
-  readonly resources: ComputeResources;
+  minAvailable: z.int().nonnegative(),
+  resources: computeResourcesSchema,
   /** UAG_DRAIN_DELAY_MS: how long readiness answers 503 before the listener closes. */
-  readonly drainDelayMs: number;
+  drainDelayMs: z.int().nonnegative(),
   /** UAG_SHUTDOWN_TIMEOUT_MS: when open connections are force-closed, counted from SIGTERM. */
-  readonly shutdownTimeoutMs: number;
-  readonly logLevel: (typeof LOG_LEVELS)[number];
-}
+  shutdownTimeoutMs: z.int().positive(),
+  logLevel: z.enum(LOG_LEVELS),
+});
 
-export interface IngressSpec {
+const ingressSchema = z.strictObject({
   /** Public host names served by the Istio ingress Gateway. */
-  readonly hosts: readonly string[];
+  hosts: z.array(z.string()).readonly(),
   /** TLS Secret (in the ingress gateway's namespace) holding the certificate for `hosts`. */
-  readonly tlsCredentialName: string;
-}
+  tlsCredentialName: z.string().min(1),
+});
 
-export interface JwtSpec {
-  readonly issuer: string;
-  readonly jwksUri: string;
-  readonly audiences: readonly string[];
-}
+const jwtSchema = z.strictObject({
+  issuer: z.string().min(1),
+  jwksUri: z.url(),
+  audiences: z.array(z.string().min(1)).min(1).readonly(),
+});
 
 /** One traffic stage of a canary rollout. */
-export interface CanaryStageSpec {
+const canaryStageSchema = z.strictObject({
   /** Share of traffic the canary receives at this stage, 1..100. */
-  readonly weightPercent: number;
+  weightPercent: z.number(),
   /** Run the canary analysis at this weight before going on; a failed analysis aborts the rollout. @default false */
-  readonly analysis?: boolean;
+  analysis: z.boolean().optional(),
   /** Hold this weight afterwards: a duration (`30s`, `5m`, `1h`) or `manual` to wait for `kubectl argo rollouts promote`. @default no pause */
-  readonly pause?: string;
-}
+  pause: duration.optional(),
+});
 
 /**
  * How a new gateway version replaces the running one. `canary` moves traffic through the stages
  * via the mesh's VirtualService; `blueGreen` starts a full preview set, analyses it, then switches
  * the `gateway` Service over at once.
  */
-export type RolloutStrategySpec =
-  | {
-      readonly type: 'canary';
-      readonly stages: readonly CanaryStageSpec[];
-      /** Time the canary pods serve only header-selected requests before the first stage: a duration or `manual`. @default no pause */
-      readonly previewPause?: string;
-    }
-  | {
-      readonly type: 'blueGreen';
-      /** `auto` switches traffic once the preview is ready and its analysis passed; `manual` waits for `kubectl argo rollouts promote`. */
-      readonly promotion: 'auto' | 'manual';
-    };
+const rolloutStrategySchema = z.discriminatedUnion('type', [
+  z.strictObject({
+    type: z.literal('canary'),
+    stages: z.array(canaryStageSchema).readonly(),
+    /** Time the canary pods serve only header-selected requests before the first stage: a duration or `manual`. @default no pause */
+    previewPause: duration.optional(),
+  }),
+  z.strictObject({
+    type: z.literal('blueGreen'),
+    /** `auto` switches traffic once the preview is ready and its analysis passed; `manual` waits for `kubectl argo rollouts promote`. */
+    promotion: z.enum(['auto', 'manual']),
+  }),
+]);
 
 /** Thresholds and pacing of the Prometheus analysis that gates a rollout. */
-export interface RolloutAnalysisSpec {
+const rolloutAnalysisSchema = z.strictObject({
   /** Time between measurements, e.g. `1m`. */
-  readonly interval: string;
+  interval: duration,
   /** Measurements per analysis run. */
-  readonly count: number;
+  count: z.number(),
   /** Failed measurements tolerated; one more fails the analysis, which aborts the rollout. */
-  readonly failureLimit: number;
+  failureLimit: z.number(),
   /** PromQL rate window, e.g. `2m`; the first measurement waits this long so the window holds canary traffic. */
-  readonly window: string;
+  window: duration,
   /** Lowest share of non-5xx responses the canary may answer with, 0..1. */
-  readonly minSuccessRatio: number;
+  minSuccessRatio: ratio,
   /** Highest p95 request latency of the canary, in seconds. */
-  readonly maxLatencyP95Seconds: number;
-}
+  maxLatencyP95Seconds: z.number(),
+});
 
-export interface RolloutSpec {
-  readonly strategy: RolloutStrategySpec;
+const rolloutSchema = z.strictObject({
+  strategy: rolloutStrategySchema,
   /** Requests carrying this header with value `true` reach the new version (canary or blue-green preview) at any stage. */
-  readonly previewHeaderName: string;
+  previewHeaderName: z.string(),
   /** Pods of the new version started before any traffic weight moves (canary), or the preview set's size (blue-green). */
-  readonly previewReplicas: number;
-  readonly analysis: RolloutAnalysisSpec;
-}
+  previewReplicas: z.number(),
+  analysis: rolloutAnalysisSchema,
+});
 
-export interface FaultInjectionSpec {
-  readonly enabled: boolean;
+const faultInjectionSchema = z.strictObject({
+  enabled: z.boolean(),
   /** Percentage of requests delayed when enabled. */
-  readonly delayPercent: number;
+  delayPercent: z.number(),
   /** Istio duration, e.g. `2s`. */
-  readonly fixedDelay: string;
-}
+  fixedDelay: duration,
+});
 
-export interface RetrySpec {
-  readonly attempts: number;
+const retrySchema = z.strictObject({
+  attempts: z.int().nonnegative(),
   /** Istio duration, e.g. `2s`. */
-  readonly perTryTimeout: string;
-  readonly retryOn: string;
-}
+  perTryTimeout: duration,
+  retryOn: z.string(),
+});
 
-export interface UpstreamTrafficPolicySpec {
-  readonly maxConnections: number;
-  readonly http1MaxPendingRequests: number;
-  readonly maxRequestsPerConnection: number;
-  readonly consecutiveGatewayErrors: number;
-  readonly interval: string;
-  readonly baseEjectionTime: string;
-  readonly maxEjectionPercent: number;
-}
+const upstreamTrafficPolicySchema = z.strictObject({
+  maxConnections: z.int().positive(),
+  http1MaxPendingRequests: z.int().positive(),
+  maxRequestsPerConnection: z.int().nonnegative(),
+  consecutiveGatewayErrors: z.int().positive(),
+  interval: duration,
+  baseEjectionTime: duration,
+  maxEjectionPercent: z.number().min(0).max(100),
+});
 
-export interface AlertThresholds {
+const alertThresholdsSchema = z.strictObject({
   /** 5xx share of requests above which GatewayHighErrorRate fires. */
-  readonly errorRatio: number;
+  errorRatio: ratio,
   /** p95 request latency in seconds above which GatewayHighLatency fires. */
-  readonly latencyP95Seconds: number;
+  latencyP95Seconds: z.number().positive(),
   /** CPU use as a share of the limit above which GatewayHighCpu fires. */
-  readonly cpuRatio: number;
+  cpuRatio: ratio,
   /** Memory working set as a share of the limit above which GatewayHighMemory fires. */
-  readonly memoryRatio: number;
+  memoryRatio: ratio,
   /** Container restarts within 1 h above which GatewayPodRestarting fires. */
-  readonly restartsPerHour: number;
+  restartsPerHour: z.number().positive(),
   /** Upstream failure share above which GatewayUpstreamFailing fires. */
-  readonly upstreamFailureRatio: number;
+  upstreamFailureRatio: ratio,
+});
+
+const traceStorageSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('memory'), maxTraces: z.int().positive() }),
+  z.strictObject({ type: z.literal('badger'), volumeSize: quantity, retention: duration }),
+]);
+
+const observabilitySchema = z.strictObject({
+  prometheusReplicas: z.int().positive(),
+  /** Prometheus TSDB retention, e.g. `15d`. */
+  prometheusRetention: duration,
+  alertmanagerReplicas: z.int().positive(),
+  /** OTEL_TRACES_SAMPLER_ARG for the parent-based ratio sampler, 0..1. */
+  traceSamplingRatio: ratio,
+  traceStorage: traceStorageSchema,
+  /** Alertmanager repeat interval, e.g. `1h`. */
+  alertRepeatInterval: duration,
+});
+
+/**
+ * Where an environment spec came from, for error messages that name the file and the field as the
+ * user wrote them. Filled by `defineEnvironment`.
+ */
+export interface EnvironmentSource {
+  /** The environment's own file, relative to the repository root, e.g. `infra/environments/dev.ts`. */
+  readonly file: string;
+  /** Every leaf path the file declares (see `declaredPaths`); anything else comes from the defaults. */
+  readonly declared: readonly string[];
+  /** Where each route and TCP listener was written, and the route overrides that could not be applied. */
+  readonly routeTable: RouteTableProvenance;
 }
 
-export type TraceStorageSpec =
-  | { readonly type: 'memory'; readonly maxTraces: number }
-  | { readonly type: 'badger'; readonly volumeSize: string; readonly retention: string };
+/** Where each entry of a composed route table was written, and what could not be applied. */
+export interface RouteTableProvenance {
+  /** Per route of the composed table, in table order. */
+  readonly routeOrigins: readonly DeclarationSite[];
+  /** Per TCP listener of the composed table, in table order. */
+  readonly tcpOrigins: readonly DeclarationSite[];
+  /** Route overrides that could not be applied (unknown names, duplicates), each worded with file, override and fix. */
+  readonly problems: readonly string[];
+}
 
-export interface ObservabilitySpec {
-  readonly prometheusReplicas: number;
-  /** Prometheus TSDB retention, e.g. `15d`. */
-  readonly prometheusRetention: string;
-  readonly alertmanagerReplicas: number;
-  /** OTEL_TRACES_SAMPLER_ARG for the parent-based ratio sampler, 0..1. */
-  readonly traceSamplingRatio: number;
-  readonly traceStorage: TraceStorageSpec;
-  /** Alertmanager repeat interval, e.g. `1h`. */
-  readonly alertRepeatInterval: string;
+/** A place in an environment file: `infra/environments/dev.ts` at `routes.add[0]`. */
+export interface DeclarationSite {
+  readonly file: string;
+  readonly path: string;
 }
 
 /** Everything that may differ between environments. Anything not here is the same everywhere. */
-export interface EnvironmentSpec {
-  readonly name: EnvironmentName;
-  readonly gateway: GatewaySpec;
-  readonly ingress: IngressSpec;
-  readonly jwt: JwtSpec;
-  /** The gateway's route table, as the gateway reads it from UAG_ROUTES_FILE. */
-  readonly routes: RouteTableInput;
-  readonly rollout: RolloutSpec;
-  readonly faultInjection: FaultInjectionSpec;
-  readonly retries: RetrySpec;
-  readonly upstreamTrafficPolicy: UpstreamTrafficPolicySpec;
-  readonly alerts: AlertThresholds;
-  readonly observability: ObservabilitySpec;
+export const environmentSpecSchema = z.strictObject({
+  name: z.enum(ENVIRONMENT_NAMES),
+  gateway: gatewaySchema,
+  ingress: ingressSchema,
+  jwt: jwtSchema,
+  /** The gateway's route table, as the gateway reads it from UAG_ROUTES_FILE; checked by the gateway's own schema. */
+  routes: z.custom<RouteTableInput>((value) => typeof value === 'object' && value !== null, { error: 'must be a route table object' }),
+  rollout: rolloutSchema,
+  faultInjection: faultInjectionSchema,
+  retries: retrySchema,
+  upstreamTrafficPolicy: upstreamTrafficPolicySchema,
+  alerts: alertThresholdsSchema,
+  observability: observabilitySchema,
+  source: z.custom<EnvironmentSource>(),
+});
+
+export type ComputeResources = z.output<typeof computeResourcesSchema>;
+export type AutoscalingSpec = z.output<typeof autoscalingSchema>;
+export type GatewaySpec = z.output<typeof gatewaySchema>;
+export type IngressSpec = z.output<typeof ingressSchema>;
+export type JwtSpec = z.output<typeof jwtSchema>;
+export type CanaryStageSpec = z.output<typeof canaryStageSchema>;
+export type RolloutStrategySpec = z.output<typeof rolloutStrategySchema>;
+export type RolloutAnalysisSpec = z.output<typeof rolloutAnalysisSchema>;
+export type RolloutSpec = z.output<typeof rolloutSchema>;
+export type FaultInjectionSpec = z.output<typeof faultInjectionSchema>;
+export type RetrySpec = z.output<typeof retrySchema>;
+export type UpstreamTrafficPolicySpec = z.output<typeof upstreamTrafficPolicySchema>;
+export type AlertThresholds = z.output<typeof alertThresholdsSchema>;
+export type TraceStorageSpec = z.output<typeof traceStorageSchema>;
+export type ObservabilitySpec = z.output<typeof observabilitySchema>;
+export type EnvironmentSpec = z.output<typeof environmentSpecSchema>;
+
+type RouteInput = RouteTableInput['routes'][number];
+type TcpListenerInput = NonNullable<RouteTableInput['tcp']>[number];
+type AuthInput = NonNullable<RouteTableInput['auth']>;
+
+/**
+ * Changes to a list of named entries (routes, TCP listeners) shared by every environment. The
+ * shared entries are kept unless named here, so adding a route in one environment never drops the
+ * others. Applied in this order: `remove`, then `replace` (in place), then `add` (at the end).
+ */
+export interface NamedListOverrides<Entry extends { readonly name: string }> {
+  /** Entries appended after the shared ones; a name the shared list already has is an error (use `replace`). */
+  readonly add?: readonly Entry[];
+  /** Each takes the place of the shared entry with the same name, whole: fields are not merged. */
+  readonly replace?: readonly Entry[];
+  /** Names of shared entries this environment leaves out. */
+  readonly remove?: readonly string[];
+}
+
+/** How an environment changes the shared route table (`routes` in `defaults.ts`). */
+export interface RouteTableOverrides extends NamedListOverrides<RouteInput> {
+  /** Merged over the shared `auth` settings, field by field. */
+  readonly auth?: DeepPartial<AuthInput>;
+  readonly tcp?: NamedListOverrides<TcpListenerInput>;
 }
 
 type DeepPartial<T> = T extends readonly unknown[] ? T : T extends object ? { readonly [K in keyof T]?: DeepPartial<T[K]> } : T;
 
-/** What an environment file states: its name, its hosts, and whatever differs from the defaults. */
-export type EnvironmentOverrides = DeepPartial<Omit<EnvironmentSpec, 'name' | 'ingress'>> & Pick<EnvironmentSpec, 'name' | 'ingress'>;
+/**
+ * What an environment file states: its name, its hosts, and whatever differs from the defaults.
+ * Objects are merged field by field; arrays and objects with a `type` are replaced whole; the
+ * route table changes by route name (RouteTableOverrides).
+ */
+export type EnvironmentOverrides = DeepPartial<Omit<EnvironmentSpec, 'name' | 'ingress' | 'routes' | 'source'>> &
+  Pick<EnvironmentSpec, 'name' | 'ingress'> & { readonly routes?: RouteTableOverrides };

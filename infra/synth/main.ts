@@ -1,4 +1,5 @@
-// `npm run synth` (after the build) and `npx cdk8s synth` (which sets CDK8S_OUTDIR) both run this.
+// `npm run synth` (after the build) and `npx cdk8s synth` both run this.
+import { cpSync, mkdirSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { ENVIRONMENTS } from '../environments';
 import { EnvironmentError } from '../environments/validate-environment';
@@ -8,14 +9,29 @@ import { imageReference } from './image-reference';
 import { ManifestValidationError, formatSummary, writeCharts } from './write-charts';
 
 const root = resolve(__dirname, '..', '..');
-const outdir = resolve(root, process.env.CDK8S_OUTDIR ?? 'charts-out');
+const outdir = resolve(root, 'charts-out');
+/**
+ * `npx cdk8s synth` empties its output folder before it runs the app, so cdk8s.yaml gives it a
+ * scratch folder (CDK8S_OUTDIR) instead of charts-out/: the synth writes charts-out/ through its
+ * all-or-nothing swap as always, and copies the result there only once it succeeded.
+ */
+const cliOutdir = process.env.CDK8S_OUTDIR === undefined ? undefined : resolve(root, process.env.CDK8S_OUTDIR);
 const started = performance.now();
 try {
   const image = imageReference(root);
-  const summaries = writeCharts({ environments: Object.values(ENVIRONMENTS), image, outdir });
+  const summaries = writeCharts({
+    environments: Object.values(ENVIRONMENTS),
+    image,
+    outdir,
+    onProgress: (step) => console.log(`  ${step}`),
+  });
   // performance.now() counts from process start, so `finished` also covers loading the models.
   const finished = performance.now();
   console.log(formatSummary(summaries, image, relative(root, outdir), finished - started, finished));
+  if (cliOutdir !== undefined && cliOutdir !== outdir) {
+    mkdirSync(cliOutdir, { recursive: true });
+    cpSync(outdir, cliOutdir, { recursive: true });
+  }
   // In CI (a clean clone) the committed output must already be what the source synthesizes.
   if (process.env.CI === 'true') {
     const stale = uncommittedChartChanges(root, outdir);

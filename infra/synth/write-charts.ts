@@ -1,8 +1,9 @@
 import { chmodSync, existsSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { EnvironmentError } from '../environments/validate-environment';
+import { EnvironmentError, validateEnvironment } from '../environments/validate-environment';
 import type { EnvironmentName, EnvironmentSpec } from '../environments/types';
 import { assertPoliciesHold, repositoryPolicyOptions } from '../../policies/k8s';
+import type { ManifestObject as ManifestEntry } from '../../policies/k8s/manifest-object';
 import { readManifestTree } from '../../policies/k8s/manifest-tree';
 import { synthesizePlatform } from '../platform';
 import { validateManifests, type ManifestObject } from './validate-manifests';
@@ -29,6 +30,8 @@ export interface WriteChartsProps {
   readonly image: string;
   /** Final folder, e.g. `<repo>/charts-out`; replaced whole, and only when everything validated. */
   readonly outdir: string;
+  /** Told each step as it finishes, for a progress line. @default silent */
+  readonly onProgress?: (step: string) => void;
 }
 
 /** Reads every object of every manifest file under `folder`, in file-name order. */
@@ -42,43 +45,105 @@ function summarize(environment: EnvironmentName, objects: readonly ManifestObjec
   return { environment, objects: objects.length, kinds: Object.fromEntries(Object.entries(kinds).sort(([a], [b]) => a.localeCompare(b))) };
 }
 
+/** Every environment's problems at once, so one run shows them all; a shared mistake is listed once. */
+function assertEnvironmentsValid(environments: readonly EnvironmentSpec[]): void {
+  const problems = environments.flatMap((environment) => {
+    try {
+      validateEnvironment(environment);
+      return [];
+    } catch (error) {
+      if (error instanceof EnvironmentError) return error.problems;
+      throw error;
+    }
+  });
+  if (problems.length > 0) throw new EnvironmentError([...new Set(problems)]);
+}
+
+/** What a render produced: the temporary folder holding it, its objects and their summary. */
+interface RenderedCharts {
+  readonly folder: string;
+  readonly manifests: readonly ManifestEntry[];
+  readonly summaries: readonly EnvironmentSummary[];
+}
+
 /**
- * Synthesizes every environment into `<outdir>/<env>/` without ever leaving it half-written:
- * everything is rendered into a temporary sibling folder, validated, and only then swapped in with
- * renames. On any failure the temporary folder is removed and `outdir` is untouched.
+ * Renders every environment into a temporary sibling of `outdir` and checks it (environment specs,
+ * schemas, admission and cross-object policies). The caller swaps the folder in or discards it;
+ * on any failure it is removed here and nothing else was touched.
  */
-export function writeCharts(props: WriteChartsProps): EnvironmentSummary[] {
-  const staging = mkdtempSync(join(dirname(props.outdir), `.${basename(props.outdir)}.tmp-`));
+function renderCharts(props: WriteChartsProps): RenderedCharts {
+  const progress = props.onProgress ?? (() => undefined);
+  const timed = <T>(describe: (result: T, ms: number) => string, work: () => T): T => {
+    const started = performance.now();
+    const result = work();
+    progress(describe(result, performance.now() - started));
+    return result;
+  };
+  timed((_, ms) => `checked the ${props.environments.map((e) => e.name).join(', ')} specs in ${Math.round(ms)} ms`, () => assertEnvironmentsValid(props.environments));
+  const folder = mkdtempSync(join(dirname(props.outdir), `.${basename(props.outdir)}.tmp-`));
   try {
     // One options object, one clock: the bundle in the cluster and the check here judge alike.
     const policyOptions = { ...repositoryPolicyOptions(REPOSITORY_ROOT), asOf: new Date() };
     for (const environment of props.environments) {
-      try {
-        synthesizePlatform({ environment, image: props.image, outdir: join(staging, environment.name), policyOptions }).synth();
-      } catch (error) {
-        if (error instanceof EnvironmentError) throw error;
-        throw new EnvironmentError([`environment '${environment.name}': ${(error as Error).message}`]);
-      }
+      timed(
+        (_, ms) => `rendered ${environment.name} in ${Math.round(ms)} ms`,
+        () => {
+          try {
+            synthesizePlatform({ environment, image: props.image, outdir: join(folder, environment.name), policyOptions }).synth();
+          } catch (error) {
+            throw new EnvironmentError([`environment '${environment.name}': ${(error as Error).message}`]);
+          }
+        },
+      );
     }
-    const manifests = readManifestTree(staging);
-    const summaries = props.environments.map((environment) => {
-      const objects = manifests.filter((manifest) => manifest.environment === environment.name).map(({ object }) => object as ManifestObject);
-      const problems = validateManifests(objects);
-      if (problems.length > 0) throw new ManifestValidationError(problems.map((p) => `${environment.name}: ${p}`));
-      return summarize(environment.name, objects);
-    });
+    const manifests = readManifestTree(folder);
+    const summaries = timed(
+      (_, ms) => `validated ${manifests.length} objects against their schemas in ${Math.round(ms)} ms`,
+      () =>
+        props.environments.map((environment) => {
+          const objects = manifests.filter((manifest) => manifest.environment === environment.name).map(({ object }) => object as ManifestObject);
+          const problems = validateManifests(objects);
+          if (problems.length > 0) throw new ManifestValidationError(problems.map((p) => `${environment.name}: ${p}`));
+          return summarize(environment.name, objects);
+        }),
+    );
     // Admission rules and cross-object rules, over exactly what is about to be swapped in.
-    assertPoliciesHold(manifests, policyOptions);
-    const previous = `${staging}-previous`;
+    timed((_, ms) => `checked admission and cross-object policies in ${Math.round(ms)} ms`, () => assertPoliciesHold(manifests, policyOptions));
+    return { folder, manifests, summaries };
+  } catch (error) {
+    rmSync(folder, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+/**
+ * Synthesizes every environment into `<outdir>/<env>/` without ever leaving it half-written:
+ * everything is rendered into a temporary sibling folder, checked, and only then swapped in with
+ * renames. On any failure the temporary folder is removed and `outdir` is untouched.
+ */
+export function writeCharts(props: WriteChartsProps): EnvironmentSummary[] {
+  const rendered = renderCharts(props);
+  try {
+    const previous = `${rendered.folder}-previous`;
     if (existsSync(props.outdir)) renameSync(props.outdir, previous);
     // mkdtemp creates the folder private to its owner; the output is ordinary, shared content.
-    chmodSync(staging, 0o755);
-    renameSync(staging, props.outdir);
+    chmodSync(rendered.folder, 0o755);
+    renameSync(rendered.folder, props.outdir);
     rmSync(previous, { recursive: true, force: true });
-    return summaries;
+    return [...rendered.summaries];
   } finally {
-    rmSync(staging, { recursive: true, force: true });
+    rmSync(rendered.folder, { recursive: true, force: true });
   }
+}
+
+/**
+ * What `writeCharts` would write, checked the same way, without touching `outdir`: every object
+ * with the environment and file it would land in.
+ */
+export function previewCharts(props: WriteChartsProps): ManifestEntry[] {
+  const rendered = renderCharts(props);
+  rmSync(rendered.folder, { recursive: true, force: true });
+  return [...rendered.manifests];
 }
 
 /** The summary the synth command prints. */

@@ -15,16 +15,26 @@ describe('defineEnvironment', () => {
     const spec = defineEnvironment({
       name: 'dev',
       ingress,
-      routes: { routes: [{ name: 'only', match: { pathPrefix: '/' }, upstream: { service: 's', namespace: 'n', port: 80 } }] },
+      jwt: { audiences: ['only'] },
       observability: { traceStorage: { type: 'badger', volumeSize: '1Gi', retention: '24h' } },
     });
-    expect(spec.routes.routes).toHaveLength(1);
+    expect(spec.jwt.audiences).toEqual(['only']);
     expect(spec.observability.traceStorage).toEqual({ type: 'badger', volumeSize: '1Gi', retention: '24h' });
   });
 
   it('does not modify the shared defaults', () => {
     defineEnvironment({ name: 'dev', ingress, gateway: { minAvailable: 9 } });
+    defineEnvironment({ name: 'dev', ingress, routes: { remove: [ENVIRONMENT_DEFAULTS.routes.routes[0]!.name] } });
     expect(ENVIRONMENT_DEFAULTS.gateway.minAvailable).toBe(2);
+    expect(ENVIRONMENT_DEFAULTS.routes.routes.length).toBeGreaterThan(1);
+  });
+
+  it('records the file and the declared fields for error messages', () => {
+    expect(defineEnvironment({ name: 'staging', ingress, gateway: { minAvailable: 1 } }).source).toMatchObject({
+      file: 'infra/environments/staging.ts',
+      declared: ['name', 'ingress.hosts', 'ingress.tlsCredentialName', 'gateway.minAvailable'],
+    });
+    expect(defineEnvironment({ name: 'dev', ingress }, 'test/fixture.ts').source.file).toBe('test/fixture.ts');
   });
 });
 

@@ -1,4 +1,4 @@
-import { ENVIRONMENTS, EnvironmentError, defineEnvironment, validateEnvironment, type EnvironmentOverrides } from '../../../infra/environments';
+import { ENVIRONMENTS, ENVIRONMENT_DEFAULTS, EnvironmentError, defineEnvironment, validateEnvironment, type EnvironmentOverrides } from '../../../infra/environments';
 
 const base: EnvironmentOverrides = { name: 'staging', ingress: { hosts: ['api.test.example.com'], tlsCredentialName: 'test-tls' } };
 
@@ -15,60 +15,86 @@ function problemsOf(overrides: Omit<EnvironmentOverrides, 'name' | 'ingress'>): 
 describe('validateEnvironment', () => {
   it.each(Object.values(ENVIRONMENTS))('accepts the $name environment and returns its route table with defaults filled', (spec) => {
     const table = validateEnvironment(spec);
-    expect(table.routes.map((r) => r.name)).toEqual(['users', 'orders']);
-    expect(table.routes[0]!.timeoutMs).toBe(30_000);
+    expect(table.routes.map((r) => r.name)).toEqual(spec.routes.routes.map((r) => r.name));
+    expect(table.routes.every((r) => r.timeoutMs > 0)).toBe(true);
   });
 
-  it('rejects a route the gateway schema rejects, naming the environment and the field', () => {
+  it('rejects a route the gateway schema rejects, naming the file and the route as the user wrote it', () => {
     const problems = problemsOf({
-      routes: { routes: [{ name: 'users', match: { pathPrefix: 'api/users' }, upstream: { service: 'user-service', namespace: 'users' } }] },
+      routes: { add: [{ name: 'billing', match: { pathPrefix: 'api/billing' }, upstream: { service: 'billing', namespace: 'billing' } }] },
     });
     expect(problems).toEqual([
-      `environment 'staging': routes: routes[0].match.pathPrefix: must start with "/"`,
-      `environment 'staging': routes: routes[0].upstream.port: is required with "service" (1..65535)`,
+      `infra/environments/staging.ts: routes.add[0].match.pathPrefix ("api/billing") must start with "/"`,
+      `infra/environments/staging.ts: routes.add[0].upstream.port is required with "service" (1..65535)`,
+    ]);
+  });
+
+  it('names the route a conflict is with where that route was written', () => {
+    const shared = ENVIRONMENT_DEFAULTS.routes.routes[0]!;
+    const problems = problemsOf({ routes: { add: [{ name: 'shadow', match: { pathPrefix: shared.match.pathPrefix }, upstream: { service: 'shadow', namespace: 'shadow', port: 80 } }] } });
+    expect(problems).toEqual([
+      `infra/environments/staging.ts: routes.add[0].match matches the same requests as routes.routes[0] in infra/environments/defaults.ts ("${shared.name}"); give it a different pathPrefix, host or methods`,
     ]);
   });
 
   it('rejects static URL upstreams, which the egress policy cannot open', () => {
-    expect(problemsOf({ routes: { routes: [{ name: 'ext', match: { pathPrefix: '/ext' }, upstream: { url: 'http://example.com' } }] } })).toEqual([
-      `environment 'staging': routes.routes[0].upstream must name a Kubernetes Service (service, namespace, port): the egress NetworkPolicy only opens declared upstream namespaces`,
+    expect(problemsOf({ routes: { add: [{ name: 'ext', match: { pathPrefix: '/ext' }, upstream: { url: 'http://example.com' } }] } })).toEqual([
+      `infra/environments/staging.ts: routes.add[0].upstream must name a Kubernetes Service (service, namespace, port): the egress NetworkPolicy only opens declared upstream namespaces`,
     ]);
+  });
+
+  it('names a misspelt setting and the closest real one, instead of merging it in and ignoring it', () => {
+    const misspelt = { gateway: { autoscalng: { minReplicas: 2 } } } as unknown as Omit<EnvironmentOverrides, 'name' | 'ingress'>;
+    expect(problemsOf(misspelt)).toEqual([`infra/environments/staging.ts: gateway.autoscalng is not a setting (did you mean gateway.autoscaling?): remove or correct it`]);
+  });
+
+  it('rejects a value of the wrong type, quoting it', () => {
+    const wrongType = { gateway: { autoscaling: { maxReplicas: '6' } } } as unknown as Omit<EnvironmentOverrides, 'name' | 'ingress'>;
+    expect(problemsOf(wrongType)).toEqual([`infra/environments/staging.ts: gateway.autoscaling.maxReplicas ("6") invalid input: expected number, received string`]);
+  });
+
+  it('blames the defaults file for a shared setting no environment declares', () => {
+    const spec = defineEnvironment(base);
+    const broken = { ...spec, gateway: { ...spec.gateway, drainDelayMs: 40_000 } };
+    expect(() => validateEnvironment(broken)).toThrow(
+      'infra/environments/defaults.ts: gateway.drainDelayMs (40000) must be below gateway.shutdownTimeoutMs (30000): the shutdown timeout counts from SIGTERM',
+    );
   });
 
   it('rejects autoscaling bounds that cross, quoting both values', () => {
     expect(problemsOf({ gateway: { autoscaling: { minReplicas: 5, maxReplicas: 3 }, minAvailable: 1 } })).toEqual([
-      `environment 'staging': gateway.autoscaling.minReplicas (5) must not exceed gateway.autoscaling.maxReplicas (3)`,
+      `infra/environments/staging.ts: gateway.autoscaling.minReplicas (5) must not exceed gateway.autoscaling.maxReplicas (3)`,
     ]);
   });
 
   it('rejects a drain delay that outlasts the shutdown timeout', () => {
     expect(problemsOf({ gateway: { drainDelayMs: 30_000, shutdownTimeoutMs: 30_000 } })).toEqual([
-      `environment 'staging': gateway.drainDelayMs (30000) must be below gateway.shutdownTimeoutMs (30000): the shutdown timeout counts from SIGTERM`,
+      `infra/environments/staging.ts: gateway.drainDelayMs (30000) must be below gateway.shutdownTimeoutMs (30000): the shutdown timeout counts from SIGTERM`,
     ]);
   });
 
   it('rejects a disruption budget that would block node drains', () => {
     expect(problemsOf({ gateway: { minAvailable: 3 } })).toEqual([
-      `environment 'staging': gateway.minAvailable (3) must be below gateway.autoscaling.minReplicas (3) or node drains block`,
+      `infra/environments/staging.ts: gateway.minAvailable (3) must be below gateway.autoscaling.minReplicas (3) or node drains block`,
     ]);
   });
 
   it('rejects out-of-range ratios and percentages', () => {
     expect(problemsOf({ observability: { traceSamplingRatio: 1.5 }, faultInjection: { enabled: true, delayPercent: 0 } })).toEqual([
-      `environment 'staging': faultInjection.delayPercent (0) must be above 0 and at most 100 when faultInjection.enabled`,
-      `environment 'staging': observability.traceSamplingRatio (1.5) must be 0..1`,
+      `infra/environments/staging.ts: faultInjection.delayPercent (0) must be above 0 and at most 100 when faultInjection.enabled`,
+      `infra/environments/staging.ts: observability.traceSamplingRatio (1.5) must be 0..1`,
     ]);
   });
 
   it('rejects canary stages that do not climb within 1..100, and malformed pauses', () => {
     const stages = [{ weightPercent: 30, pause: '5 minutes' }, { weightPercent: 30 }, { weightPercent: 120, pause: 'manual' }];
     expect(problemsOf({ rollout: { strategy: { type: 'canary', stages, previewPause: '1d' } } })).toEqual([
-      `environment 'staging': rollout.strategy.stages[0].pause (5 minutes) must be a duration like 30s, 5m or 1h, or 'manual'`,
-      `environment 'staging': rollout.strategy.stages[1].weightPercent (30) must be above the previous stage's (30) and at most 100`,
-      `environment 'staging': rollout.strategy.stages[2].weightPercent (120) must be above the previous stage's (30) and at most 100`,
-      `environment 'staging': rollout.strategy.previewPause (1d) must be a duration like 30s, 5m or 1h, or 'manual'`,
+      `infra/environments/staging.ts: rollout.strategy.stages[0].pause (5 minutes) must be a duration like 30s, 5m or 1h, or 'manual'`,
+      `infra/environments/staging.ts: rollout.strategy.stages[1].weightPercent (30) must be above the previous stage's (30) and at most 100`,
+      `infra/environments/staging.ts: rollout.strategy.stages[2].weightPercent (120) must be above the previous stage's (30) and at most 100`,
+      `infra/environments/staging.ts: rollout.strategy.previewPause (1d) must be a duration like 30s, 5m or 1h, or 'manual'`,
     ]);
-    expect(problemsOf({ rollout: { strategy: { type: 'canary', stages: [] } } })).toEqual([`environment 'staging': rollout.strategy.stages must list at least one stage`]);
+    expect(problemsOf({ rollout: { strategy: { type: 'canary', stages: [] } } })).toEqual([`infra/environments/staging.ts: rollout.strategy.stages must list at least one stage`]);
   });
 
   it('rejects analysis thresholds and pacing that could never pass or never fail', () => {
@@ -81,13 +107,13 @@ describe('validateEnvironment', () => {
         },
       }),
     ).toEqual([
-      `environment 'staging': rollout.previewHeaderName (X-Canary) must be a lower-case header name`,
-      `environment 'staging': rollout.previewReplicas (0) must be a whole number of at least 1`,
-      `environment 'staging': rollout.analysis.interval (1) must be a duration like 30s, 5m or 1h`,
-      `environment 'staging': rollout.analysis.window (0m) must be a duration like 30s, 5m or 1h`,
-      `environment 'staging': rollout.analysis.failureLimit (2) must be a whole number from 0 to below rollout.analysis.count (2)`,
-      `environment 'staging': rollout.analysis.minSuccessRatio (1.5) must be above 0 and at most 1`,
-      `environment 'staging': rollout.analysis.maxLatencyP95Seconds (0) must be above 0`,
+      `infra/environments/staging.ts: rollout.previewHeaderName (X-Canary) must be a lower-case header name`,
+      `infra/environments/staging.ts: rollout.previewReplicas (0) must be a whole number of at least 1`,
+      `infra/environments/staging.ts: rollout.analysis.interval (1) must be a duration like 30s, 5m or 1h`,
+      `infra/environments/staging.ts: rollout.analysis.window (0m) must be a duration like 30s, 5m or 1h`,
+      `infra/environments/staging.ts: rollout.analysis.failureLimit (2) must be a whole number from 0 to below rollout.analysis.count (2)`,
+      `infra/environments/staging.ts: rollout.analysis.minSuccessRatio (1.5) must be above 0 and at most 1`,
+      `infra/environments/staging.ts: rollout.analysis.maxLatencyP95Seconds (0) must be above 0`,
     ]);
   });
 

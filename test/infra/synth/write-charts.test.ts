@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ENVIRONMENTS, EnvironmentError, defineEnvironment } from '../../../infra/environments';
-import { formatSummary, writeCharts } from '../../../infra/synth/write-charts';
+import { formatSummary, previewCharts, writeCharts } from '../../../infra/synth/write-charts';
 import { TEST_IMAGE } from '../fixtures';
 
 describe('writeCharts', () => {
@@ -26,7 +26,7 @@ describe('writeCharts', () => {
     expect(readdirSync(workdir)).toEqual(['charts-out']);
   });
 
-  it('leaves the output folder untouched when an environment is invalid, and names environment, field and rule', () => {
+  it('leaves the output folder untouched when an environment is invalid, and names file, field and rule', () => {
     const bad = defineEnvironment({
       name: 'prod',
       ingress: { hosts: ['api.example.com'], tlsCredentialName: 'tls' },
@@ -40,7 +40,7 @@ describe('writeCharts', () => {
     }
     expect(error).toBeInstanceOf(EnvironmentError);
     expect((error as EnvironmentError).problems).toContain(
-      `environment 'prod': gateway.autoscaling.minReplicas (5) must not exceed gateway.autoscaling.maxReplicas (3)`,
+      `infra/environments/prod.ts: gateway.autoscaling.minReplicas (5) must not exceed gateway.autoscaling.maxReplicas (3)`,
     );
     expect(readdirSync(outdir)).toEqual(['dev']);
     expect(readFileSync(join(outdir, 'dev', 'previous.k8s.yaml'), 'utf8')).toBe('previous: true\n');
@@ -52,6 +52,36 @@ describe('writeCharts', () => {
       `environment 'dev': GatewayWorkload: 'image' (registry.test/uag-gateway:latest) must carry an immutable tag or digest, not ':latest' or none`,
     );
     expect(readdirSync(join(outdir, 'dev'))).toEqual(['previous.k8s.yaml']);
+  });
+
+  it("reports every environment's problems in one run, a shared mistake once", () => {
+    const broken = (name: 'dev' | 'staging') => ({ ...ENVIRONMENTS[name], gateway: { ...ENVIRONMENTS[name].gateway, drainDelayMs: 60_000 } });
+    const own = defineEnvironment({ name: 'prod', ingress: { hosts: ['api.example.com'], tlsCredentialName: 'tls' }, gateway: { autoscaling: { minReplicas: 5, maxReplicas: 3 } } });
+    expect(() => writeCharts({ environments: [broken('dev'), broken('staging'), own], image: TEST_IMAGE, outdir })).toThrow(
+      [
+        'infra/environments/defaults.ts: gateway.drainDelayMs (60000) must be below gateway.shutdownTimeoutMs (30000): the shutdown timeout counts from SIGTERM',
+        'infra/environments/prod.ts: gateway.autoscaling.minReplicas (5) must not exceed gateway.autoscaling.maxReplicas (3)',
+      ].join('\n'),
+    );
+  });
+
+  it('reports each step as it finishes', () => {
+    const steps: string[] = [];
+    writeCharts({ environments: [ENVIRONMENTS.dev], image: TEST_IMAGE, outdir, onProgress: (step) => steps.push(step.replace(/\d+ ms/, 'N ms')) });
+    expect(steps).toEqual([
+      'checked the dev specs in N ms',
+      'rendered dev in N ms',
+      expect.stringMatching(/^validated \d+ objects against their schemas in N ms$/),
+      'checked admission and cross-object policies in N ms',
+    ]);
+  });
+
+  it('previews what it would write without touching the output folder', () => {
+    const objects = previewCharts({ environments: [ENVIRONMENTS.staging], image: TEST_IMAGE, outdir });
+    expect(new Set(objects.map((o) => o.environment))).toEqual(new Set(['staging']));
+    expect(objects.some((o) => o.object.kind === 'Rollout')).toBe(true);
+    expect(readdirSync(outdir)).toEqual(['dev']);
+    expect(readdirSync(workdir)).toEqual(['charts-out']);
   });
 
   it('is deterministic: two runs write byte-equal files', () => {
