@@ -2,6 +2,7 @@
 import { relative, resolve } from 'node:path';
 import { ENVIRONMENTS } from '../environments';
 import { EnvironmentError } from '../environments/validate-environment';
+import { ARGO_CD_FOLDER, writeArgoCdApplications } from '../gitops';
 import { PolicyViolationError } from '../../policies/k8s';
 import { uncommittedChartChanges } from './charts-out-freshness';
 import { imageReference } from './image-reference';
@@ -16,6 +17,9 @@ try {
   // performance.now() counts from process start, so `finished` also covers loading the models.
   const finished = performance.now();
   console.log(formatSummary(summaries, image, relative(root, outdir), finished - started, finished));
+  // The GitOps alternative: one Argo CD Application per environment, derived from what was just written.
+  const applications = writeArgoCdApplications({ chartsOut: outdir, outdir: resolve(root, ARGO_CD_FOLDER) });
+  console.log(`Argo CD Applications in ${ARGO_CD_FOLDER}/: ${applications.join(', ')}`);
   // In CI (a clean clone) the committed output must already be what the source synthesizes.
   if (process.env.CI === 'true') {
     const stale = uncommittedChartChanges(root, outdir);
