@@ -103,7 +103,11 @@ describe('GitHub Actions workflows', () => {
   });
 
   it("gates each deploy on the canary's outcome: kubectl argo rollouts status on the Rollout each environment synthesizes", () => {
-    const gate = stepsOf(workflow('pulumi-up.yml').jobs.deploy).at(-1).run as string;
+    const gateStep = stepsOf(workflow('pulumi-up.yml').jobs.deploy).at(-1);
+    const gate = gateStep.run as string;
+    // The cluster comes from the stack's own output, which the Pulumi program exports.
+    expect(gateStep.env.CLUSTER).toBe('${{ steps.up.outputs.clusterName }}');
+    expect(readFileSync(join(ROOT, 'infra/pulumi/index.ts'), 'utf8')).toContain('export const clusterName =');
     const [, name, namespace] = /kubectl argo rollouts status (\S+) -n (\S+) --timeout/.exec(gate) ?? [];
     for (const environment of ENVIRONMENT_NAMES) {
       const rollouts = readManifests(join(ROOT, 'charts-out', environment)).filter((object) => object.kind === 'Rollout');
