@@ -18,6 +18,11 @@ export interface ConfigSource {
 export interface AwsTarget {
   readonly kind: 'aws';
   readonly region: string;
+  /**
+   * A pre-built, immutable gateway image (the delivery pipeline's pushed digest, the same one in
+   * every stack); when unset the stack builds the image and pushes it to its own registry.
+   */
+  readonly image: string | undefined;
   /** CIDRs allowed to reach the public API endpoint; empty when the endpoint is private only. */
   readonly publicAccessCidrs: readonly string[];
   /** IAM principals given cluster-admin access entries, besides the identity running `pulumi up`. */
@@ -169,14 +174,14 @@ export function loadStackConfig(stack: string, source: ConfigSource): StackConfi
   const domain = matching('uag:domain', HOSTNAME, 'a lower-case DNS name');
   if (domain === undefined && !isLocal) missing('uag:domain', 'the public host the ingress gateway serves');
 
+  const image = source.get('uag:image');
+  if (image !== undefined && !/@sha256:[0-9a-f]{64}$|:(?!latest$)[\w][\w.-]{0,127}$/.test(image.split('/').pop() ?? '')) {
+    invalid('uag:image', image, 'must carry a digest or an immutable tag, not :latest or none');
+  }
   let target: AwsTarget | LocalTarget;
   if (isLocal) {
     for (const key of ['aws:region', 'uag:publicAccessCidrs', 'uag:clusterAdminArns'] as const) {
       if (source.get(key) !== undefined) notHere(key, 'the local stack creates no AWS resources');
-    }
-    const image = source.get('uag:image');
-    if (image !== undefined && !/@sha256:[0-9a-f]{64}$|:(?!latest$)[\w][\w.-]{0,127}$/.test(image.split('/').pop() ?? '')) {
-      invalid('uag:image', image, 'must carry a digest or an immutable tag, not :latest or none');
     }
     const registry = matching('uag:localRegistry', REGISTRY_HOST, 'a registry host[:port]');
     if (image !== undefined && registry !== undefined) {
@@ -184,7 +189,7 @@ export function loadStackConfig(stack: string, source: ConfigSource): StackConfi
     }
     target = { kind: 'local', kubeconfigContext: source.get('uag:kubeconfigContext'), image, registry: registry ?? DEFAULT_LOCAL_REGISTRY };
   } else {
-    for (const key of ['uag:kubeconfigContext', 'uag:image', 'uag:localRegistry'] as const) {
+    for (const key of ['uag:kubeconfigContext', 'uag:localRegistry'] as const) {
       if (source.get(key) !== undefined) notHere(key, `it applies to the local stack only`);
     }
     const region = matching('aws:region', AWS_REGION, 'an AWS region name');
@@ -203,7 +208,7 @@ export function loadStackConfig(stack: string, source: ConfigSource): StackConfi
       invalid('uag:publicAccessCidrs', '[]', 'must list at least one CIDR block');
     }
     const clusterAdminArns = stringList('uag:clusterAdminArns', IAM_PRINCIPAL_ARN, 'IAM role or user ARNs') ?? [];
-    target = { kind: 'aws', region: region ?? '', publicAccessCidrs: spec.publicEndpoint ? (publicAccessCidrs ?? []) : [], clusterAdminArns };
+    target = { kind: 'aws', region: region ?? '', image, publicAccessCidrs: spec.publicEndpoint ? (publicAccessCidrs ?? []) : [], clusterAdminArns };
   }
 
   const secret = (key: ConfigKey) => source.getSecret(key);

@@ -77,12 +77,7 @@ function awsCluster(config: StackConfig, target: AwsTarget, platform: PlatformSo
     retainedImages: environment.retainedImages,
     forceDelete: config.environment === 'dev',
   });
-  const login = aws.ecr.getAuthorizationTokenOutput({ registryId: registry.registryId });
-  const image = new GatewayImage(`${name}-gateway-image`, {
-    repository: registry.repositoryUrl,
-    tag: platform.imageTag(REPOSITORY_ROOT),
-    login: { address: registry.repositoryUrl, username: login.userName, password: pulumi.secret(login.password) },
-  });
+  const image = target.image === undefined ? pushedToStackRegistry(name, registry, platform) : prebuiltImage(target.image);
 
   const redisToken = config.secrets.redisAuthToken;
   const redis =
@@ -106,8 +101,7 @@ function awsCluster(config: StackConfig, target: AwsTarget, platform: PlatformSo
     clusterName: cluster.clusterName,
     kubeconfig: cluster.kubeconfig,
     kubectlContext: `--context ${name} `,
-    image: image.reference,
-    imageDigest: image.digest,
+    ...image,
     redisUrl: redis?.url,
     // ElastiCache lives in the private subnets; its security group admits the cluster only.
     gatewayExternalEgress: redis === undefined ? [] : [{ peers: subnetLayout(environment.network.cidrBlock).private.map((cidr) => ({ cidr })), ports: [{ port: REDIS_PORT }] }],
@@ -115,17 +109,40 @@ function awsCluster(config: StackConfig, target: AwsTarget, platform: PlatformSo
   };
 }
 
+type ImageAccess = Pick<ClusterAccess, 'image' | 'imageDigest'>;
+
+function builtImage(image: GatewayImage): ImageAccess {
+  return { image: image.reference, imageDigest: image.digest };
+}
+
+/** Builds the image and pushes it to the stack's own ECR repository under its content tag. */
+function pushedToStackRegistry(name: string, registry: Registry, platform: PlatformSource): ImageAccess {
+  const login = aws.ecr.getAuthorizationTokenOutput({ registryId: registry.registryId });
+  return builtImage(
+    new GatewayImage(`${name}-gateway-image`, {
+      repository: registry.repositoryUrl,
+      tag: platform.imageTag(REPOSITORY_ROOT),
+      login: { address: registry.repositoryUrl, username: login.userName, password: pulumi.secret(login.password) },
+    }),
+  );
+}
+
+/** An image built and pushed elsewhere (`uag:image`): deployed as given, its digest known only when the reference carries one. */
+function prebuiltImage(reference: string): ImageAccess {
+  const digest = reference.match(/@(sha256:[0-9a-f]{64})$/)?.[1];
+  return { image: pulumi.output(reference), imageDigest: digest === undefined ? undefined : pulumi.output(digest) };
+}
+
 function localCluster(target: LocalTarget, platform: PlatformSource): ClusterAccess {
   const provider = new k8s.Provider('local-kubernetes', { context: target.kubeconfigContext });
-  const built = target.image === undefined ? new GatewayImage('local-gateway-image', { repository: `${target.registry}/${IMAGE_NAME}`, tag: platform.imageTag(REPOSITORY_ROOT) }) : undefined;
-  const digestInReference = target.image?.match(/@(sha256:[0-9a-f]{64})$/)?.[1];
   return {
     provider,
     clusterName: pulumi.output(target.kubeconfigContext ?? 'current kubeconfig context'),
     kubeconfig: undefined,
     kubectlContext: target.kubeconfigContext ? `--context ${target.kubeconfigContext} ` : '',
-    image: built ? built.reference : pulumi.output(target.image as string),
-    imageDigest: built ? built.digest : digestInReference === undefined ? undefined : pulumi.output(digestInReference),
+    ...(target.image === undefined
+      ? builtImage(new GatewayImage('local-gateway-image', { repository: `${target.registry}/${IMAGE_NAME}`, tag: platform.imageTag(REPOSITORY_ROOT) }))
+      : prebuiltImage(target.image)),
     redisUrl: undefined,
     gatewayExternalEgress: [],
     awsLoadBalancer: false,

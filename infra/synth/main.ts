@@ -3,6 +3,7 @@ import { cpSync, mkdirSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { ENVIRONMENTS } from '../environments';
 import { EnvironmentError } from '../environments/validate-environment';
+import { ARGO_CD_FOLDER, writeArgoCdApplications } from '../gitops';
 import { PolicyViolationError } from '../../policies/k8s';
 import { uncommittedChartChanges } from './charts-out-freshness';
 import { imageReference } from './image-reference';
@@ -28,15 +29,21 @@ try {
   // performance.now() counts from process start, so `finished` also covers loading the models.
   const finished = performance.now();
   console.log(formatSummary(summaries, image, relative(root, outdir), finished - started, finished));
+  // The GitOps alternative: one Argo CD Application per environment, derived from what was just written.
+  const argoCdFolder = resolve(root, ARGO_CD_FOLDER);
+  const applications = writeArgoCdApplications({ chartsOut: outdir, outdir: argoCdFolder });
+  console.log(`Argo CD Applications in ${ARGO_CD_FOLDER}/: ${applications.join(', ')}`);
   if (cliOutdir !== undefined && cliOutdir !== outdir) {
     mkdirSync(cliOutdir, { recursive: true });
     cpSync(outdir, cliOutdir, { recursive: true });
   }
   // In CI (a clean clone) the committed output must already be what the source synthesizes.
   if (process.env.CI === 'true') {
-    const stale = uncommittedChartChanges(root, outdir);
+    const generated = [outdir, argoCdFolder];
+    const stale = uncommittedChartChanges(root, generated);
     if (stale.length > 0) {
-      console.error(`${relative(root, outdir)}/ is stale: synthesizing changed\n${stale.join('\n')}\nRun \`npm run synth\` and commit ${relative(root, outdir)}/.`);
+      const folders = generated.map((folder) => `${relative(root, folder)}/`).join(' and ');
+      console.error(`${folders}: out of date, synthesizing changed\n${stale.join('\n')}\nRun \`npm run synth\` and commit ${folders}.`);
       process.exitCode = 1;
     }
   }

@@ -1,6 +1,6 @@
 /**
  * Validates synthesized objects against the published schemas shipped with `kubernetes-models`
- * (core Kubernetes) and `@kubernetes-models/*` (Istio, prometheus-operator, Argo Rollouts), and rejects unknown
+ * (core Kubernetes) and `@kubernetes-models/*` (Istio, prometheus-operator, Argo Rollouts, Argo CD), and rejects unknown
  * fields.
  *
  * Those packages compile the schemas into validators that ignore properties the schema does not
@@ -36,8 +36,13 @@ const MODEL_MODULES: Readonly<Record<string, string>> = {
   'argoproj.io/v1alpha1': '@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1',
 };
 
+/** Kinds whose model lives apart from their apiVersion's: Argo CD shares `argoproj.io/v1alpha1` with Argo Rollouts. */
+const KIND_MODEL_MODULES: Readonly<Record<string, string>> = {
+  'argoproj.io/v1alpha1 Application': '@kubernetes-models/argo-cd/argoproj.io/v1alpha1',
+};
+
 function modelClass(apiVersion: string, kind: string): ModelClass | undefined {
-  const folder = MODEL_MODULES[apiVersion];
+  const folder = KIND_MODEL_MODULES[`${apiVersion} ${kind}`] ?? MODEL_MODULES[apiVersion];
   if (folder === undefined || !/^[A-Z][A-Za-z0-9]*$/.test(kind)) return undefined;
   try {
     // One module per kind, loaded on demand: loading whole API groups would load hundreds of validators.

@@ -72,9 +72,18 @@ describe('loadStackConfig', () => {
     expect(problemsOf('local', { 'uag:grafanaAdminPassword': 'x', 'aws:region': 'eu-west-1' })).toEqual([
       'aws:region is set but the local stack creates no AWS resources: pulumi config rm aws:region',
     ]);
-    expect(problemsOf('staging', { ...COMPLETE_DEV, 'uag:image': 'registry.test/uag-gateway:1', 'uag:environment': 'prod' }).slice(0, 2)).toEqual([
+    expect(problemsOf('staging', { ...COMPLETE_DEV, 'uag:localRegistry': 'registry.test:5000', 'uag:environment': 'prod' }).slice(0, 2)).toEqual([
       "uag:environment is set but stack 'staging' always deploys the 'staging' environment: pulumi config rm uag:environment",
-      'uag:image is set but it applies to the local stack only: pulumi config rm uag:image',
+      'uag:localRegistry is set but it applies to the local stack only: pulumi config rm uag:localRegistry',
+    ]);
+  });
+
+  it('takes the delivery pipeline\'s pre-built image on an AWS stack, and refuses a mutable one there too', () => {
+    const image = `123456789012.dkr.ecr.eu-west-1.amazonaws.com/uag-gateway@sha256:${'a'.repeat(64)}`;
+    expect(loadStackConfig('dev', source({ ...COMPLETE_DEV, 'uag:image': image })).target).toMatchObject({ kind: 'aws', image });
+    expect(loadStackConfig('dev', source(COMPLETE_DEV)).target).toMatchObject({ kind: 'aws', image: undefined });
+    expect(problemsOf('dev', { ...COMPLETE_DEV, 'uag:image': 'registry.test/uag-gateway' })).toEqual([
+      'uag:image ("registry.test/uag-gateway") must carry a digest or an immutable tag, not :latest or none: pulumi config set uag:image localhost:5000/uag-gateway@sha256:<64 hex digits>',
     ]);
   });
 

@@ -296,3 +296,20 @@ describe('the local stack', () => {
     expect(containers[0]?.image).toBe(`localhost:5000/uag-gateway@${PUSHED_DIGEST}`);
   });
 });
+
+describe('an AWS stack given the delivery pipeline\'s image (uag:image)', () => {
+  const pipelineImage = `123456789012.dkr.ecr.eu-west-1.amazonaws.com/uag-gateway@sha256:${'b'.repeat(64)}`;
+  let run: MockedRun & { readonly result: StackOutputs };
+  beforeAll(async () => {
+    const config = loadStackConfig('staging', configSource({ ...STACK_CONFIG.staging, 'uag:image': pipelineImage }));
+    run = await runMocked({ stack: 'staging', outputs: OUTPUTS }, () => deployStack(config, fakePlatform()));
+  });
+
+  it('builds and pushes nothing and deploys exactly that digest, the one every stack gets', async () => {
+    expect(run.ofType('docker-build:index:Image')).toEqual([]);
+    const deployment = objectsOf(run, 'platform-objects').find((object) => object.kind === 'Deployment');
+    const containers = (deployment?.spec as { template: { spec: { containers: { image: string }[] } } }).template.spec.containers;
+    expect(containers[0]?.image).toBe(pipelineImage);
+    expect(await resolved(run.result.imageDigest as pulumi.Output<string>)).toBe(`sha256:${'b'.repeat(64)}`);
+  });
+});
