@@ -149,9 +149,11 @@ export function operatorReleases(args: Pick<OperatorsArgs, 'highlyAvailable' | '
         prometheusOperator: {
           enabled: true,
           resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '256Mi' } },
-          // Becomes the operator's --config-reloader-* flags (templates/prometheus-operator/deployment.yaml):
-          // the config-reloader container of the platform's Prometheus and Alertmanager pods gets
-          // probes and resources, which the admission policies require of pods in `observability`.
+          // Becomes the operator's --config-reloader-* and --enable-config-reloader-probes flags
+          // (templates/prometheus-operator/deployment.yaml): the config-reloader container of the
+          // platform's Prometheus and Alertmanager pods gets /healthz probes and resources
+          // (prometheus-operator v0.86.2 pkg/operator/config_reloader.go), which the admission
+          // policies require of pods in `observability`.
           prometheusConfigReloader: { enableProbe: true, resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '64Mi' } } },
           // The certificate Jobs of the admission webhook (admission-webhooks/job-patch/*.yaml).
           admissionWebhooks: { patch: { resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '64Mi' } } } },

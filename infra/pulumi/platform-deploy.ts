@@ -60,8 +60,12 @@ export interface ControllerSharedObject {
 /**
  * The canary's weights on each route of the VirtualService and the pod-template-hash labels of the
  * DestinationRule subsets. The provider drops these paths from its diff against the live object
- * (pulumi-kubernetes provider.go Diff, wildcards through PropertyPath.Contains), so a deploy that
- * changes nothing else about these two objects leaves a running rollout alone, `--refresh` or not.
+ * (pulumi-kubernetes provider/pkg/provider/provider.go Diff, wildcards through
+ * PropertyPath.Contains), so a deploy that changes nothing else about these two objects leaves a
+ * running rollout alone, `--refresh` or not. It cannot drop a path inside a list from its
+ * server-side apply (provider/pkg/await/await.go handleSSAIgnoreFields), so a deploy that does
+ * change them mid-rollout meets a field-manager conflict: README, "Applying charts-out/ during a
+ * rollout".
  */
 export const ROLLOUT_CONTROLLED = {
   virtualService: { apiVersion: VirtualService.apiVersion, kind: VirtualService.kind, ignoreChanges: ['spec.http[*].route[*].weight'] },

@@ -232,7 +232,8 @@ export async function deployStack(config: StackConfig, platform: PlatformSource)
   });
 
   // Read through the release's outputs: unknown while the release is being installed in a
-  // preview, so the engine skips the read instead of failing on a Service that does not exist yet.
+  // preview, so the engine skips the read (pulumi v3.248.0 pkg/resource/deploy/step.go,
+  // ReadStep.Apply: an unknown ID reads nothing) instead of failing on a Service not there yet.
   const gatewayRelease = operators.releases.ingressGateway;
   const ingressService = k8s.core.v1.Service.get('ingress-gateway-service', pulumi.interpolate`${gatewayRelease.status.namespace}/${gatewayRelease.status.name}`, {
     provider: access.provider,
