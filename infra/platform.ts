@@ -24,7 +24,7 @@ import { RolloutAnalysis } from './k8s/observability/rollout-analysis';
 import { PLATFORM_SELECTOR, PrometheusStack } from './k8s/observability/prometheus-stack';
 import { PLATFORM_LABELS } from './k8s/labels';
 import type { TrafficRule } from './k8s/network-traffic';
-import { NAMESPACES } from './k8s/platform-names';
+import { ENCRYPTED_STORAGE_CLASS, NAMESPACES } from './k8s/platform-names';
 import { RequestsPerSecondMetric } from './k8s/requests-per-second-metric';
 import { WorkloadNamespace } from './k8s/workload-namespace';
 
@@ -34,6 +34,12 @@ export interface PlatformProps {
   readonly image: string;
   /** Where `app.synth()` writes. @default 'dist' (cdk8s's default; callers that only read the App leave it) */
   readonly outdir?: string;
+  /**
+   * StorageClass of the platform's volume claims; `null` leaves the choice to the cluster's default
+   * class (the local stack, whose cluster has its own).
+   * @default ENCRYPTED_STORAGE_CLASS, which the Pulumi program creates on EKS
+   */
+  readonly storageClassName?: string | null;
   /** Extra gateway egress to addresses outside the cluster (see GatewayNetworkPoliciesProps). @default none */
   readonly gatewayExternalEgress?: readonly TrafficRule[];
   /**
@@ -123,7 +129,8 @@ export function synthesizePlatform(props: PlatformProps): App {
   });
   const requestsPerSecond = new RequestsPerSecondMetric(observabilityChart, 'requests-per-second', { namespace: observability.name });
   new PrometheusAdapter(observabilityChart, 'prometheus-adapter', { namespace: observability.name, rulesConfigMapName: requestsPerSecond.configMapName });
-  const jaeger = new Jaeger(observabilityChart, 'jaeger', { namespace: observability.name, storage: spec.observability.traceStorage });
+  const storageClassName = props.storageClassName === undefined ? ENCRYPTED_STORAGE_CLASS : (props.storageClassName ?? undefined);
+  const jaeger = new Jaeger(observabilityChart, 'jaeger', { namespace: observability.name, storage: spec.observability.traceStorage, storageClassName });
   const dashboard = gatewayDashboard(monitoring.selector);
   const grafana = new Grafana(observabilityChart, 'grafana', {
     namespace: observability.name,

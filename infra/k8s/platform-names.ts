@@ -51,3 +51,9 @@ export const ARGO_ROLLOUTS = { namespace: 'argo-rollouts', serviceAccount: 'argo
 /** `clusterPort`: replicas gossip there to share silences and deduplicate notifications. */
 export const ALERTMANAGER = { name: 'alertmanager', port: 9093, clusterPort: 9094 } as const;
 export const GRAFANA = { name: 'grafana', port: 3000 } as const;
+/**
+ * StorageClass every PersistentVolumeClaim of the platform names: encrypted gp3 EBS volumes through
+ * the EBS CSI driver, created (and made the cluster default) by the Pulumi program, since EKS
+ * clusters created at 1.30 or later have no default class.
+ */
+export const ENCRYPTED_STORAGE_CLASS = 'gp3-encrypted';

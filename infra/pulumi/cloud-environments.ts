@@ -45,6 +45,8 @@ export interface CloudEnvironment {
   readonly redis: RedisSpec | undefined;
   /** Images the ECR lifecycle policy keeps. */
   readonly retainedImages: number;
+  /** Refuse to delete the cluster, the cache and the repository, and snapshot the cache when it goes. */
+  readonly deletionProtection: boolean;
 }
 
 export const CLOUD_ENVIRONMENTS: Readonly<Record<CloudEnvironmentName, CloudEnvironment>> = {
@@ -56,6 +58,7 @@ export const CLOUD_ENVIRONMENTS: Readonly<Record<CloudEnvironmentName, CloudEnvi
     nodeGroups: { capacity: 'spot', instanceTypes: ['m6i.large', 'm5.large', 'm6a.large'], onePerZone: false, minSize: 2, desiredSize: 3, maxSize: 5, volumeGiB: 40 },
     redis: undefined,
     retainedImages: 20,
+    deletionProtection: false,
   },
   staging: {
     name: 'staging',
@@ -65,6 +68,7 @@ export const CLOUD_ENVIRONMENTS: Readonly<Record<CloudEnvironmentName, CloudEnvi
     nodeGroups: { capacity: 'on-demand', instanceTypes: ['m6i.large'], onePerZone: false, minSize: 3, desiredSize: 3, maxSize: 6, volumeGiB: 50 },
     redis: { nodeType: 'cache.t4g.small', nodes: 2 },
     retainedImages: 30,
+    deletionProtection: false,
   },
   prod: {
     name: 'prod',
@@ -74,5 +78,6 @@ export const CLOUD_ENVIRONMENTS: Readonly<Record<CloudEnvironmentName, CloudEnvi
     nodeGroups: { capacity: 'on-demand', instanceTypes: ['m6i.xlarge'], onePerZone: true, minSize: 1, desiredSize: 2, maxSize: 6, volumeGiB: 80 },
     redis: { nodeType: 'cache.m7g.large', nodes: 3 },
     retainedImages: 100,
+    deletionProtection: true,
   },
 };

@@ -21,6 +21,23 @@ export interface ClusterArgs {
   readonly publicAccessCidrs: readonly string[];
   /** IAM principals given cluster-admin access entries. @default [] */
   readonly adminPrincipalArns?: readonly string[];
+  /**
+   * The IAM principal creating the cluster (a role or user ARN, the issuer of an assumed-role
+   * session). EKS gives it an admin access entry itself (`bootstrapClusterCreatorAdminPermissions`),
+   * so it is left out of `adminPrincipalArns`, where a second entry would fail with 409.
+   * @default none: every listed principal gets an entry
+   */
+  readonly creatorPrincipalArn?: string;
+  /**
+   * Networks allowed to reach the private API endpoint on 443 (a VPN, a peered VPC, a CI runner's
+   * subnet): ingress rules on the cluster security group, which otherwise admits only its members.
+   * @default []
+   */
+  readonly privateAccessCidrs?: readonly string[];
+  /** Refuse deletion: EKS deletion protection plus Pulumi's `protect`. @default false */
+  readonly deletionProtection?: boolean;
+  /** AWS CLI profile the kubeconfig's `aws eks get-token` runs with (`aws:profile`). @default the CLI's default credentials */
+  readonly awsProfile?: string;
   /** Days the control-plane log group keeps logs. @default 90 */
   readonly logRetentionDays?: number;
 }
@@ -46,8 +63,29 @@ export function endpointAccess(args: Pick<ClusterArgs, 'publicEndpoint' | 'publi
   };
 }
 
-/** kubeconfig that authenticates with the caller's AWS credentials (`aws eks get-token`), holding no secret itself. */
-export function kubeconfig(clusterName: string, endpoint: string, certificateAuthority: string, region: string): string {
+/** The HTTPS port of the Kubernetes API endpoint. */
+export const API_PORT = 443;
+
+/**
+ * `arn:aws:iam::<account>:role/<name>` for a role ARN with or without a path, any other ARN as is:
+ * the session issuer of an assumed role carries the role's path, an ARN in the config may not.
+ */
+export function withoutRolePath(arn: string): string {
+  return arn.replace(/^(arn:aws[a-z-]*:iam::\d{12}:role\/)(?:[^/]+\/)*([^/]+)$/, '$1$2');
+}
+
+/** The principals that need an access entry of their own: the listed ones except the cluster's creator. */
+export function additionalAdmins(adminPrincipalArns: readonly string[], creatorPrincipalArn: string | undefined): string[] {
+  const creator = creatorPrincipalArn === undefined ? undefined : withoutRolePath(creatorPrincipalArn);
+  return adminPrincipalArns.filter((arn) => withoutRolePath(arn) !== creator);
+}
+
+/**
+ * kubeconfig that authenticates with the caller's AWS credentials (`aws eks get-token`), holding no
+ * secret itself. With `awsProfile` the token is requested with that profile, as the AWS provider
+ * (`aws:profile`) is, instead of whatever the environment's default credentials are.
+ */
+export function kubeconfig(clusterName: string, endpoint: string, certificateAuthority: string, region: string, awsProfile?: string): string {
   return JSON.stringify({
     apiVersion: 'v1',
     kind: 'Config',
@@ -62,6 +100,7 @@ export function kubeconfig(clusterName: string, endpoint: string, certificateAut
             apiVersion: 'client.authentication.k8s.io/v1beta1',
             command: 'aws',
             args: ['eks', 'get-token', '--cluster-name', clusterName, '--region', region, '--output', 'json'],
+            ...(awsProfile === undefined ? {} : { env: [{ name: 'AWS_PROFILE', value: awsProfile }] }),
           },
         },
       },
@@ -93,7 +132,7 @@ export class Cluster extends pulumi.ComponentResource {
     const vpcAccess = endpointAccess(args);
     const parent = { parent: this };
 
-    const role = serviceRole(`${name}-control-plane`, 'eks.amazonaws.com', ['arn:aws:iam::aws:policy/AmazonEKSClusterPolicy'], parent);
+    const { role, attachments } = serviceRole(`${name}-control-plane`, 'eks.amazonaws.com', ['arn:aws:iam::aws:policy/AmazonEKSClusterPolicy'], parent);
     const secretsKey = new aws.kms.Key(
       `${name}-secrets`,
       { description: `Envelope encryption of Kubernetes Secrets in ${args.clusterName}`, enableKeyRotation: true, deletionWindowInDays: 30 },
@@ -133,8 +172,12 @@ export class Cluster extends pulumi.ComponentResource {
         encryptionConfig: { provider: { keyArn: secretsKey.arn }, resources: ['secrets'] },
         enabledClusterLogTypes: [...CONTROL_PLANE_LOG_TYPES],
         vpcConfig: { subnetIds: args.subnetIds, ...vpcAccess },
+        // At the end of standard support EKS upgrades the control plane instead of moving it into
+        // paid extended support without anyone deciding so.
+        upgradePolicy: { supportType: 'STANDARD' },
+        deletionProtection: args.deletionProtection ?? false,
       },
-      { parent: this, dependsOn: [logGroup, keyAccess] },
+      { parent: this, dependsOn: [logGroup, keyAccess, ...attachments], protect: args.deletionProtection ?? false },
     );
     const cluster = this.eksCluster;
 
@@ -144,7 +187,15 @@ export class Cluster extends pulumi.ComponentResource {
       parent,
     );
 
-    for (const [index, principalArn] of (args.adminPrincipalArns ?? []).entries()) {
+    for (const [index, cidr] of (args.privateAccessCidrs ?? []).entries()) {
+      new aws.vpc.SecurityGroupIngressRule(
+        `${name}-api-access-${index}`,
+        { securityGroupId: cluster.vpcConfig.clusterSecurityGroupId, cidrIpv4: cidr, ipProtocol: 'tcp', fromPort: API_PORT, toPort: API_PORT, description: 'Kubernetes API from the deployers\' network' },
+        parent,
+      );
+    }
+
+    for (const [index, principalArn] of additionalAdmins(args.adminPrincipalArns ?? [], args.creatorPrincipalArn).entries()) {
       const entry = new aws.eks.AccessEntry(`${name}-admin-${index}`, { clusterName: cluster.name, principalArn, type: 'STANDARD' }, parent);
       new aws.eks.AccessPolicyAssociation(
         `${name}-admin-${index}`,
@@ -160,7 +211,7 @@ export class Cluster extends pulumi.ComponentResource {
     this.oidcProviderArn = oidcProvider.arn;
     this.secretsKeyArn = secretsKey.arn;
     this.kubeconfig = pulumi.secret(
-      pulumi.all([cluster.name, cluster.endpoint, cluster.certificateAuthority.data]).apply(([clusterName, endpoint, ca]) => kubeconfig(clusterName, endpoint, ca, args.region)),
+      pulumi.all([cluster.name, cluster.endpoint, cluster.certificateAuthority.data]).apply(([clusterName, endpoint, ca]) => kubeconfig(clusterName, endpoint, ca, args.region, args.awsProfile)),
     );
     this.registerOutputs({ clusterName: this.clusterName, endpoint: this.endpoint, oidcProviderArn: this.oidcProviderArn, kubeconfig: this.kubeconfig });
   }

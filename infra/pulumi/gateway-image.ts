@@ -1,9 +1,20 @@
 import * as dockerBuild from '@pulumi/docker-build';
 import * as pulumi from '@pulumi/pulumi';
-import { join } from 'node:path';
+import { join, posix, relative, sep } from 'node:path';
 
 /** The repository root: the build context, as `app/Dockerfile` expects. */
 export const REPOSITORY_ROOT = join(__dirname, '..', '..');
+
+/**
+ * Build context and Dockerfile relative to the working directory `pulumi up` runs the program in
+ * (the project directory, which holds Pulumi.yaml): the provider keeps them in the state and
+ * compares them on every run (pulumi-docker-build v0.0.22, provider/internal/image.go Diff), so an
+ * absolute path would differ on every machine and rebuild an image whose tag already exists.
+ */
+export function buildPaths(workingDirectory: string, repositoryRoot = REPOSITORY_ROOT): { context: string; dockerfile: string } {
+  const context = relative(workingDirectory, repositoryRoot).split(sep).join(posix.sep) || '.';
+  return { context, dockerfile: posix.join(context, 'app', 'Dockerfile') };
+}
 
 export interface RegistryLogin {
   readonly address: pulumi.Input<string>;
@@ -20,40 +31,38 @@ export interface GatewayImageArgs {
   readonly login?: RegistryLogin;
   /** @default 'linux/amd64' (the node groups' architecture) */
   readonly platform?: dockerBuild.Platform;
-}
-
-/** `<repository>@<digest>`: what the cluster pulls, so a re-pushed tag can never change what runs. */
-export function pinnedReference(repository: string, digest: string): string {
-  if (!/^sha256:[0-9a-f]{64}$/.test(digest)) throw new Error(`GatewayImage: the registry returned no sha256 digest for ${repository} (got '${digest}')`);
-  return `${repository}@${digest}`;
+  /** Directory the context and Dockerfile paths are relative to. @default process.cwd() (where `pulumi up` runs the program) */
+  readonly workingDirectory?: string;
 }
 
 /**
  * Builds `app/Dockerfile` from the repository root and pushes it under its content tag. No
  * commit- or time-dependent build arguments: the tag is immutable in ECR, so the same tag must
- * always be the same build.
+ * always be the same build. Declared only while the tag is missing from the registry (see
+ * `publishedDigest`); once it is dropped from the program it is forgotten, not deleted: the
+ * provider's delete removes the pushed manifest from the registry (image.go Delete), and the
+ * running pods pull exactly that image.
  */
 export class GatewayImage extends pulumi.ComponentResource {
+  /** `sha256:…` the registry stored the pushed image under. */
   readonly digest: pulumi.Output<string>;
-  /** Digest-pinned reference the manifests use. */
-  readonly reference: pulumi.Output<string>;
 
   constructor(name: string, args: GatewayImageArgs, opts?: pulumi.ComponentResourceOptions) {
     super('uag:cloud:GatewayImage', name, {}, opts);
+    const paths = buildPaths(args.workingDirectory ?? process.cwd());
     const image = new dockerBuild.Image(
       `${name}-build`,
       {
-        context: { location: REPOSITORY_ROOT },
-        dockerfile: { location: join(REPOSITORY_ROOT, 'app', 'Dockerfile') },
+        context: { location: paths.context },
+        dockerfile: { location: paths.dockerfile },
         platforms: [args.platform ?? 'linux/amd64'],
         push: true,
         tags: [pulumi.interpolate`${args.repository}:${args.tag}`],
         registries: args.login ? [args.login] : undefined,
       },
-      { parent: this },
+      { parent: this, retainOnDelete: true },
     );
     this.digest = image.digest;
-    this.reference = pulumi.all([args.repository, image.digest]).apply(([repository, digest]) => pinnedReference(repository, digest));
-    this.registerOutputs({ digest: this.digest, reference: this.reference });
+    this.registerOutputs({ digest: this.digest });
   }
 }

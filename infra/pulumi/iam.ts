@@ -1,5 +1,5 @@
 import * as aws from '@pulumi/aws';
-import type * as pulumi from '@pulumi/pulumi';
+import * as pulumi from '@pulumi/pulumi';
 
 /** Trust policy letting an AWS service (`eks.amazonaws.com`, `pods.eks.amazonaws.com`...) assume a role. */
 export function serviceTrustPolicy(service: string): string {
@@ -9,11 +9,34 @@ export function serviceTrustPolicy(service: string): string {
   });
 }
 
-/** A role assumed by `service` with AWS-managed policies attached; children are named `<name>-<policy>`. */
-export function serviceRole(name: string, service: string, managedPolicyArns: readonly string[], opts: pulumi.CustomResourceOptions): aws.iam.Role {
-  const role = new aws.iam.Role(name, { assumeRolePolicy: serviceTrustPolicy(service) }, opts);
-  for (const policyArn of managedPolicyArns) {
-    new aws.iam.RolePolicyAttachment(`${name}-${policyArn.split('/').pop()}`, { role: role.name, policyArn }, opts);
-  }
-  return role;
+export interface ServiceRole {
+  readonly role: aws.iam.Role;
+  /**
+   * The managed-policy attachments. Whatever uses the role must depend on them, not only on the
+   * role: otherwise it may be created before its permissions exist, and on destroy the permissions
+   * (the CNI policy of the nodes, say) may be detached while AWS still needs them to clean up.
+   */
+  readonly attachments: readonly aws.iam.RolePolicyAttachment[];
 }
+
+/** A role assumed by `service` with AWS-managed policies attached; children are named `<name>-<policy>`. */
+export function serviceRole(name: string, service: string, managedPolicyArns: readonly string[], opts: pulumi.CustomResourceOptions): ServiceRole {
+  const role = new aws.iam.Role(name, { assumeRolePolicy: serviceTrustPolicy(service) }, opts);
+  const attachments = managedPolicyArns.map(
+    (policyArn) => new aws.iam.RolePolicyAttachment(`${name}-${policyArn.split('/').pop()}`, { role: role.name, policyArn }, opts),
+  );
+  return { role, attachments };
+}
+
+/**
+ * A component's `dependsOn` plus `extra`, for a child that must also wait for its role's policy
+ * attachments. Components here are given plain lists of resources; anything else is refused
+ * rather than silently dropped.
+ */
+export function alsoDependingOn(dependsOn: pulumi.ResourceOptions['dependsOn'], extra: readonly pulumi.Resource[]): pulumi.Resource[] {
+  const given: unknown[] = dependsOn === undefined ? [] : Array.isArray(dependsOn) ? dependsOn : [dependsOn];
+  const resources = given.filter((item): item is pulumi.Resource => pulumi.Resource.isInstance(item));
+  if (resources.length !== given.length) throw new Error('alsoDependingOn: dependsOn must be a resource or a list of resources, not an Output or a Promise');
+  return [...resources, ...extra];
+}
+

@@ -1,15 +1,9 @@
-// Entry point of `pulumi up` (Pulumi.yaml `main`); the stack's outputs are this module's exports.
+// Entry point of `pulumi up` (Pulumi.yaml `main`). The module's value is a promise of the stack's
+// outputs, which the Pulumi runtime awaits: on AWS the program first asks who deploys and whether
+// the image is already in the registry (stack.ts).
 import * as pulumi from '@pulumi/pulumi';
 import { cdk8sPlatform } from './cdk8s-platform';
 import { deployStack } from './stack';
 import { loadStackConfig, pulumiConfigSource } from './stack-config';
 
-const outputs = deployStack(loadStackConfig(pulumi.getStack(), pulumiConfigSource()), cdk8sPlatform());
-
-export const kubeconfig = outputs.kubeconfig;
-export const clusterName = outputs.clusterName;
-export const ingressHostname = outputs.ingressHostname;
-export const grafana = outputs.grafana;
-export const jaeger = outputs.jaeger;
-export const image = outputs.image;
-export const imageDigest = outputs.imageDigest;
+export = deployStack(loadStackConfig(pulumi.getStack(), pulumiConfigSource()), cdk8sPlatform());

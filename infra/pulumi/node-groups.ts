@@ -1,7 +1,7 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import type { NodeGroupSpec } from './cloud-environments';
-import { serviceRole } from './iam';
+import { alsoDependingOn, serviceRole } from './iam';
 
 const NODE_POLICIES = [
   'arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy',
@@ -62,7 +62,7 @@ export class NodeGroups extends pulumi.ComponentResource {
     const plans = nodeGroupPlans(args);
     // Resource options are not inherited: children wait for what the component was told to wait for.
     const parent = { parent: this, dependsOn: opts?.dependsOn };
-    const role = serviceRole(`${name}-node`, 'ec2.amazonaws.com', NODE_POLICIES, parent);
+    const { role, attachments } = serviceRole(`${name}-node`, 'ec2.amazonaws.com', NODE_POLICIES, parent);
     const launchTemplate = new aws.ec2.LaunchTemplate(`${name}-nodes`, launchTemplateArgs(args.volumeGiB), parent);
 
     this.nodeGroups = plans.map(
@@ -82,7 +82,9 @@ export class NodeGroups extends pulumi.ComponentResource {
             launchTemplate: { id: launchTemplate.id, version: launchTemplate.latestVersion.apply(String) },
           },
           // Whoever scales the group (by hand or an autoscaler) owns desiredSize; Pulumi would reset it every run.
-          { ...parent, ignoreChanges: ['scalingConfig.desiredSize'] },
+          // The policy attachments first: without the CNI policy a node never becomes Ready, and on
+          // destroy it must outlive the group while EKS removes the nodes' network interfaces.
+          { parent: this, dependsOn: alsoDependingOn(opts?.dependsOn, attachments), ignoreChanges: ['scalingConfig.desiredSize'] },
         ),
     );
     this.nodeGroupNames = pulumi.output(this.nodeGroups.map((group) => group.nodeGroupName));

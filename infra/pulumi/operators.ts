@@ -1,10 +1,25 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { PLATFORM_NAMES } from './platform-contract';
-import { serviceHost } from '../k8s/platform-names';
-import { HELM_CHARTS, type HelmChartVersion } from './versions';
+import { ARGO_ROLLOUTS, serviceHost } from '../k8s/platform-names';
+import { HELM_CHARTS, ISTIO_IMAGE_HUB, ISTIO_VERSION, type HelmChartVersion } from './versions';
 
-export type OperatorKey = 'istioBase' | 'istiod' | 'ingressGateway' | 'prometheusOperatorCrds' | 'prometheusOperator' | 'argoRollouts';
+export type OperatorKey = 'istioBase' | 'istioCni' | 'istiod' | 'ingressGateway' | 'prometheusOperatorCrds' | 'prometheusOperator' | 'argoRollouts';
+
+/** Where the Istio CNI node agent runs: its DaemonSet needs root, host paths and NET_ADMIN, which only kube-system admits. */
+export const ISTIO_CNI_NAMESPACE = 'kube-system';
+
+/**
+ * The namespaces the Helm releases run in, besides kube-system. The admission policies audit
+ * (Warn + Audit) rather than deny in these (policies/exceptions.yaml, `auditedNamespaces`): the
+ * charts are upstream code whose pods cannot be checked in CI.
+ */
+export const OPERATOR_NAMESPACES = [PLATFORM_NAMES.namespaces.istio, 'prometheus-operator', ARGO_ROLLOUTS.namespace] as const;
+
+const RUNTIME_DEFAULT_SECCOMP = { type: 'RuntimeDefault' } as const;
+
+/** Images of the Istio charts, explicit so the proxy image injected into every meshed pod is pinned by this file. */
+const ISTIO_IMAGES = { hub: ISTIO_IMAGE_HUB, tag: ISTIO_VERSION } as const;
 
 export interface OperatorRelease {
   readonly key: OperatorKey;
@@ -18,6 +33,8 @@ export interface OperatorRelease {
   readonly platformPrerequisite: boolean;
   /** Labels for a namespace created before the release (Helm's own namespace carries none). @default none: Helm creates it */
   readonly namespaceLabels?: Readonly<Record<string, string>>;
+  /** The namespace exists in every cluster (kube-system): neither Helm nor the program creates it. @default false */
+  readonly namespaceExists?: boolean;
 }
 
 export interface OperatorsArgs {
@@ -35,12 +52,38 @@ export function operatorReleases(args: Pick<OperatorsArgs, 'highlyAvailable' | '
   return [
     { key: 'istioBase', releaseName: 'istio-base', namespace: namespaces.istio, chart: HELM_CHARTS.istioBase, values: {}, after: [], platformPrerequisite: true },
     {
+      key: 'istioCni',
+      releaseName: 'istio-cni',
+      namespace: ISTIO_CNI_NAMESPACE,
+      chart: HELM_CHARTS.istioCni,
+      // istio-cni values.yaml at 1.29.2: `global.hub`/`global.tag` name the install-cni image, `seccompProfile` its container's profile.
+      values: { global: ISTIO_IMAGES, seccompProfile: RUNTIME_DEFAULT_SECCOMP },
+      namespaceExists: true,
+      after: ['istioBase'],
+      // Injected pods are only admitted under Pod Security `restricted` when the node agent, not an
+      // init container running as root with NET_ADMIN, sets up their traffic redirection.
+      platformPrerequisite: true,
+    },
+    {
       key: 'istiod',
       releaseName: 'istiod',
       namespace: namespaces.istio,
       chart: HELM_CHARTS.istiod,
+      // istio-discovery values.yaml at 1.29.2 (top-level keys; the `pilot.` prefix is only a legacy alias, templates/zzy_descope_legacy.yaml).
       values: {
-        pilot: { autoscaleMin: controllerReplicas, replicaCount: controllerReplicas },
+        autoscaleMin: controllerReplicas,
+        replicaCount: controllerReplicas,
+        // Injection template: with cni.enabled the init container is `istio-validation` (uid 1337, no
+        // capabilities, read-only root) instead of `istio-init` (root, NET_ADMIN, NET_RAW).
+        cni: { enabled: true },
+        // deployment.yaml sets only a readiness probe and no memory limit by default.
+        resources: { requests: { cpu: '500m', memory: '2048Mi' }, limits: { memory: '4096Mi' } },
+        seccompProfile: RUNTIME_DEFAULT_SECCOMP,
+        global: {
+          ...ISTIO_IMAGES,
+          // Copied into every injected container's securityContext (injection-template.yaml).
+          proxy: { seccompProfile: RUNTIME_DEFAULT_SECCOMP },
+        },
         meshConfig: {
           enableTracing: true,
           extensionProviders: [
@@ -50,7 +93,7 @@ export function operatorReleases(args: Pick<OperatorsArgs, 'highlyAvailable' | '
           ],
         },
       },
-      after: ['istioBase'],
+      after: ['istioBase', 'istioCni'],
       platformPrerequisite: true,
     },
     {
@@ -60,6 +103,18 @@ export function operatorReleases(args: Pick<OperatorsArgs, 'highlyAvailable' | '
       chart: HELM_CHARTS.istioIngressGateway,
       values: {
         autoscaling: { minReplicas: args.highlyAvailable ? 3 : 1 },
+        // gateway values.yaml at 1.29.2: a non-empty containerSecurityContext replaces the chart's
+        // default one (templates/deployment.yaml), so it repeats it and adds the seccomp profile.
+        containerSecurityContext: {
+          capabilities: { drop: ['ALL'] },
+          allowPrivilegeEscalation: false,
+          privileged: false,
+          readOnlyRootFilesystem: true,
+          runAsUser: 1337,
+          runAsGroup: 1337,
+          runAsNonRoot: true,
+          seccompProfile: RUNTIME_DEFAULT_SECCOMP,
+        },
         service: {
           type: 'LoadBalancer',
           annotations: args.awsLoadBalancer ? { 'service.beta.kubernetes.io/aws-load-balancer-type': 'nlb', 'service.beta.kubernetes.io/aws-load-balancer-cross-zone-load-balancing-enabled': 'true' } : {},
@@ -90,7 +145,19 @@ export function operatorReleases(args: Pick<OperatorsArgs, 'highlyAvailable' | '
         kubeEtcd: { enabled: false },
         kubeScheduler: { enabled: false },
         kubeProxy: { enabled: false },
-        prometheusOperator: { enabled: true },
+        // kube-prometheus-stack values.yaml at 79.5.0 leaves every `resources` empty.
+        prometheusOperator: {
+          enabled: true,
+          resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '256Mi' } },
+          // Becomes the operator's --config-reloader-* and --enable-config-reloader-probes flags
+          // (templates/prometheus-operator/deployment.yaml): the config-reloader container of the
+          // platform's Prometheus and Alertmanager pods gets /healthz probes and resources
+          // (prometheus-operator v0.86.2 pkg/operator/config_reloader.go), which the admission
+          // policies require of pods in `observability`.
+          prometheusConfigReloader: { enableProbe: true, resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '64Mi' } } },
+          // The certificate Jobs of the admission webhook (admission-webhooks/job-patch/*.yaml).
+          admissionWebhooks: { patch: { resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '64Mi' } } } },
+        },
       },
       after: ['prometheusOperatorCrds'],
       platformPrerequisite: true,
@@ -98,9 +165,10 @@ export function operatorReleases(args: Pick<OperatorsArgs, 'highlyAvailable' | '
     {
       key: 'argoRollouts',
       releaseName: 'argo-rollouts',
-      namespace: 'argo-rollouts',
+      namespace: ARGO_ROLLOUTS.namespace,
       chart: HELM_CHARTS.argoRollouts,
-      values: { installCRDs: true, controller: { replicas: controllerReplicas } },
+      // argo-rollouts values.yaml at 2.40.9: probes and a restricted security context by default, `controller.resources: {}`.
+      values: { installCRDs: true, controller: { replicas: controllerReplicas, resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '512Mi' } } } },
       // The controller queries Prometheus for canary analysis, which accepts mesh mTLS only: it needs a sidecar.
       namespaceLabels: { 'istio-injection': 'enabled' },
       after: ['istiod'],
@@ -111,7 +179,7 @@ export function operatorReleases(args: Pick<OperatorsArgs, 'highlyAvailable' | '
 
 /**
  * The cluster add-ons the platform's manifests rely on, as pinned Helm releases (versions.ts):
- * Istio (CRDs, istiod with tracing to the platform's Jaeger, the ingress gateway),
+ * Istio (CRDs, the CNI node agent, istiod with tracing to the platform's Jaeger, the ingress gateway),
  * prometheus-operator (CRDs, then the operator) and Argo Rollouts. prometheus-adapter, which
  * serves the requests-per-second HPA metric, is part of the synthesized platform itself.
  */
@@ -137,7 +205,7 @@ export class Operators extends pulumi.ComponentResource {
           version: plan.chart.version,
           repositoryOpts: { repo: plan.chart.repository },
           namespace: plan.namespace,
-          createNamespace: namespace === undefined,
+          createNamespace: namespace === undefined && plan.namespaceExists !== true,
           values: plan.values,
           atomic: true,
           timeout: 900,

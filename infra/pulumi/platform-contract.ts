@@ -15,8 +15,10 @@ export interface KubernetesObject {
 
 export interface PlatformRenderRequest {
   readonly environment: CloudEnvironmentName;
-  /** Digest-pinned gateway image. */
+  /** Immutable gateway image reference: `<repository>:<content tag>` (ECR tags are immutable) or a digest. */
   readonly image: string;
+  /** StorageClass of the volume claims; `null`: the cluster's default class. */
+  readonly storageClassName: string | null;
   /** Ingress hosts replacing the environment's own (from `uag:domain`); `undefined` keeps them. */
   readonly hosts: readonly string[] | undefined;
   /** Gateway egress to cloud resources outside the cluster (ElastiCache). */

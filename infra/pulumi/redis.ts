@@ -13,6 +13,12 @@ export interface RedisArgs extends RedisSpec {
   readonly clientSecurityGroupId: pulumi.Input<string>;
   /** AUTH token; a Pulumi secret. */
   readonly authToken: pulumi.Output<string>;
+  /**
+   * Keep the data when the cache goes: ElastiCache takes a final snapshot named
+   * `<name>-final` on deletion, and Pulumi refuses to delete the group (`protect`).
+   * @default false
+   */
+  readonly deletionProtection?: boolean;
 }
 
 /** `rediss://` URL the gateway reads from UAG_REDIS_URL, with the token URL-encoded as the password. */
@@ -64,8 +70,9 @@ export class Redis extends pulumi.ComponentResource {
         atRestEncryptionEnabled: true,
         authToken: args.authToken,
         snapshotRetentionLimit: 1,
+        finalSnapshotIdentifier: args.deletionProtection ? `${name}-final` : undefined,
       },
-      parent,
+      { parent: this, protect: args.deletionProtection ?? false },
     );
     this.primaryEndpoint = group.primaryEndpointAddress;
     this.url = pulumi.secret(pulumi.all([group.primaryEndpointAddress, args.authToken]).apply(([host, token]) => redisUrl(host, token)));

@@ -10,6 +10,21 @@ export interface RegistryArgs {
   readonly untaggedExpiryDays?: number;
   /** Let `pulumi destroy` delete a repository that still holds images. @default false */
   readonly forceDelete?: boolean;
+  /** Refuse to delete the repository at all (Pulumi `protect`). @default false */
+  readonly protect?: boolean;
+}
+
+/**
+ * The digest under which `tag` is already in the ECR repository `repositoryName`, or `undefined`
+ * when the repository or the tag does not exist yet. Run before the image resource is declared: a
+ * tag that exists is never built or pushed again (the repository's tags are immutable, so a second
+ * push fails), whichever machine deploys.
+ */
+export async function publishedDigest(repositoryName: string, tag: string): Promise<string | undefined> {
+  const { names } = await aws.ecr.getRepositories({});
+  if (!names.includes(repositoryName)) return undefined;
+  const { imageIds } = await aws.ecr.getImages({ repositoryName });
+  return imageIds.find((image) => image.imageTag === tag)?.imageDigest;
 }
 
 /** ECR lifecycle policy: untagged images go first, then everything beyond the newest `retainedImages`. */
@@ -55,7 +70,7 @@ export class Registry extends pulumi.ComponentResource {
         encryptionConfigurations: [{ encryptionType: 'KMS' }],
         forceDelete: args.forceDelete ?? false,
       },
-      { parent: this },
+      { parent: this, protect: args.protect ?? false },
     );
     new aws.ecr.LifecyclePolicy(`${name}-lifecycle`, { repository: repository.name, policy }, { parent: this });
     this.repositoryUrl = repository.repositoryUrl;

@@ -27,6 +27,16 @@ export interface AwsTarget {
   readonly publicAccessCidrs: readonly string[];
   /** IAM principals given cluster-admin access entries, besides the identity running `pulumi up`. */
   readonly clusterAdminArns: readonly string[];
+  /** Networks that reach the private API endpoint on 443 (VPN, peered VPC, a runner's subnet); required where the endpoint is private only. */
+  readonly privateAccessCidrs: readonly string[];
+  /** `aws:profile`, so the kubeconfig's `aws eks get-token` uses the same credentials as the AWS provider. */
+  readonly awsProfile: string | undefined;
+  /**
+   * Create the AWS resources only (network, cluster, nodes, add-ons, registry, image, Redis) and
+   * nothing through the Kubernetes API: the first run of a stack whose API endpoint is private,
+   * before the deployer's network is connected to the VPC it creates.
+   */
+  readonly awsOnly: boolean;
 }
 
 export interface LocalTarget {
@@ -88,6 +98,8 @@ const EXAMPLES = {
   'uag:domain': 'api.dev.example.org',
   'uag:publicAccessCidrs': '\'["203.0.113.0/24"]\'',
   'uag:clusterAdminArns': '\'["arn:aws:iam::123456789012:role/platform-admin"]\'',
+  'uag:privateAccessCidrs': '\'["10.99.0.0/16"]\'',
+  'uag:awsOnly': 'true',
   'uag:environment': 'dev',
   'uag:kubeconfigContext': 'kind-uag',
   'uag:image': 'localhost:5000/uag-gateway@sha256:<64 hex digits>',
@@ -180,7 +192,7 @@ export function loadStackConfig(stack: string, source: ConfigSource): StackConfi
   }
   let target: AwsTarget | LocalTarget;
   if (isLocal) {
-    for (const key of ['aws:region', 'uag:publicAccessCidrs', 'uag:clusterAdminArns'] as const) {
+    for (const key of ['aws:region', 'uag:publicAccessCidrs', 'uag:clusterAdminArns', 'uag:privateAccessCidrs', 'uag:awsOnly'] as const) {
       if (source.get(key) !== undefined) notHere(key, 'the local stack creates no AWS resources');
     }
     const registry = matching('uag:localRegistry', REGISTRY_HOST, 'a registry host[:port]');
@@ -208,7 +220,30 @@ export function loadStackConfig(stack: string, source: ConfigSource): StackConfi
       invalid('uag:publicAccessCidrs', '[]', 'must list at least one CIDR block');
     }
     const clusterAdminArns = stringList('uag:clusterAdminArns', IAM_PRINCIPAL_ARN, 'IAM role or user ARNs') ?? [];
-    target = { kind: 'aws', region: region ?? '', image, publicAccessCidrs: spec.publicEndpoint ? (publicAccessCidrs ?? []) : [], clusterAdminArns };
+    const awsOnlyValue = source.get('uag:awsOnly');
+    if (awsOnlyValue !== undefined && awsOnlyValue !== 'true' && awsOnlyValue !== 'false') invalid('uag:awsOnly', awsOnlyValue, 'must be true or false');
+    const awsOnly = awsOnlyValue === 'true';
+    const privateAccessCidrs = stringList('uag:privateAccessCidrs', IPV4_CIDR, 'IPv4 CIDR blocks');
+    if (privateAccessCidrs?.includes('0.0.0.0/0')) {
+      invalid('uag:privateAccessCidrs', source.get('uag:privateAccessCidrs') ?? '', 'must name the networks pulumi up runs from, not every address');
+    }
+    if (!spec.publicEndpoint && !awsOnly && (privateAccessCidrs === undefined || privateAccessCidrs.length === 0) && !problems.some((problem) => problem.startsWith('uag:privateAccessCidrs'))) {
+      problems.push(
+        `uag:privateAccessCidrs is missing (the ${environment} API endpoint is private: pulumi up reaches it only from networks routed into the VPC and allowed on port 443, ` +
+          `e.g. a VPN's client CIDR, a peered VPC or the subnet of a CI runner inside the VPC): ${setCommand('uag:privateAccessCidrs')}; ` +
+          `on the stack's first run, before that network is connected to the VPC this stack creates: ${setCommand('uag:awsOnly')}, connect it, then pulumi config rm uag:awsOnly`,
+      );
+    }
+    target = {
+      kind: 'aws',
+      region: region ?? '',
+      image,
+      publicAccessCidrs: spec.publicEndpoint ? (publicAccessCidrs ?? []) : [],
+      clusterAdminArns,
+      privateAccessCidrs: privateAccessCidrs ?? [],
+      awsProfile: source.get('aws:profile'),
+      awsOnly,
+    };
   }
 
   const secret = (key: ConfigKey) => source.getSecret(key);

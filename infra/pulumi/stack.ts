@@ -6,6 +6,7 @@ import { Cluster } from './cluster';
 import { ClusterAddons } from './cluster-addons';
 import { GatewayImage, REPOSITORY_ROOT } from './gateway-image';
 import type { TrafficRule } from '../k8s/network-traffic';
+import { ENCRYPTED_STORAGE_CLASS } from '../k8s/platform-names';
 import { IMAGE_NAME } from '../synth/image-reference';
 import { Network, subnetLayout } from './network';
 import { NodeGroups } from './node-groups';
@@ -13,8 +14,9 @@ import { Operators } from './operators';
 import { PLATFORM_NAMES, type PlatformSource } from './platform-contract';
 import { PlatformDeploy } from './platform-deploy';
 import { REDIS_PORT, Redis } from './redis';
-import { Registry } from './registry';
+import { Registry, publishedDigest } from './registry';
 import type { AwsTarget, LocalTarget, StackConfig } from './stack-config';
+import { encryptedStorageClassArgs } from './storage-class';
 
 /** What `pulumi stack output` shows. */
 export interface StackOutputs {
@@ -26,24 +28,52 @@ export interface StackOutputs {
   readonly ingressHostname: pulumi.Output<string>;
   readonly grafana: string;
   readonly jaeger: string;
-  /** Digest-pinned image the gateway runs. */
-  readonly image: pulumi.Output<string>;
-  /** `sha256:…` of the pushed image; `undefined` for a pre-built local image given by tag. */
+  /** Immutable image reference the gateway runs: `<repository>:<content tag>`, or the configured `uag:image`. */
+  readonly image: string;
+  /** `sha256:…` the reference resolves to; `undefined` for a pre-built local image given by tag. */
   readonly imageDigest: pulumi.Output<string> | undefined;
 }
 
+/** Where the stack deploys to, and the image it deploys; `provider` is absent on an `uag:awsOnly` run. */
 interface ClusterAccess {
-  readonly provider: k8s.Provider;
+  readonly provider: k8s.Provider | undefined;
   readonly clusterName: pulumi.Output<string>;
   readonly kubeconfig: pulumi.Output<string> | undefined;
   /** `--context <name> ` for the kubectl commands printed as outputs, when not the current one. */
   readonly kubectlContext: string;
-  readonly image: pulumi.Output<string>;
+  readonly image: string;
   readonly imageDigest: pulumi.Output<string> | undefined;
+  /** What pushes the image; the Rollout is applied after it. */
+  readonly imageBuild: pulumi.Resource | undefined;
   readonly redisUrl: pulumi.Output<string> | undefined;
   /** Cloud resources the gateway pods must reach past the default-deny egress. */
   readonly gatewayExternalEgress: readonly TrafficRule[];
   readonly awsLoadBalancer: boolean;
+  /** The class the platform's volume claims name; `null`: the cluster's default. */
+  readonly storageClassName: string | null;
+  /** Objects the platform needs that the cluster itself does not have (the StorageClass on EKS). */
+  readonly clusterPrerequisites: readonly pulumi.Resource[];
+}
+
+/** Who runs `pulumi up` and where: answers the AWS APIs give before anything is created. */
+export interface AwsContext {
+  readonly accountId: string;
+  /** `amazonaws.com`, or the partition's own (`amazonaws.com.cn`). */
+  readonly dnsSuffix: string;
+  /** The IAM role or user behind the caller's credentials (the issuer of an assumed-role session). */
+  readonly callerPrincipalArn: string;
+}
+
+/** Reads the AWS context through the provider's data sources (they also run during a preview). */
+export async function awsContext(): Promise<AwsContext> {
+  const [caller, partition] = await Promise.all([aws.getCallerIdentity({}), aws.getPartition({})]);
+  const session = await aws.iam.getSessionContext({ arn: caller.arn });
+  return { accountId: caller.accountId, dnsSuffix: partition.dnsSuffix, callerPrincipalArn: session.issuerArn };
+}
+
+/** The URL ECR gives a repository (`<registry id>.dkr.ecr.<region>.<dns suffix>/<name>`), known before it exists. */
+export function ecrRepositoryUrl(context: Pick<AwsContext, 'accountId' | 'dnsSuffix'>, region: string, repositoryName: string): string {
+  return `${context.accountId}.dkr.ecr.${region}.${context.dnsSuffix}/${repositoryName}`;
 }
 
 /** `kubectl port-forward` command that makes an in-cluster UI reachable on localhost. */
@@ -51,8 +81,9 @@ export function portForwardCommand(kubectlContext: string, service: string, port
   return `kubectl ${kubectlContext}-n ${PLATFORM_NAMES.namespaces.observability} port-forward svc/${service} ${port}:${port}, then open http://localhost:${port}`;
 }
 
-function awsCluster(config: StackConfig, target: AwsTarget, platform: PlatformSource): ClusterAccess {
+async function awsCluster(config: StackConfig, target: AwsTarget, platform: PlatformSource): Promise<ClusterAccess> {
   const environment = CLOUD_ENVIRONMENTS[config.environment];
+  const context = await awsContext();
   const name = `uag-${config.stack}`;
   const network = new Network(name, { ...environment.network, clusterName: name });
   const cluster = new Cluster(name, {
@@ -62,22 +93,29 @@ function awsCluster(config: StackConfig, target: AwsTarget, platform: PlatformSo
     subnetIds: network.privateSubnetIds,
     publicEndpoint: environment.publicEndpoint,
     publicAccessCidrs: target.publicAccessCidrs,
+    privateAccessCidrs: target.privateAccessCidrs,
     adminPrincipalArns: target.clusterAdminArns,
+    creatorPrincipalArn: context.callerPrincipalArn,
+    deletionProtection: environment.deletionProtection,
+    awsProfile: target.awsProfile,
   });
-  const nodeAddons = new ClusterAddons(`${name}-node-addons`, { clusterName: cluster.clusterName, phase: 'before-nodes' }, { dependsOn: [cluster.eksCluster] });
+  const { kubernetesVersion } = environment;
+  const nodeAddons = new ClusterAddons(`${name}-node-addons`, { clusterName: cluster.clusterName, kubernetesVersion, phase: 'before-nodes' }, { dependsOn: [cluster.eksCluster] });
   const nodes = new NodeGroups(
     `${name}-nodes`,
-    { ...environment.nodeGroups, clusterName: cluster.clusterName, kubernetesVersion: environment.kubernetesVersion, subnetIds: network.privateSubnetIdsByZone },
+    { ...environment.nodeGroups, clusterName: cluster.clusterName, kubernetesVersion, subnetIds: network.privateSubnetIdsByZone },
     { dependsOn: nodeAddons.addons },
   );
-  const workloadAddons = new ClusterAddons(`${name}-workload-addons`, { clusterName: cluster.clusterName, phase: 'after-nodes' }, { dependsOn: nodes.nodeGroups });
+  const workloadAddons = new ClusterAddons(`${name}-workload-addons`, { clusterName: cluster.clusterName, kubernetesVersion, phase: 'after-nodes' }, { dependsOn: nodes.nodeGroups });
 
+  const repositoryName = `${config.environment}/${IMAGE_NAME}`;
   const registry = new Registry(`${name}-registry`, {
-    repositoryName: `${config.environment}/${IMAGE_NAME}`,
+    repositoryName,
     retainedImages: environment.retainedImages,
     forceDelete: config.environment === 'dev',
+    protect: environment.deletionProtection,
   });
-  const image = target.image === undefined ? pushedToStackRegistry(name, registry, platform) : prebuiltImage(target.image);
+  const image = target.image === undefined ? await pushedToStackRegistry(name, registry, { name: repositoryName, url: ecrRepositoryUrl(context, target.region, repositoryName) }, platform) : prebuiltImage(target.image);
 
   const redisToken = config.secrets.redisAuthToken;
   const redis =
@@ -88,14 +126,14 @@ function awsCluster(config: StackConfig, target: AwsTarget, platform: PlatformSo
           subnetIds: network.privateSubnetIds,
           clientSecurityGroupId: cluster.clusterSecurityGroupId,
           authToken: redisToken,
+          deletionProtection: environment.deletionProtection,
         })
       : undefined;
 
-  const provider = new k8s.Provider(
-    `${name}-kubernetes`,
-    { kubeconfig: cluster.kubeconfig },
-    { dependsOn: [...nodes.nodeGroups, ...workloadAddons.addons] },
-  );
+  const provider = target.awsOnly
+    ? undefined
+    : new k8s.Provider(`${name}-kubernetes`, { kubeconfig: cluster.kubeconfig }, { dependsOn: [...nodes.nodeGroups, ...workloadAddons.addons] });
+  const storageClass = provider === undefined ? undefined : new k8s.storage.v1.StorageClass(`${name}-encrypted-gp3`, encryptedStorageClassArgs(), { provider });
   return {
     provider,
     clusterName: cluster.clusterName,
@@ -106,59 +144,98 @@ function awsCluster(config: StackConfig, target: AwsTarget, platform: PlatformSo
     // ElastiCache lives in the private subnets; its security group admits the cluster only.
     gatewayExternalEgress: redis === undefined ? [] : [{ peers: subnetLayout(environment.network.cidrBlock).private.map((cidr) => ({ cidr })), ports: [{ port: REDIS_PORT }] }],
     awsLoadBalancer: true,
+    storageClassName: storageClass === undefined ? null : ENCRYPTED_STORAGE_CLASS,
+    clusterPrerequisites: storageClass === undefined ? [] : [storageClass],
   };
 }
 
-type ImageAccess = Pick<ClusterAccess, 'image' | 'imageDigest'>;
+type ImageAccess = Pick<ClusterAccess, 'image' | 'imageDigest' | 'imageBuild'>;
 
-function builtImage(image: GatewayImage): ImageAccess {
-  return { image: image.reference, imageDigest: image.digest };
-}
-
-/** Builds the image and pushes it to the stack's own ECR repository under its content tag. */
-function pushedToStackRegistry(name: string, registry: Registry, platform: PlatformSource): ImageAccess {
+/**
+ * The image under its content tag in the stack's own ECR repository: built and pushed only when the
+ * tag is not there yet (tags are immutable, so an existing one holds this content). The manifests
+ * name the repository before it exists; the update fails if ECR ever named it otherwise.
+ */
+async function pushedToStackRegistry(name: string, registry: Registry, repository: { name: string; url: string }, platform: PlatformSource): Promise<ImageAccess> {
+  const repositoryUrl = repository.url;
+  const confirmedUrl = registry.repositoryUrl.apply((url) => {
+    if (url !== repositoryUrl) throw new Error(`Registry: ECR named the repository ${url}, but the platform was rendered with ${repositoryUrl}`);
+    return url;
+  });
+  const tag = platform.imageTag(REPOSITORY_ROOT);
+  const existingDigest = await publishedDigest(repository.name, tag);
   const login = aws.ecr.getAuthorizationTokenOutput({ registryId: registry.registryId });
-  return builtImage(
-    new GatewayImage(`${name}-gateway-image`, {
-      repository: registry.repositoryUrl,
-      tag: platform.imageTag(REPOSITORY_ROOT),
-      login: { address: registry.repositoryUrl, username: login.userName, password: pulumi.secret(login.password) },
-    }),
-  );
+  const build =
+    existingDigest === undefined
+      ? new GatewayImage(`${name}-gateway-image`, {
+          repository: confirmedUrl,
+          tag,
+          login: { address: confirmedUrl, username: login.userName, password: pulumi.secret(login.password) },
+        })
+      : undefined;
+  return { image: `${repositoryUrl}:${tag}`, imageDigest: build?.digest ?? pulumi.output(existingDigest as string), imageBuild: build };
 }
 
-/** An image built and pushed elsewhere (`uag:image`): deployed as given, its digest known only when the reference carries one. */
+/** An image built and pushed elsewhere (`uag:image`, e.g. by the delivery pipeline): deployed exactly as given, nothing built. */
 function prebuiltImage(reference: string): ImageAccess {
   const digest = reference.match(/@(sha256:[0-9a-f]{64})$/)?.[1];
-  return { image: pulumi.output(reference), imageDigest: digest === undefined ? undefined : pulumi.output(digest) };
+  return { image: reference, imageDigest: digest === undefined ? undefined : pulumi.output(digest), imageBuild: undefined };
+}
+
+/** Built and pushed to the local registry (kind's or k3d's) under its content tag. */
+function builtLocally(repository: string, tag: string): ImageAccess {
+  const build = new GatewayImage('local-gateway-image', { repository, tag });
+  return { image: `${repository}:${tag}`, imageDigest: build.digest, imageBuild: build };
 }
 
 function localCluster(target: LocalTarget, platform: PlatformSource): ClusterAccess {
   const provider = new k8s.Provider('local-kubernetes', { context: target.kubeconfigContext });
+  const repository = `${target.registry}/${IMAGE_NAME}`;
+  const image = target.image === undefined ? builtLocally(repository, platform.imageTag(REPOSITORY_ROOT)) : prebuiltImage(target.image);
   return {
     provider,
     clusterName: pulumi.output(target.kubeconfigContext ?? 'current kubeconfig context'),
     kubeconfig: undefined,
     kubectlContext: target.kubeconfigContext ? `--context ${target.kubeconfigContext} ` : '',
-    ...(target.image === undefined
-      ? builtImage(new GatewayImage('local-gateway-image', { repository: `${target.registry}/${IMAGE_NAME}`, tag: platform.imageTag(REPOSITORY_ROOT) }))
-      : prebuiltImage(target.image)),
+    ...image,
     redisUrl: undefined,
     gatewayExternalEgress: [],
     awsLoadBalancer: false,
+    storageClassName: null,
+    clusterPrerequisites: [],
   };
 }
 
 /**
  * The whole stack: for AWS, network, cluster, nodes, add-ons, registry, image and Redis; for
  * `local`, the current kubeconfig context and a local or pre-built image. Then, on either, the
- * operators, the Secrets and the synthesized platform with the pushed image.
+ * operators, the Secrets and the synthesized platform with the image's immutable reference,
+ * rendered while the program runs so a preview diffs the real objects. Async: on AWS it first asks
+ * who is deploying and whether the image tag is already in the registry.
  */
-export function deployStack(config: StackConfig, platform: PlatformSource): StackOutputs {
-  const access = config.target.kind === 'aws' ? awsCluster(config, config.target, platform) : localCluster(config.target, platform);
-  const environment: CloudEnvironmentName = config.environment;
-  const objects = access.image.apply((image) => platform.render({ environment, image, hosts: config.domain === undefined ? undefined : [config.domain], gatewayExternalEgress: access.gatewayExternalEgress }));
+export async function deployStack(config: StackConfig, platform: PlatformSource): Promise<StackOutputs> {
+  const access = config.target.kind === 'aws' ? await awsCluster(config, config.target, platform) : localCluster(config.target, platform);
+  const { namespaces, ingressGateway, grafana, jaeger } = PLATFORM_NAMES;
+  const outputs = {
+    kubeconfig: access.kubeconfig,
+    clusterName: access.clusterName,
+    grafana: portForwardCommand(access.kubectlContext, grafana.service, grafana.port),
+    jaeger: portForwardCommand(access.kubectlContext, jaeger.service, jaeger.queryPort),
+    image: access.image,
+    imageDigest: access.imageDigest,
+  };
+  if (access.provider === undefined) {
+    return { ...outputs, ingressHostname: pulumi.output('not deployed: uag:awsOnly is true; connect your network to the VPC, then pulumi config rm uag:awsOnly') };
+  }
 
+  const environment: CloudEnvironmentName = config.environment;
+  const objects = platform.render({
+    environment,
+    image: access.image,
+    hosts: config.domain === undefined ? undefined : [config.domain],
+    gatewayExternalEgress: access.gatewayExternalEgress,
+    storageClassName: access.storageClassName,
+  });
   const operators = new Operators('platform-operators', {
     provider: access.provider,
     highlyAvailable: environment === 'prod',
@@ -167,22 +244,22 @@ export function deployStack(config: StackConfig, platform: PlatformSource): Stac
   new PlatformDeploy('platform', {
     provider: access.provider,
     objects,
-    prerequisites: operators.platformPrerequisites,
+    prerequisites: [...operators.platformPrerequisites, ...access.clusterPrerequisites, ...(access.imageBuild === undefined ? [] : [access.imageBuild])],
     secrets: { secrets: config.secrets, redisUrl: access.redisUrl, tlsSecretName: platform.ingressTlsSecretName(environment) },
   });
 
-  const { namespaces, ingressGateway, grafana, jaeger } = PLATFORM_NAMES;
-  const ingressService = k8s.core.v1.Service.get('ingress-gateway-service', `${namespaces.istio}/${ingressGateway}`, {
+  // Read through the release's outputs: unknown while the release is being installed in a
+  // preview, so the engine skips the read (pulumi v3.248.0 pkg/resource/deploy/step.go,
+  // ReadStep.Apply: an unknown ID reads nothing) instead of failing on a Service not there yet.
+  const gatewayRelease = operators.releases.ingressGateway;
+  const ingressService = k8s.core.v1.Service.get('ingress-gateway-service', pulumi.interpolate`${gatewayRelease.status.namespace}/${gatewayRelease.status.name}`, {
     provider: access.provider,
-    dependsOn: [operators.releases.ingressGateway],
+    dependsOn: [gatewayRelease],
   });
   return {
-    kubeconfig: access.kubeconfig,
-    clusterName: access.clusterName,
-    ingressHostname: ingressService.status.loadBalancer.ingress.apply((ingress) => ingress?.[0]?.hostname ?? ingress?.[0]?.ip ?? 'pending: the load balancer has no address yet'),
-    grafana: portForwardCommand(access.kubectlContext, grafana.service, grafana.port),
-    jaeger: portForwardCommand(access.kubectlContext, jaeger.service, jaeger.queryPort),
-    image: access.image,
-    imageDigest: access.imageDigest,
+    ...outputs,
+    ingressHostname: ingressService.status.loadBalancer.ingress.apply(
+      (ingress) => ingress?.[0]?.hostname ?? ingress?.[0]?.ip ?? `pending: the load balancer of ${namespaces.istio}/${ingressGateway} has no address yet`,
+    ),
   };
 }

@@ -1,21 +1,19 @@
 /**
  * Every version the Pulumi program installs, in one place so an upgrade is one reviewed diff.
- * EKS add-on builds are per Kubernetes minor: after changing KUBERNETES_VERSION, list the
- * compatible builds with `aws eks describe-addon-versions --kubernetes-version <minor>
- * --addon-name <name>` and update EKS_ADDON_VERSIONS in the same commit.
+ * EKS add-on builds are not pinned here: they are resolved for KUBERNETES_VERSION at deploy time
+ * (cluster-addons.ts), so a Kubernetes upgrade cannot leave an add-on on the previous line.
  */
 
 /** EKS control-plane minor version shared by every environment. */
 export const KUBERNETES_VERSION = '1.33';
 
-export const EKS_ADDON_VERSIONS = {
-  'vpc-cni': 'v1.20.1-eksbuild.3',
-  'kube-proxy': 'v1.33.0-eksbuild.1',
-  coredns: 'v1.11.4-eksbuild.22',
-  'aws-ebs-csi-driver': 'v1.48.0-eksbuild.2',
-  'eks-pod-identity-agent': 'v1.3.8-eksbuild.2',
-} as const;
-export type EksAddonName = keyof typeof EKS_ADDON_VERSIONS;
+/**
+ * The EKS add-ons the program installs. `metrics-server` serves the resource metrics (CPU, memory)
+ * the gateway's HPA scales on; the EKS build listens on 10251 (EKS user guide, "View resource usage
+ * with the Kubernetes Metrics Server").
+ */
+export const EKS_ADDONS = ['vpc-cni', 'kube-proxy', 'coredns', 'aws-ebs-csi-driver', 'eks-pod-identity-agent', 'metrics-server'] as const;
+export type EksAddonName = (typeof EKS_ADDONS)[number];
 
 export interface HelmChartVersion {
   readonly repository: string;
@@ -24,11 +22,15 @@ export interface HelmChartVersion {
 }
 
 const ISTIO_REPOSITORY = 'https://istio-release.storage.googleapis.com/charts';
-const ISTIO_VERSION = '1.29.2';
+export const ISTIO_VERSION = '1.29.2';
+/** Where Istio publishes its release images (istio-discovery values.yaml: "Releases are published to docker hub under 'istio' project"). */
+export const ISTIO_IMAGE_HUB = 'docker.io/istio';
 const PROMETHEUS_COMMUNITY_REPOSITORY = 'https://prometheus-community.github.io/helm-charts';
 
 export const HELM_CHARTS = {
   istioBase: { repository: ISTIO_REPOSITORY, chart: 'base', version: ISTIO_VERSION },
+  // The CNI node agent (manifests/charts/istio-cni, chart name `cni`): moves traffic redirection out of the pods.
+  istioCni: { repository: ISTIO_REPOSITORY, chart: 'cni', version: ISTIO_VERSION },
   istiod: { repository: ISTIO_REPOSITORY, chart: 'istiod', version: ISTIO_VERSION },
   istioIngressGateway: { repository: ISTIO_REPOSITORY, chart: 'gateway', version: ISTIO_VERSION },
   // The CRDs chart and the stack chart move together: 24.x CRDs are the ones kube-prometheus-stack 79.x's operator expects.

@@ -7,7 +7,13 @@ import { matchesResources, resourceIdentity } from './resource-match';
 /** What a policy decides for one object, as the apiserver would on its CREATE. */
 export type AdmissionOutcome =
   | { readonly applies: false }
-  | { readonly applies: true; readonly violations: readonly string[]; readonly excepted: boolean };
+  | {
+      readonly applies: true;
+      readonly violations: readonly string[];
+      readonly excepted: boolean;
+      /** The object's namespace is bound by the Warn + Audit binding: violations are admitted with a warning. */
+      readonly audited: boolean;
+    };
 
 export interface AdmissionContext {
   /** Labels of the object's namespace, as the binding's namespaceSelector sees them. */
@@ -25,16 +31,20 @@ export function evaluateAdmission(pair: AdmissionPolicyPair, object: KubernetesO
   const spec = pair.policy.spec ?? {};
   const identity = resourceIdentity(object);
   if (!matchesResources(spec.matchConstraints, identity)) return { applies: false };
-  const namespaceSelector = pair.binding.spec?.matchResources?.namespaceSelector;
-  if (namespaceSelector && !isClusterScoped(object.kind) && !selectorMatches(namespaceSelector, context.namespaceLabels)) {
-    return { applies: false };
-  }
+  const binds = (binding: AdmissionPolicyPair['binding'] | undefined): boolean => {
+    if (binding === undefined) return false;
+    const namespaceSelector = binding.spec?.matchResources?.namespaceSelector;
+    return !namespaceSelector || isClusterScoped(object.kind) || selectorMatches(namespaceSelector, context.namespaceLabels);
+  };
+  const denied = binds(pair.binding);
+  if (!denied && !binds(pair.auditBinding)) return { applies: false };
+  const audited = !denied;
 
   const bindings = admissionBindings(object, identity, context);
   let excepted = false;
   for (const condition of spec.matchConditions ?? []) {
     const outcome = evaluateCel(condition.expression, bindings);
-    if (!outcome.ok) return { applies: true, excepted, violations: [`matchCondition '${condition.name}' failed: ${outcome.error}`] };
+    if (!outcome.ok) return { applies: true, excepted, audited, violations: [`matchCondition '${condition.name}' failed: ${outcome.error}`] };
     if (outcome.value === true) continue;
     if (condition.name !== NOT_EXCEPTED_CONDITION) return { applies: false };
     excepted = true;
@@ -44,7 +54,7 @@ export function evaluateAdmission(pair: AdmissionPolicyPair, object: KubernetesO
   const scoped: CelBindings = { ...bindings, variables };
   for (const variable of spec.variables ?? []) {
     const outcome = evaluateCel(variable.expression, scoped);
-    if (!outcome.ok) return { applies: true, excepted, violations: [`variable '${variable.name}' failed: ${outcome.error}`] };
+    if (!outcome.ok) return { applies: true, excepted, audited, violations: [`variable '${variable.name}' failed: ${outcome.error}`] };
     variables[variable.name] = outcome.value;
   }
 
@@ -57,7 +67,7 @@ export function evaluateAdmission(pair: AdmissionPolicyPair, object: KubernetesO
       violations.push(validationMessage(validation, scoped));
     }
   }
-  return { applies: true, excepted, violations };
+  return { applies: true, excepted, audited, violations };
 }
 
 /** Like the apiserver: messageExpression if it yields a string, else message, else the expression. */

@@ -15,18 +15,28 @@ const POLICY_PREFIX = 'uag-';
 
 export interface AdmissionPolicyPair {
   readonly policy: ValidatingAdmissionPolicy;
+  /** Deny, in every namespace that is neither unenforced nor audited. */
   readonly binding: ValidatingAdmissionPolicyBinding;
+  /** Warn and Audit, in the audited namespaces; absent when there are none. */
+  readonly auditBinding?: ValidatingAdmissionPolicyBinding;
 }
 
-/** The ValidatingAdmissionPolicy and Deny binding of every single-object rule. */
+/** Suffix of the Warn + Audit binding's name. */
+export const AUDIT_BINDING_SUFFIX = '-audit';
+
+/** The ValidatingAdmissionPolicy and bindings (Deny, and Warn + Audit where audited) of every single-object rule. */
 export function buildAdmissionPolicies(options: PolicyOptions = {}): AdmissionPolicyPair[] {
   const resolved = resolvePolicyOptions(options);
   const activeExceptions = resolved.exceptions.filter((exception) => !isExpired(exception, resolved.asOf));
   return admissionRules(resolved.ingressNamespace).map((rule) => {
     const exceptions = activeExceptions.filter((exception) => exception.rule === rule.name);
+    const audited = resolved.auditedNamespaces;
     return {
       policy: toPolicy(rule, exceptions),
-      binding: toBinding(rule, resolved.unenforcedNamespaces),
+      binding: toBinding(POLICY_PREFIX + rule.name, rule, ['Deny'], { key: NAMESPACE_NAME_LABEL, operator: 'NotIn', values: [...resolved.unenforcedNamespaces, ...audited] }),
+      ...(audited.length === 0
+        ? {}
+        : { auditBinding: toBinding(POLICY_PREFIX + rule.name + AUDIT_BINDING_SUFFIX, rule, ['Warn', 'Audit'], { key: NAMESPACE_NAME_LABEL, operator: 'In', values: [...audited] }) }),
     };
   });
 }
@@ -55,17 +65,22 @@ function toPolicy(rule: AdmissionRule, exceptions: readonly PolicyException[]): 
   });
 }
 
-function toBinding(rule: AdmissionRule, unenforcedNamespaces: readonly string[]): ValidatingAdmissionPolicyBinding {
+/** The label the apiserver puts on every namespace, holding its name. */
+const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
+
+interface NamespaceRequirement {
+  readonly key: string;
+  readonly operator: 'In' | 'NotIn';
+  readonly values: string[];
+}
+
+function toBinding(name: string, rule: AdmissionRule, validationActions: ('Deny' | 'Warn' | 'Audit')[], namespaces: NamespaceRequirement): ValidatingAdmissionPolicyBinding {
   return new ValidatingAdmissionPolicyBinding({
-    metadata: { name: POLICY_PREFIX + rule.name },
+    metadata: { name },
     spec: {
       policyName: POLICY_PREFIX + rule.name,
-      validationActions: ['Deny'],
-      matchResources: {
-        namespaceSelector: {
-          matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: [...unenforcedNamespaces] }],
-        },
-      },
+      validationActions,
+      matchResources: { namespaceSelector: { matchExpressions: [{ ...namespaces }] } },
     },
   });
 }

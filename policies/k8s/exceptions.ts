@@ -13,6 +13,22 @@ export interface PolicyException {
   readonly expiry: string;
 }
 
+/**
+ * A reviewed namespace where every rule warns and audits instead of denying: the namespaces of
+ * upstream charts, whose pods CI cannot evaluate (policies/README.md, "Which namespaces each rule covers").
+ */
+export interface AuditedNamespace {
+  readonly namespace: string;
+  /** What runs there, why it is audited rather than denied, and who agreed. */
+  readonly reason: string;
+}
+
+/** Everything the reviewed file holds. */
+export interface PolicyFile {
+  readonly exceptions: PolicyException[];
+  readonly auditedNamespaces: AuditedNamespace[];
+}
+
 export const DEFAULT_EXCEPTIONS_FILE = 'policies/exceptions.yaml';
 
 const KIND = '[A-Z][A-Za-z0-9]*';
@@ -26,25 +42,43 @@ const exceptionSchema = z.object({
   expiry: z.iso.date('must be a date YYYY-MM-DD, e.g. 2026-03-31'),
 });
 
-const exceptionsFileSchema = z.object({ exceptions: z.array(exceptionSchema) }).strict();
+const auditedNamespaceSchema = z
+  .object({
+    namespace: z.string().regex(new RegExp(`^${DNS_NAME}$`), 'must be a namespace name, e.g. istio-system'),
+    reason: z.string().trim().min(10, 'must say what runs there, why it is audited rather than denied, and who approved it'),
+  })
+  .strict();
+
+const exceptionsFileSchema = z.object({ exceptions: z.array(exceptionSchema), auditedNamespaces: z.array(auditedNamespaceSchema).default([]) }).strict();
 
 /** Reads and validates the exceptions file; errors name the entry, the field and what to write. */
-export function loadExceptions(path: string): PolicyException[] {
+export function loadPolicyFile(path: string): PolicyFile {
   let document: unknown;
   try {
     document = parse(readFileSync(path, 'utf8'));
   } catch (error) {
     throw new Error(`exceptions file '${path}' cannot be read: ${(error as Error).message}`);
   }
-  return parseExceptions(document, path);
+  return parsePolicyFile(document, path);
+}
+
+/** The file's exceptions only. */
+export function loadExceptions(path: string): PolicyException[] {
+  return loadPolicyFile(path).exceptions;
+}
+
+export function parsePolicyFile(document: unknown, source: string): PolicyFile {
+  const result = exceptionsFileSchema.safeParse(document);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const where = issue?.path.length ? issue.path.join('.') : '(top level)';
+  throw new Error(
+    `${source}: '${where}' ${issue?.message ?? 'is invalid'} (expected 'exceptions:' with entries {object, rule, reason, expiry} and optionally 'auditedNamespaces:' with entries {namespace, reason})`,
+  );
 }
 
 export function parseExceptions(document: unknown, source: string): PolicyException[] {
-  const result = exceptionsFileSchema.safeParse(document);
-  if (result.success) return result.data.exceptions;
-  const issue = result.error.issues[0];
-  const where = issue?.path.length ? issue.path.join('.') : '(top level)';
-  throw new Error(`${source}: '${where}' ${issue?.message ?? 'is invalid'} (expected 'exceptions:' with entries {object, rule, reason, expiry})`);
+  return parsePolicyFile(document, source).exceptions;
 }
 
 export function isExpired(exception: PolicyException, asOf: Date): boolean {

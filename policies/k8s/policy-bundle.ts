@@ -24,8 +24,8 @@ export class PolicyBundle extends Construct {
     super(scope, id);
     const pairs = buildAdmissionPolicies(props);
     const labels = props.labels === undefined ? {} : { labels: { ...props.labels } };
-    for (const { policy, binding } of pairs) {
-      for (const model of [policy, binding]) {
+    for (const { policy, binding, auditBinding } of pairs) {
+      for (const model of auditBinding === undefined ? [policy, binding] : [policy, binding, auditBinding]) {
         const { apiVersion, kind, metadata, ...body } = model.toJSON();
         new ApiObject(this, `${kind}-${metadata?.name}`, {
           apiVersion,

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { evaluateManifests } from './evaluate-manifests';
 import type { ManifestObject } from './manifest-object';
-import { DEFAULT_EXCEPTIONS_FILE, loadExceptions } from './exceptions';
+import { DEFAULT_EXCEPTIONS_FILE, loadPolicyFile } from './exceptions';
 import type { PolicyOptions } from './policy-options';
 import type { PolicyReport } from './policy-report';
 import { formatReport } from './report-table';
@@ -16,12 +16,15 @@ export class PolicyViolationError extends Error {
 }
 
 /**
- * The options a checkout of this repository enforces: its reviewed exceptions file. The synth
- * passes the same object to PolicyBundle and to assertPoliciesHold, so cluster and CI agree.
+ * The options a checkout of this repository enforces: its reviewed exceptions file (exceptions and
+ * audited namespaces). The synth passes the same object to PolicyBundle and to assertPoliciesHold,
+ * so cluster and CI agree.
  */
 export function repositoryPolicyOptions(repositoryRoot: string): PolicyOptions {
   const exceptionsFile = join(repositoryRoot, DEFAULT_EXCEPTIONS_FILE);
-  return { exceptions: existsSync(exceptionsFile) ? loadExceptions(exceptionsFile) : [] };
+  if (!existsSync(exceptionsFile)) return { exceptions: [], auditedNamespaces: [] };
+  const file = loadPolicyFile(exceptionsFile);
+  return { exceptions: file.exceptions, auditedNamespaces: file.auditedNamespaces.map((entry) => entry.namespace) };
 }
 
 /** For `npm run synth`: evaluates the freshly rendered manifests and throws before they are swapped in. */

@@ -19,6 +19,12 @@ export interface PolicyOptions {
    */
   readonly unenforcedNamespaces?: readonly string[];
   /**
+   * Namespaces where the rules warn and audit (`validationActions: [Warn, Audit]`) instead of
+   * denying: a second binding per policy selects them, and the Deny binding leaves them out.
+   * @default [] - every enforced namespace denies
+   */
+  readonly auditedNamespaces?: readonly string[];
+  /**
    * The day exceptions are judged against (an exception is valid through its expiry day, UTC).
    * @default - the current date
    */
@@ -35,6 +41,7 @@ export function resolvePolicyOptions(options: PolicyOptions = {}): ResolvedPolic
     ingressNamespace: options.ingressNamespace ?? DEFAULT_INGRESS_NAMESPACE,
     exceptions: options.exceptions ?? [],
     unenforcedNamespaces: options.unenforcedNamespaces ?? DEFAULT_UNENFORCED_NAMESPACES,
+    auditedNamespaces: options.auditedNamespaces ?? [],
     asOf: options.asOf ?? new Date(),
   };
 }

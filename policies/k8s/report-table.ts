@@ -32,5 +32,5 @@ function toRow(result: PolicyResult): string[] {
 export function summaryLine(report: PolicyReport): string {
   const counts = countByVerdict(report.results);
   const outcome = report.failed ? 'FAILED' : 'ok';
-  return `policy check ${outcome}: ${report.objectCount} objects; ${counts.pass} pass, ${counts.fail} fail, ${counts.excepted} excepted, ${counts.unused} unused exceptions`;
+  return `policy check ${outcome}: ${report.objectCount} objects; ${counts.pass} pass, ${counts.fail} fail, ${counts.excepted} excepted, ${counts.warn} warn (audited namespaces), ${counts.unused} unused exceptions`;
 }

@@ -105,9 +105,10 @@ describe('GitHub Actions workflows', () => {
   it("gates each deploy on the canary's outcome: kubectl argo rollouts status on the Rollout each environment synthesizes", () => {
     const gateStep = stepsOf(workflow('pulumi-up.yml').jobs.deploy).at(-1);
     const gate = gateStep.run as string;
-    // The cluster comes from the stack's own output, which the Pulumi program exports.
+    // The cluster comes from the stack's own output: the program exports deployStack's outputs,
+    // whose clusterName test/infra/pulumi/stack.test.ts checks.
     expect(gateStep.env.CLUSTER).toBe('${{ steps.up.outputs.clusterName }}');
-    expect(readFileSync(join(ROOT, 'infra/pulumi/index.ts'), 'utf8')).toContain('export const clusterName =');
+    expect(readFileSync(join(ROOT, 'infra/pulumi/index.ts'), 'utf8')).toMatch(/^export = deployStack\(/m);
     const [, name, namespace] = /kubectl argo rollouts status (\S+) -n (\S+) --timeout/.exec(gate) ?? [];
     for (const environment of ENVIRONMENT_NAMES) {
       const rollouts = readManifests(join(ROOT, 'charts-out', environment)).filter((object) => object.kind === 'Rollout');

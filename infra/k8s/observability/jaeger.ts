@@ -22,6 +22,8 @@ export interface JaegerProps {
    * @default { type: 'memory', maxTraces: 50000 }
    */
   readonly storage?: TraceStorageSpec;
+  /** StorageClass of the badger volume's claim. @default none: the cluster's default class */
+  readonly storageClassName?: string;
 }
 
 /**
@@ -88,7 +90,14 @@ export class Jaeger extends Construct {
       addObject(
         this,
         'data',
-        new PersistentVolumeClaim({ metadata: metadata(claimName), spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: storage.volumeSize } } } }),
+        new PersistentVolumeClaim({
+          metadata: metadata(claimName),
+          spec: {
+            accessModes: ['ReadWriteOnce'],
+            ...(props.storageClassName === undefined ? {} : { storageClassName: props.storageClassName }),
+            resources: { requests: { storage: storage.volumeSize } },
+          },
+        }),
       );
     }
   }

@@ -1,4 +1,6 @@
-import { operatorReleases } from '../../../infra/pulumi/operators';
+import { join } from 'node:path';
+import { ISTIO_CNI_NAMESPACE, OPERATOR_NAMESPACES, operatorReleases } from '../../../infra/pulumi/operators';
+import { repositoryPolicyOptions } from '../../../policies/k8s';
 import { HELM_CHARTS } from '../../../infra/pulumi/versions';
 
 describe('operatorReleases', () => {
@@ -9,7 +11,7 @@ describe('operatorReleases', () => {
     releases.forEach((release, index) => {
       for (const key of release.after) expect(releases.findIndex((other) => other.key === key)).toBeLessThan(index);
     });
-    expect(byKey.get('istiod')?.after).toEqual(['istioBase']);
+    expect(byKey.get('istiod')?.after).toEqual(['istioBase', 'istioCni']);
     expect(byKey.get('prometheusOperator')?.after).toEqual(['prometheusOperatorCrds']);
   });
 
@@ -40,5 +42,32 @@ describe('operatorReleases', () => {
     const argo = byKey.get('argoRollouts');
     expect(argo?.namespaceLabels).toEqual({ 'istio-injection': 'enabled' });
     expect(argo?.after).toEqual(['istiod']);
+  });
+
+  it('installs the Istio CNI node agent at the pinned Istio version into kube-system, and istiod injects for it (regression: istio-init ran as root with NET_ADMIN)', () => {
+    const cni = byKey.get('istioCni');
+    expect(cni).toMatchObject({ namespace: 'kube-system', namespaceExists: true, chart: { chart: 'cni', version: '1.29.2' }, platformPrerequisite: true });
+    expect(cni?.values).toEqual({ global: { hub: 'docker.io/istio', tag: '1.29.2' }, seccompProfile: { type: 'RuntimeDefault' } });
+    expect(byKey.get('istiod')?.values).toMatchObject({ cni: { enabled: true }, global: { hub: 'docker.io/istio', tag: '1.29.2', proxy: { seccompProfile: { type: 'RuntimeDefault' } } } });
+  });
+
+  it('sets the values the admission policies need wherever the chart has one (regression: the operators were denied on their next pod)', () => {
+    const memoryLimit = (resources: unknown) => (resources as { limits?: { memory?: string } }).limits?.memory;
+    const istiod = byKey.get('istiod')?.values as { resources: unknown; seccompProfile: unknown };
+    expect([memoryLimit(istiod.resources), istiod.seccompProfile]).toEqual(['4096Mi', { type: 'RuntimeDefault' }]);
+    const gateway = byKey.get('ingressGateway')?.values as { containerSecurityContext: Record<string, unknown> };
+    expect(gateway.containerSecurityContext).toMatchObject({ runAsNonRoot: true, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' } });
+    const operator = (byKey.get('prometheusOperator')?.values as { prometheusOperator: Record<string, any> }).prometheusOperator;
+    expect(memoryLimit(operator.resources)).toBe('256Mi');
+    expect(operator.prometheusConfigReloader.enableProbe).toBe(true);
+    expect(memoryLimit(operator.prometheusConfigReloader.resources)).toBe('64Mi');
+    expect(memoryLimit(operator.admissionWebhooks.patch.resources)).toBe('64Mi');
+    expect(memoryLimit((byKey.get('argoRollouts')?.values as { controller: { resources: unknown } }).controller.resources)).toBe('512Mi');
+  });
+
+  it('runs every release in kube-system or in a namespace the admission policies audit (policies/exceptions.yaml)', () => {
+    const audited = repositoryPolicyOptions(join(__dirname, '..', '..', '..')).auditedNamespaces ?? [];
+    expect([...new Set(releases.filter((release) => release.namespace !== ISTIO_CNI_NAMESPACE).map((release) => release.namespace))].sort()).toEqual([...OPERATOR_NAMESPACES].sort());
+    expect([...audited].sort()).toEqual([...OPERATOR_NAMESPACES].sort());
   });
 });

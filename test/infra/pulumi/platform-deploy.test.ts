@@ -1,5 +1,5 @@
 import type { KubernetesObject } from '../../../infra/pulumi/platform-contract';
-import { partitionNamespaces, withGatewayEnvironment } from '../../../infra/pulumi/platform-deploy';
+import { partitionPlatform, withGatewayEnvironment } from '../../../infra/pulumi/platform-deploy';
 
 const deployment = (containers: object[], name = 'gateway'): KubernetesObject => ({
   apiVersion: 'apps/v1',
@@ -28,10 +28,30 @@ describe('withGatewayEnvironment', () => {
   });
 });
 
-describe('partitionNamespaces', () => {
-  it('separates the namespaces from everything else, keeping order', () => {
-    const namespace = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'gateway' } };
-    const configMap = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'gateway' } };
-    expect(partitionNamespaces([configMap, namespace])).toEqual({ namespaces: [namespace], rest: [configMap] });
+describe('partitionPlatform', () => {
+  const namespace = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'gateway' } };
+  const configMap = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'gateway' } };
+  const virtualService = { apiVersion: 'networking.istio.io/v1beta1', kind: 'VirtualService', metadata: { name: 'gateway', namespace: 'gateway' }, spec: { http: [] } };
+  const destinationRule = { apiVersion: 'networking.istio.io/v1beta1', kind: 'DestinationRule', metadata: { name: 'gateway', namespace: 'gateway' }, spec: { subsets: [] } };
+  const rollout = (strategy: object): KubernetesObject => ({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', metadata: { name: 'gateway', namespace: 'gateway' }, spec: { strategy } });
+  const canary = rollout({ canary: { trafficRouting: { istio: { virtualService: { name: 'gateway' }, destinationRule: { name: 'gateway' } } } } });
+
+  it('separates the namespaces, the routing objects the canary Rollout names, and everything else, keeping order', () => {
+    expect(partitionPlatform([configMap, namespace, virtualService, canary, destinationRule])).toEqual({
+      namespaces: [namespace],
+      rolloutControlled: { virtualService, destinationRule },
+      rest: [configMap, canary],
+    });
+  });
+
+  it('leaves the routing objects with the rest when the Rollout routes no traffic through them (blue-green)', () => {
+    const blueGreen = rollout({ blueGreen: { activeService: 'gateway' } });
+    expect(partitionPlatform([virtualService, blueGreen]).rolloutControlled).toEqual({});
+  });
+
+  it('fails when the Rollout names a routing object the platform does not have in the expected version', () => {
+    expect(() => partitionPlatform([canary, destinationRule, { ...virtualService, apiVersion: 'networking.istio.io/v1' }])).toThrow(
+      'PlatformDeploy: the gateway Rollout routes through VirtualService gateway/gateway, but the platform has it as networking.istio.io/v1; ROLLOUT_CONTROLLED expects networking.istio.io/v1beta1',
+    );
   });
 });

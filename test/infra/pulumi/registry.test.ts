@@ -1,4 +1,4 @@
-import { pinnedReference } from '../../../infra/pulumi/gateway-image';
+import { buildPaths } from '../../../infra/pulumi/gateway-image';
 import { lifecyclePolicy } from '../../../infra/pulumi/registry';
 
 describe('lifecyclePolicy', () => {
@@ -15,10 +15,10 @@ describe('lifecyclePolicy', () => {
   });
 });
 
-describe('pinnedReference', () => {
-  it('pins the repository to the pushed digest and refuses anything else', () => {
-    const digest = `sha256:${'a'.repeat(64)}`;
-    expect(pinnedReference('r.test/uag-gateway', digest)).toBe(`r.test/uag-gateway@${digest}`);
-    expect(() => pinnedReference('r.test/uag-gateway', '')).toThrow("GatewayImage: the registry returned no sha256 digest for r.test/uag-gateway (got '')");
+describe('buildPaths', () => {
+  it('names the context and Dockerfile relative to where pulumi up runs, the same on every machine (regression: absolute paths rebuilt an existing tag)', () => {
+    expect(buildPaths('/home/alice/uag', '/home/alice/uag')).toEqual({ context: '.', dockerfile: 'app/Dockerfile' });
+    expect(buildPaths('/srv/ci/checkout/uag', '/srv/ci/checkout/uag')).toEqual({ context: '.', dockerfile: 'app/Dockerfile' });
+    expect(buildPaths('/srv/uag/infra/pulumi', '/srv/uag')).toEqual({ context: '../..', dockerfile: '../../app/Dockerfile' });
   });
 });

@@ -15,6 +15,20 @@ function problemsOf(stack: string, values: Record<string, string>): readonly str
   throw new Error('expected a StackConfigError');
 }
 
+const PRIVATE_ACCESS_MISSING =
+  "uag:privateAccessCidrs is missing (the prod API endpoint is private: pulumi up reaches it only from networks routed into the VPC and allowed on port 443, e.g. a VPN's client CIDR, a peered VPC or the subnet of a CI runner inside the VPC): " +
+  `pulumi config set uag:privateAccessCidrs '["10.99.0.0/16"]'; on the stack's first run, before that network is connected to the VPC this stack creates: pulumi config set uag:awsOnly true, connect it, then pulumi config rm uag:awsOnly`;
+
+const COMPLETE_PROD = {
+  'aws:region': 'eu-west-1',
+  'uag:domain': 'api.example.org',
+  'uag:grafanaAdminPassword': 'x',
+  'uag:alertmanagerPagerDutyRoutingKey': 'k',
+  'uag:alertmanagerChatWebhookUrl': 'https://hooks.test/c',
+  'uag:alertmanagerWebhookUrl': 'https://alerts.test/w',
+  'uag:redisAuthToken': 'redis-token-value-0123456789',
+};
+
 const COMPLETE_DEV = { 'aws:region': 'eu-west-1', 'uag:domain': 'api.dev.example.org', 'uag:publicAccessCidrs': '["203.0.113.0/24"]', 'uag:grafanaAdminPassword': 'x' };
 
 describe('loadStackConfig', () => {
@@ -37,11 +51,33 @@ describe('loadStackConfig', () => {
     const problems = problemsOf('prod', { 'aws:region': 'eu-west-1', 'uag:domain': 'api.example.org', 'uag:grafanaAdminPassword': 'x', 'uag:publicAccessCidrs': '["203.0.113.0/24"]' });
     expect(problems).toEqual([
       'uag:publicAccessCidrs is set but the prod API endpoint is private (reach it through the VPC): pulumi config rm uag:publicAccessCidrs',
+      PRIVATE_ACCESS_MISSING,
       'uag:alertmanagerPagerDutyRoutingKey is missing (prod alerts must reach someone): pulumi config set --secret uag:alertmanagerPagerDutyRoutingKey <32-character PagerDuty Events v2 integration key>',
       'uag:alertmanagerChatWebhookUrl is missing (prod alerts must reach someone): pulumi config set --secret uag:alertmanagerChatWebhookUrl https://hooks.slack.com/services/T0000/B0000/XXXXXXXX',
       'uag:alertmanagerWebhookUrl is missing (prod alerts must reach someone): pulumi config set --secret uag:alertmanagerWebhookUrl https://alerts.example.org/alertmanager',
       'uag:redisAuthToken is missing (the prod ElastiCache requires AUTH): pulumi config set --secret uag:redisAuthToken "$(openssl rand -hex 32)"',
     ]);
+  });
+
+  it('prod without uag:privateAccessCidrs explains how pulumi up reaches its private endpoint (regression: the first up could not reach the API)', () => {
+    expect(problemsOf('prod', COMPLETE_PROD)).toEqual([PRIVATE_ACCESS_MISSING]);
+    expect(problemsOf('prod', { ...COMPLETE_PROD, 'uag:privateAccessCidrs': '["0.0.0.0/0"]' })).toEqual([
+      `uag:privateAccessCidrs ("[\\"0.0.0.0/0\\"]") must name the networks pulumi up runs from, not every address: pulumi config set uag:privateAccessCidrs '["10.99.0.0/16"]'`,
+    ]);
+    expect(problemsOf('prod', { ...COMPLETE_PROD, 'uag:awsOnly': 'yes' })).toEqual([
+      'uag:awsOnly ("yes") must be true or false: pulumi config set uag:awsOnly true',
+      PRIVATE_ACCESS_MISSING,
+    ]);
+  });
+
+  it('accepts prod with the deployers\' networks, or a first run that creates the AWS side only', () => {
+    const target = (values: Record<string, string>) => loadStackConfig('prod', source(values)).target;
+    expect(target({ ...COMPLETE_PROD, 'uag:privateAccessCidrs': '["10.99.0.0/16"]', 'aws:profile': 'prod-admin' })).toMatchObject({
+      privateAccessCidrs: ['10.99.0.0/16'],
+      awsOnly: false,
+      awsProfile: 'prod-admin',
+    });
+    expect(target({ ...COMPLETE_PROD, 'uag:awsOnly': 'true' })).toMatchObject({ privateAccessCidrs: [], awsOnly: true });
   });
 
   it('rejects malformed lists and a public endpoint open to everyone', () => {

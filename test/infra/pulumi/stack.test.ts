@@ -1,85 +1,26 @@
-import { loadStackConfig, type ConfigSource } from '../../../infra/pulumi/stack-config';
-import { deployStack, type StackOutputs } from '../../../infra/pulumi/stack';
+import * as pulumi from '@pulumi/pulumi';
 import { subnetLayout } from '../../../infra/pulumi/network';
 import { REDIS_PORT } from '../../../infra/pulumi/redis';
-import type { KubernetesObject } from '../../../infra/pulumi/platform-contract';
-import { PUSHED_DIGEST, fakePlatform } from './fake-platform';
-import { isSecretInput, plain, runMocked, type MockedRun, type RecordedResource } from './pulumi-mocks';
-import * as pulumi from '@pulumi/pulumi';
 import { cloudPolicyViolations } from '../../../policies/cloud/evaluate-resource';
+import { isSecretInput, plain, type MockedRun, type RecordedResource } from './pulumi-mocks';
+import { ACCOUNT, CONFIG_GROUP, CONTENT_TAG, PUSHED_DIGEST, SECRETS, addonBuild, deploy, gatewayContainers, objectsOf, type StackRun } from './stack-run';
 
-const SECRETS: Record<string, string> = {
-  'uag:grafanaAdminPassword': 'grafana-password-value',
-  'uag:alertmanagerPagerDutyRoutingKey': 'pagerduty-key-value',
-  'uag:alertmanagerChatWebhookUrl': 'https://hooks.slack.test/chat-value',
-  'uag:alertmanagerWebhookUrl': 'https://alerts.test/webhook-value',
-  'uag:redisAuthToken': 'redis-token-value-0123456789',
-  'uag:jwtPublicKey': 'jwt-public-key-value',
-};
+const runs = new Map<string, Promise<StackRun>>();
 
-const STACK_CONFIG: Record<string, Record<string, string>> = {
-  dev: { 'aws:region': 'eu-west-1', 'uag:domain': 'api.dev.example.org', 'uag:publicAccessCidrs': '["203.0.113.0/24"]', 'uag:grafanaAdminPassword': SECRETS['uag:grafanaAdminPassword'] as string },
-  staging: {
-    'aws:region': 'eu-west-1',
-    'uag:domain': 'api.staging.example.org',
-    'uag:publicAccessCidrs': '["203.0.113.0/24"]',
-    ...withoutKey(SECRETS, 'uag:jwtPublicKey'),
-  },
-  prod: { 'aws:region': 'eu-west-1', 'uag:domain': 'api.example.org', 'uag:clusterAdminArns': '["arn:aws:iam::123456789012:role/platform-admin"]', ...SECRETS },
-  local: { 'uag:grafanaAdminPassword': SECRETS['uag:grafanaAdminPassword'] as string, 'uag:kubeconfigContext': 'kind-uag' },
-};
-
-function withoutKey(values: Record<string, string>, key: string): Record<string, string> {
-  return Object.fromEntries(Object.entries(values).filter(([name]) => name !== key));
-}
-
-/** Config as `pulumi up` reads it, for a mocked run: secrets come back as Pulumi secrets. */
-function configSource(values: Record<string, string>): ConfigSource {
-  return {
-    get: (key) => values[key],
-    getSecret: (key) => (values[key] === undefined ? undefined : pulumi.secret(values[key] as string)),
-  };
-}
-
-const OUTPUTS = {
-  'docker-build:index:Image': () => ({ digest: PUSHED_DIGEST }),
-  'aws:ecr/repository:Repository': (inputs: Record<string, unknown>) => ({ repositoryUrl: `123456789012.dkr.ecr.eu-west-1.amazonaws.com/${String(inputs.name)}`, registryId: '123456789012' }),
-  'aws:eks/cluster:Cluster': () => ({
-    endpoint: 'https://eks.test',
-    certificateAuthority: { data: 'Y2E=' },
-    identities: [{ oidcs: [{ issuer: 'https://oidc.eks.test/id/1' }] }],
-    vpcConfig: { clusterSecurityGroupId: 'sg-cluster' },
-  }),
-  'aws:ec2/launchTemplate:LaunchTemplate': () => ({ latestVersion: 1 }),
-  'aws:elasticache/replicationGroup:ReplicationGroup': () => ({ primaryEndpointAddress: 'master.redis.test' }),
-  'kubernetes:core/v1:Service': () => ({ status: { loadBalancer: { ingress: [{ hostname: 'nlb.test' }] } } }),
-};
-
-type StackRun = MockedRun & { readonly result: StackOutputs; readonly platform: ReturnType<typeof fakePlatform> };
-const runs = new Map<string, StackRun>();
-
-/** Each stack's program runs once per file; the mock engine is global, so runs happen one after another. */
-async function deploy(stack: string): Promise<StackRun> {
-  const cached = runs.get(stack);
-  if (cached) return cached;
-  const platform = fakePlatform();
-  const run = { ...(await runMocked({ stack, outputs: OUTPUTS }, () => deployStack(loadStackConfig(stack, configSource(STACK_CONFIG[stack] ?? {})), platform))), platform };
-  runs.set(stack, run);
-  return run;
+/** Each stack's program runs once per file (update mode); the mock engine is global, so runs happen one after another. */
+function deployed(stack: string): Promise<StackRun> {
+  const cached = runs.get(stack) ?? deploy(stack);
+  runs.set(stack, cached);
+  return cached;
 }
 
 const NODE_GROUP = 'aws:eks/nodeGroup:NodeGroup';
 const LAUNCH_TEMPLATE = 'aws:ec2/launchTemplate:LaunchTemplate';
-const CONFIG_GROUP = 'kubernetes:yaml/v2:ConfigGroup';
-
-function objectsOf(run: MockedRun, name: string): KubernetesObject[] {
-  return run.named(name, CONFIG_GROUP).inputs.objs as KubernetesObject[];
-}
 
 describe.each(['dev', 'staging', 'prod'])('the %s stack', (stack) => {
   let run: MockedRun;
   beforeAll(async () => {
-    run = await deploy(stack);
+    run = await deployed(stack);
   });
 
   it('requires IMDSv2 with one hop and encrypted gp3 volumes on every node group launch template', () => {
@@ -107,14 +48,13 @@ describe.each(['dev', 'staging', 'prod'])('the %s stack', (stack) => {
     expect((cluster?.inputs.accessConfig as { authenticationMode: string }).authenticationMode).toBe('API');
   });
 
-  it('pushes the image under its content tag and deploys exactly the pushed digest', () => {
+  it('pushes the image under its content tag and deploys that immutable tag, after the push', () => {
     const [image] = run.ofType('docker-build:index:Image');
-    const repositoryUrl = `123456789012.dkr.ecr.eu-west-1.amazonaws.com/${stack}/uag-gateway`;
-    expect(image?.inputs.tags).toEqual([`${repositoryUrl}:0123456789abcdef`]);
+    const repositoryUrl = `${ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com/${stack}/uag-gateway`;
+    expect(image?.inputs.tags).toEqual([`${repositoryUrl}:${CONTENT_TAG}`]);
     expect(image?.inputs.push).toBe(true);
-    const deployment = objectsOf(run, 'platform-objects').find((object) => object.kind === 'Deployment');
-    const containers = (deployment?.spec as { template: { spec: { containers: { image: string }[] } } }).template.spec.containers;
-    expect(containers[0]?.image).toBe(`${repositoryUrl}@${PUSHED_DIGEST}`);
+    expect(gatewayContainers(run).find((container) => container.name === 'gateway')?.image).toBe(`${repositoryUrl}:${CONTENT_TAG}`);
+    expect(run.dependsOn(run.named('platform-objects', CONFIG_GROUP), image as RecordedResource)).toBe(true);
   });
 
   it('keeps every Secret value a Pulumi secret', () => {
@@ -129,15 +69,43 @@ describe.each(['dev', 'staging', 'prod'])('the %s stack', (stack) => {
     for (const value of Object.values(SECRETS)) expect(allPlatformObjects).not.toContain(value);
   });
 
-  it('applies the objects needing CRDs and webhooks after the operators that serve them, and namespaces and Secrets before', () => {
-    const objects = run.named('platform-objects', CONFIG_GROUP);
-    for (const release of ['istio-base', 'istiod', 'prometheus-operator-crds', 'prometheus-operator', 'argo-rollouts']) {
-      expect({ release, before: run.dependsOn(objects, run.named(`platform-operators-${release}`)) }).toEqual({ release, before: true });
+  it('has the VPC CNI enforce NetworkPolicies (regression: every NetworkPolicy was a no-op on EKS)', () => {
+    const vpcCni = run.ofType('aws:eks/addon:Addon').find((addon) => addon.inputs.addonName === 'vpc-cni');
+    expect(JSON.parse(vpcCni?.inputs.configurationValues as string)).toEqual({ enableNetworkPolicy: 'true' });
+  });
+
+  it('installs metrics-server, which the HPA\'s CPU and memory metrics come from (regression: the HPA never scaled down)', () => {
+    const metricsServer = run.ofType('aws:eks/addon:Addon').find((addon) => addon.inputs.addonName === 'metrics-server');
+    expect(run.dependsOn(metricsServer as RecordedResource, run.ofType(NODE_GROUP)[0] as RecordedResource)).toBe(true);
+  });
+
+  it('creates the cluster and node groups only after their roles\' policies are attached, and detaches them only after', () => {
+    const attachment = (suffix: string) => run.resources.find((resource) => resource.type === 'aws:iam/rolePolicyAttachment:RolePolicyAttachment' && resource.name.endsWith(suffix)) as RecordedResource;
+    const [cluster] = run.ofType('aws:eks/cluster:Cluster');
+    expect(run.dependsOn(cluster as RecordedResource, attachment('control-plane-AmazonEKSClusterPolicy'))).toBe(true);
+    for (const group of run.ofType(NODE_GROUP)) {
+      for (const policy of ['AmazonEKSWorkerNodePolicy', 'AmazonEKS_CNI_Policy', 'AmazonEC2ContainerRegistryReadOnly']) {
+        expect({ group: group.name, policy, waits: run.dependsOn(group, attachment(`node-${policy}`)) }).toEqual({ group: group.name, policy, waits: true });
+      }
     }
-    expect(run.dependsOn(objects, run.named('platform-namespaces', CONFIG_GROUP))).toBe(true);
-    for (const secret of run.ofType('kubernetes:core/v1:Secret')) expect(run.dependsOn(objects, secret)).toBe(true);
-    expect(run.dependsOn(run.named('platform-operators-istiod'), run.named('platform-operators-istio-base'))).toBe(true);
-    expect(run.dependsOn(run.named('platform-operators-prometheus-operator'), run.named('platform-operators-prometheus-operator-crds'))).toBe(true);
+    const ebs = run.ofType('aws:eks/addon:Addon').find((addon) => addon.inputs.addonName === 'aws-ebs-csi-driver') as RecordedResource;
+    expect(run.dependsOn(ebs, attachment('ebs-csi-AmazonEBSCSIDriverPolicy'))).toBe(true);
+  });
+
+  it('keeps the control plane in standard support: it is upgraded, not moved into paid extended support', () => {
+    expect(run.ofType('aws:eks/cluster:Cluster')[0]?.inputs.upgradePolicy).toEqual({ supportType: 'STANDARD' });
+  });
+
+  it('leaves the canary weights and subset labels to Argo Rollouts (regression: a deploy mid-rollout reset them or conflicted)', () => {
+    const virtualService = run.named('platform-virtualservice-gateway');
+    const destinationRule = run.named('platform-destinationrule-gateway');
+    expect(virtualService.ignoreChanges).toEqual(['spec.http[*].route[*].weight']);
+    expect(destinationRule.ignoreChanges).toEqual(['spec.subsets[*].labels']);
+    expect((virtualService.inputs.spec as { http: { route: { weight: number }[] }[] }).http.flatMap((route) => route.route.map((destination) => destination.weight))).toContain(100);
+    const applied = objectsOf(run, 'platform-objects').map((object) => `${object.kind}/${object.metadata.name}`);
+    expect(applied).not.toContain('VirtualService/gateway');
+    expect(applied).not.toContain('DestinationRule/gateway');
+    expect(applied).toContain('Rollout/gateway');
   });
 
   it('passes every guardrail of the CrossGuard policy pack (policies/cloud)', async () => {
@@ -148,9 +116,8 @@ describe.each(['dev', 'staging', 'prod'])('the %s stack', (stack) => {
   });
 
   it('gives the gateway its Secret through envFrom', () => {
-    const deployment = objectsOf(run, 'platform-objects').find((object) => object.kind === 'Deployment');
-    const [container] = (deployment?.spec as { template: { spec: { containers: { envFrom: unknown[] }[] } } }).template.spec.containers;
-    expect(container?.envFrom).toEqual([{ secretRef: { name: 'gateway-environment' } }]);
+    const container = gatewayContainers(run).find((candidate) => candidate.name === 'gateway');
+    expect(container?.envFrom).toContainEqual({ secretRef: { name: 'gateway-environment' } });
   });
 });
 
@@ -161,13 +128,27 @@ function resolved<T>(output: pulumi.Output<T>): Promise<T> {
 describe('the prod stack', () => {
   let run: StackRun;
   beforeAll(async () => {
-    run = await deploy('prod');
+    run = await deployed('prod');
   });
 
   it('lets the gateway pods reach ElastiCache in the private subnets past the default-deny egress', () => {
     expect(run.platform.requests.map((request) => request.gatewayExternalEgress)).toEqual([
       [{ peers: subnetLayout('10.30.0.0/16').private.map((cidr) => ({ cidr })), ports: [{ port: REDIS_PORT }] }],
     ]);
+  });
+
+  it('admits the deployers\' networks to the private API endpoint on 443 (regression: pulumi up could not reach it)', () => {
+    const [rule, ...others] = run.ofType('aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule');
+    expect(others).toEqual([]);
+    expect(rule?.inputs).toMatchObject({ securityGroupId: 'sg-cluster', cidrIpv4: '10.99.0.0/16', ipProtocol: 'tcp', fromPort: 443, toPort: 443 });
+  });
+
+  it('protects the cluster, the cache and the repository from deletion, and snapshots the cache when it goes', () => {
+    const [cluster] = run.ofType('aws:eks/cluster:Cluster');
+    expect([cluster?.inputs.deletionProtection, cluster?.protect]).toEqual([true, true]);
+    const [cache] = run.ofType('aws:elasticache/replicationGroup:ReplicationGroup');
+    expect([cache?.inputs.finalSnapshotIdentifier, cache?.protect]).toEqual(['uag-prod-rate-limits-final', true]);
+    expect(run.ofType('aws:ecr/repository:Repository')[0]?.protect).toBe(true);
   });
 
   it('turns public endpoint access off', () => {
@@ -201,8 +182,9 @@ describe('the prod stack', () => {
     });
   });
 
-  it('outputs a secret kubeconfig, the pushed digest, the ingress host and port-forward commands', async () => {
+  it('outputs a secret kubeconfig, the image and its digest, the ingress host and port-forward commands', async () => {
     const outputs = run.result;
+    expect(outputs.image).toBe(`${ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com/prod/uag-gateway:${CONTENT_TAG}`);
     expect(await pulumi.isSecret(outputs.kubeconfig as pulumi.Output<string>)).toBe(true);
     expect(JSON.parse(await resolved(outputs.kubeconfig as pulumi.Output<string>)).clusters[0].cluster.server).toBe('https://eks.test');
     expect(await resolved(outputs.clusterName)).toBe('uag-prod');
@@ -212,29 +194,34 @@ describe('the prod stack', () => {
     expect(outputs.jaeger).toBe('kubectl --context uag-prod -n observability port-forward svc/jaeger 16686:16686, then open http://localhost:16686');
   });
 
+  it('gives no second access entry to the listed principal that creates the cluster (regression: 409 on the first up)', () => {
+    expect(run.ofType('aws:eks/accessEntry:AccessEntry').map((entry) => entry.inputs.principalArn)).toEqual([`arn:aws:iam::${ACCOUNT}:role/on-call`]);
+    expect(run.ofType('aws:eks/cluster:Cluster')[0]?.inputs.accessConfig).toMatchObject({ bootstrapClusterCreatorAdminPermissions: true });
+  });
+
   it('gives the listed IAM principals cluster-admin access entries', () => {
     const [entry] = run.ofType('aws:eks/accessEntry:AccessEntry');
-    expect(entry?.inputs).toMatchObject({ principalArn: 'arn:aws:iam::123456789012:role/platform-admin', type: 'STANDARD' });
+    expect(entry?.inputs).toMatchObject({ principalArn: `arn:aws:iam::${ACCOUNT}:role/on-call`, type: 'STANDARD' });
     expect(run.ofType('aws:eks/accessPolicyAssociation:AccessPolicyAssociation')[0]?.inputs).toMatchObject({
       policyArn: 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy',
       accessScope: { type: 'cluster' },
     });
   });
 
-  it('parents every resource to a uag:cloud component named as its prefix, except the provider and the ingress lookup', () => {
+  it('parents every resource to a uag:cloud component named as its prefix, except the provider and the storage class', () => {
     const byUrn = new Map(run.resources.filter((resource) => resource.urn !== '').map((resource) => [resource.urn, resource]));
     const outsideComponents = run.resources.filter((resource) => !resource.type.startsWith('uag:cloud:') && !byUrn.get(resource.parent)?.type.startsWith('uag:cloud:'));
-    expect(outsideComponents.map((resource) => resource.name).sort()).toEqual(['ingress-gateway-service', 'uag-prod-kubernetes']);
+    expect(outsideComponents.map((resource) => resource.name).sort()).toEqual(['uag-prod-encrypted-gp3', 'uag-prod-kubernetes']);
     for (const resource of run.resources) {
       const parent = byUrn.get(resource.parent);
       if (parent) expect({ resource: resource.name, prefixed: resource.name.startsWith(`${parent.name}-`) }).toEqual({ resource: resource.name, prefixed: true });
     }
   });
 
-  it('pins every EKS add-on version and installs CoreDNS and the EBS CSI driver only once nodes exist', () => {
+  it('installs each EKS add-on at the build EKS publishes for the cluster version, and CoreDNS, the EBS CSI driver and metrics-server only once nodes exist', () => {
     const addons = run.ofType('aws:eks/addon:Addon');
-    expect(addons.map((addon) => addon.inputs.addonName).sort()).toEqual(['aws-ebs-csi-driver', 'coredns', 'eks-pod-identity-agent', 'kube-proxy', 'vpc-cni']);
-    for (const addon of addons) expect(addon.inputs.addonVersion).toMatch(/^v\d+\.\d+\.\d+-eksbuild\.\d+$/);
+    expect(addons.map((addon) => addon.inputs.addonName).sort()).toEqual(['aws-ebs-csi-driver', 'coredns', 'eks-pod-identity-agent', 'kube-proxy', 'metrics-server', 'vpc-cni']);
+    for (const addon of addons) expect(addon.inputs.addonVersion).toBe(addonBuild(String(addon.inputs.addonName), '1.33'));
     const nodeGroup = run.ofType(NODE_GROUP)[0] as RecordedResource;
     expect(run.dependsOn(run.named('uag-prod-workload-addons-coredns'), nodeGroup)).toBe(true);
     expect(run.dependsOn(nodeGroup, run.named('uag-prod-node-addons-vpc-cni'))).toBe(true);
@@ -244,7 +231,17 @@ describe('the prod stack', () => {
 describe('the dev stack', () => {
   let run: StackRun;
   beforeAll(async () => {
-    run = await deploy('dev');
+    run = await deployed('dev');
+  });
+
+  it('runs get-token for the kubernetes provider with the stack\'s aws:profile', () => {
+    const kubeconfig = JSON.parse(plain(run.named('uag-dev-kubernetes').inputs.kubeconfig) as string);
+    expect(kubeconfig.users[0].user.exec.env).toEqual([{ name: 'AWS_PROFILE', value: 'uag-dev' }]);
+  });
+
+  it('can be deleted: no deletion protection outside prod', () => {
+    const [cluster] = run.ofType('aws:eks/cluster:Cluster');
+    expect([cluster?.inputs.deletionProtection, cluster?.protect, run.ofType('aws:ecr/repository:Repository')[0]?.protect]).toEqual([false, false, false]);
   });
 
   it('opens no egress for a Redis it does not have', () => {
@@ -273,7 +270,7 @@ describe('the dev stack', () => {
 describe('the local stack', () => {
   let run: MockedRun;
   beforeAll(async () => {
-    run = await deploy('local');
+    run = await deployed('local');
   });
 
   it('creates no AWS resources', () => {
@@ -286,30 +283,61 @@ describe('the local stack', () => {
     expect(run.ofType('kubernetes:helm.sh/v3:Release').map((release) => release.inputs.name).sort()).toEqual([
       'argo-rollouts',
       'istio-base',
+      'istio-cni',
       'istio-ingressgateway',
       'istiod',
       'prometheus-operator',
       'prometheus-operator-crds',
     ]);
-    const deployment = objectsOf(run, 'platform-objects').find((object) => object.kind === 'Deployment');
-    const containers = (deployment?.spec as { template: { spec: { containers: { image: string }[] } } }).template.spec.containers;
-    expect(containers[0]?.image).toBe(`localhost:5000/uag-gateway@${PUSHED_DIGEST}`);
+    expect(gatewayContainers(run).find((container) => container.name === 'gateway')?.image).toBe(`localhost:5000/uag-gateway:${CONTENT_TAG}`);
   });
 });
 
-describe('an AWS stack given the delivery pipeline\'s image (uag:image)', () => {
-  const pipelineImage = `123456789012.dkr.ecr.eu-west-1.amazonaws.com/uag-gateway@sha256:${'b'.repeat(64)}`;
-  let run: MockedRun & { readonly result: StackOutputs };
+describe('a deploy from a second machine, the image tag already in ECR', () => {
+  let run: StackRun;
   beforeAll(async () => {
-    const config = loadStackConfig('staging', configSource({ ...STACK_CONFIG.staging, 'uag:image': pipelineImage }));
-    run = await runMocked({ stack: 'staging', outputs: OUTPUTS }, () => deployStack(config, fakePlatform()));
+    run = await deploy('staging', { published: { 'staging/uag-gateway': ['ffffffffffffffff', CONTENT_TAG] } });
+  });
+
+  it('builds and pushes nothing, deploying the tag already there (regression: a re-push to the immutable repository failed)', async () => {
+    expect(run.ofType('docker-build:index:Image')).toEqual([]);
+    expect(gatewayContainers(run).find((container) => container.name === 'gateway')?.image).toBe(`${ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com/staging/uag-gateway:${CONTENT_TAG}`);
+    expect(await new Promise((resolve) => (run.result.imageDigest as pulumi.Output<string>).apply(resolve))).toBe(PUSHED_DIGEST);
+  });
+});
+
+describe('a first build', () => {
+  it('builds from paths relative to the project, and forgets the build rather than deleting the pushed image once the tag exists', async () => {
+    const run = await deployed('staging');
+    const [image] = run.ofType('docker-build:index:Image');
+    expect([image?.inputs.context, image?.inputs.dockerfile]).toEqual([{ location: '.' }, { location: 'app/Dockerfile' }]);
+    expect(image?.retainOnDelete).toBe(true);
+  });
+});
+
+describe('the prod stack on its first run, before the deployers\' network reaches the VPC', () => {
+  let run: StackRun;
+  beforeAll(async () => {
+    run = await deploy('prod', { config: { 'uag:awsOnly': 'true', 'uag:privateAccessCidrs': '[]' } });
+  });
+
+  it('creates the AWS side only and nothing through the Kubernetes API', () => {
+    expect(run.ofType('aws:eks/cluster:Cluster')).toHaveLength(1);
+    expect(run.resources.filter((resource) => resource.type.startsWith('kubernetes:') || resource.type.startsWith('pulumi:providers:kubernetes'))).toEqual([]);
+    expect(run.reads).toEqual([]);
+  });
+});
+
+describe("an AWS stack given the delivery pipeline's image (uag:image)", () => {
+  const pipelineImage = `${ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com/uag-gateway@sha256:${'b'.repeat(64)}`;
+  let run: StackRun;
+  beforeAll(async () => {
+    run = await deploy('staging', { config: { 'uag:image': pipelineImage } });
   });
 
   it('builds and pushes nothing and deploys exactly that digest, the one every stack gets', async () => {
     expect(run.ofType('docker-build:index:Image')).toEqual([]);
-    const deployment = objectsOf(run, 'platform-objects').find((object) => object.kind === 'Deployment');
-    const containers = (deployment?.spec as { template: { spec: { containers: { image: string }[] } } }).template.spec.containers;
-    expect(containers[0]?.image).toBe(pipelineImage);
+    expect(gatewayContainers(run).find((container) => container.name === 'gateway')?.image).toBe(pipelineImage);
     expect(await resolved(run.result.imageDigest as pulumi.Output<string>)).toBe(`sha256:${'b'.repeat(64)}`);
   });
 });

@@ -67,6 +67,36 @@ describe('buildAdmissionPolicies', () => {
   });
 });
 
+describe('audited namespaces', () => {
+  const pairs = buildAdmissionPolicies({ asOf: AS_OF, auditedNamespaces: ['istio-system'] });
+  const insecure = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'istiod-1', namespace: 'istio-system' }, spec: { hostNetwork: true, containers: [] } };
+
+  it('get a Warn + Audit binding of their own and are left out of the Deny binding', () => {
+    for (const { policy, binding, auditBinding } of pairs) {
+      expect(binding.spec?.matchResources?.namespaceSelector?.matchExpressions).toEqual([
+        { key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: ['kube-system', 'kube-public', 'kube-node-lease', 'istio-system'] },
+      ]);
+      expect(auditBinding?.metadata?.name).toBe(`${policy.metadata?.name}-audit`);
+      expect(auditBinding?.spec).toEqual({
+        policyName: policy.metadata?.name,
+        validationActions: ['Warn', 'Audit'],
+        matchResources: { namespaceSelector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: ['istio-system'] }] } },
+      });
+      expect(() => auditBinding?.validate()).not.toThrow();
+    }
+  });
+
+  it('report violations as audited, which the cluster admits with a warning', () => {
+    const outcome = admit('no-host-namespaces', insecure, { auditedNamespaces: ['istio-system'] });
+    expect(outcome).toMatchObject({ applies: true, audited: true, violations: ['Pod istio-system/istiod-1: spec.hostNetwork is true'] });
+    expect(admit('no-host-namespaces', insecure)).toMatchObject({ applies: true, audited: false });
+  });
+
+  it('are absent by default, leaving one Deny binding per policy', () => {
+    expect(buildAdmissionPolicies({ asOf: AS_OF }).every((pair) => pair.auditBinding === undefined)).toBe(true);
+  });
+});
+
 describe('exceptions in the cluster', () => {
   const broken = compliantObject('dev', 'Deployment/gateway/gateway');
   broken.spec.template.spec.containers[0].securityContext.readOnlyRootFilesystem = false;

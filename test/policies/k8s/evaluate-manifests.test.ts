@@ -1,3 +1,4 @@
+import { CROSS_OBJECT_RULES } from '../../../policies/k8s/cross-object';
 import { allRuleNames, evaluateManifestTree } from '../../../policies/k8s/evaluate-manifests';
 import type { PolicyException } from '../../../policies/k8s/exceptions';
 import type { PolicyResult } from '../../../policies/k8s/policy-report';
@@ -143,5 +144,18 @@ describe('input problems', () => {
 
   it('refuses a tree without objects', () => {
     expect(() => evaluateManifestTree(__dirname)).toThrow(`no Kubernetes objects found under '${__dirname}'`);
+  });
+});
+
+describe('evaluateManifestTree with the violating namespace audited', () => {
+  const report = evaluateManifestTree(VIOLATIONS_TREE, { asOf: AS_OF, auditedNamespaces: ['shop'] });
+
+  it('reports what the cluster would admit with a warning as warn, which does not fail the check', () => {
+    const insecure = report.results.filter((result) => result.object === 'Deployment/shop/insecure' && result.rule === 'read-only-root-filesystem');
+    expect(insecure.map((result) => result.verdict)).toEqual(insecure.map(() => 'warn'));
+    expect(insecure.length).toBeGreaterThan(0);
+    const ciOnly = new Set(CROSS_OBJECT_RULES.map((rule) => rule.name));
+    const admissionFailures = report.results.filter((result) => result.verdict === 'fail' && result.object.split('/')[1] === 'shop' && !ciOnly.has(result.rule));
+    expect(admissionFailures).toEqual([]);
   });
 });

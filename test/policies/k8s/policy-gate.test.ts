@@ -28,10 +28,11 @@ describe('assertPoliciesHold', () => {
 describe('repositoryPolicyOptions', () => {
   it('loads policies/exceptions.yaml under the given root, or none when it is absent', () => {
     const root = mkdtempSync(join(tmpdir(), 'policy-repo-'));
-    expect(repositoryPolicyOptions(root)).toEqual({ exceptions: [] });
+    expect(repositoryPolicyOptions(root)).toEqual({ exceptions: [], auditedNamespaces: [] });
     mkdirSync(join(root, 'policies'));
     const entry = { object: 'Secret/shop/db-password', rule: 'no-secret-data', reason: 'rotated tomorrow, approved by the lead', expiry: '2099-01-01' };
-    writeFileSync(join(root, 'policies', 'exceptions.yaml'), `exceptions:\n  - ${JSON.stringify(entry)}\n`);
-    expect(repositoryPolicyOptions(root)).toEqual({ exceptions: [entry] });
+    const audited = { namespace: 'istio-system', reason: 'upstream chart, approved by the lead' };
+    writeFileSync(join(root, 'policies', 'exceptions.yaml'), `exceptions:\n  - ${JSON.stringify(entry)}\nauditedNamespaces:\n  - ${JSON.stringify(audited)}\n`);
+    expect(repositoryPolicyOptions(root)).toEqual({ exceptions: [entry], auditedNamespaces: ['istio-system'] });
   });
 });

@@ -17,7 +17,7 @@ describe('formatReport', () => {
       'dev          Service/a/web  load-balancer-only-in-ingress-namespace  pass     -                       -',
       'prod         Secret/a/db    no-secret-data                           fail     Secret/a/db: sets data  reference it',
       '',
-      'policy check FAILED: 2 objects; 1 pass, 1 fail, 0 excepted, 0 unused exceptions',
+      'policy check FAILED: 2 objects; 1 pass, 1 fail, 0 excepted, 0 warn (audited namespaces), 0 unused exceptions',
     ]);
   });
 

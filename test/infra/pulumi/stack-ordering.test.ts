@@ -1,0 +1,83 @@
+import type { KubernetesObject } from '../../../infra/pulumi/platform-contract';
+import { isUnknownInput, type RecordedResource } from './pulumi-mocks';
+import { ACCOUNT, CONFIG_GROUP, CONTENT_TAG, deploy, gatewayContainers, objectsOf, type StackRun } from './stack-run';
+
+const STACKS = ['dev', 'staging', 'prod', 'local'] as const;
+const MODES = [
+  { mode: 'preview of a new stack', preview: true },
+  { mode: 'update', preview: false },
+] as const;
+
+/**
+ * The real synthesized platform through the mock engine, for every stack, as `pulumi preview` on
+ * a stack where nothing exists yet and as `pulumi up`: what must be in the cluster before what.
+ */
+describe.each(STACKS)('the %s stack', (stack) => {
+  describe.each(MODES)('in a $mode', ({ preview }) => {
+    let run: StackRun;
+    beforeAll(async () => {
+      run = await deploy(stack, { preview });
+    }, 60_000);
+
+    const release = (name: string) => run.named(`platform-operators-${name}`, 'kubernetes:helm.sh/v3:Release');
+    const before = (later: RecordedResource, earlier: RecordedResource) => ({ later: later.name, earlier: earlier.name, waits: run.dependsOn(later, earlier) });
+
+    it('installs the Istio CNI agent before istiod, and istiod before anything that gets a sidecar', () => {
+      const istiod = release('istiod');
+      expect(before(istiod, release('istio-cni'))).toMatchObject({ waits: true });
+      const meshed = [release('istio-ingressgateway'), release('argo-rollouts'), run.named('platform-objects', CONFIG_GROUP)];
+      for (const resource of meshed) {
+        expect(before(resource, istiod)).toMatchObject({ waits: true });
+        expect(before(resource, release('istio-cni'))).toMatchObject({ waits: true });
+      }
+    });
+
+    it('applies objects of custom kinds, and anything admission webhooks check, after the releases serving them', () => {
+      const dependents = [run.named('platform-objects', CONFIG_GROUP), ...run.ofType('kubernetes:networking.istio.io/v1beta1:VirtualService'), ...run.ofType('kubernetes:networking.istio.io/v1beta1:DestinationRule')];
+      expect(dependents.length).toBe(3);
+      for (const dependent of dependents) {
+        for (const name of ['istio-base', 'istiod', 'prometheus-operator-crds', 'prometheus-operator', 'argo-rollouts']) {
+          expect(before(dependent, release(name))).toMatchObject({ waits: true });
+        }
+      }
+      expect(before(release('istiod'), release('istio-base'))).toMatchObject({ waits: true });
+      expect(before(release('prometheus-operator'), release('prometheus-operator-crds'))).toMatchObject({ waits: true });
+    });
+
+    it('creates the namespaces before the Secrets that go into them, and both before the objects', () => {
+      const namespaces = run.named('platform-namespaces', CONFIG_GROUP);
+      const secrets = run.ofType('kubernetes:core/v1:Secret');
+      expect(secrets.length).toBeGreaterThanOrEqual(2);
+      for (const secret of secrets) {
+        expect(before(secret, namespaces)).toMatchObject({ waits: true });
+        expect(before(run.named('platform-objects', CONFIG_GROUP), secret)).toMatchObject({ waits: true });
+      }
+    });
+
+    it('renders the platform while the program runs, with the immutable tag, so the preview shows the real objects', () => {
+      const objects = run.named('platform-objects', CONFIG_GROUP).inputs.objs;
+      expect(isUnknownInput(objects)).toBe(false);
+      const registry = stack === 'local' ? 'localhost:5000' : `${ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com/${stack}`;
+      expect(gatewayContainers(run).find((container) => container.name === 'gateway')?.image).toBe(`${registry}/uag-gateway:${CONTENT_TAG}`);
+      expect((objects as KubernetesObject[]).length).toBeGreaterThan(40);
+    });
+
+    it(preview ? 'does not read the ingress Service before its release exists' : 'reads the ingress Service its release installed', () => {
+      const [read, ...others] = run.reads;
+      expect(others).toEqual([]);
+      expect(read).toEqual({ type: 'kubernetes:core/v1:Service', name: 'ingress-gateway-service', id: preview ? undefined : 'istio-system/istio-ingressgateway' });
+    });
+  });
+});
+
+describe('the prod stack in an update', () => {
+  it('claims the Jaeger volume from the encrypted gp3 StorageClass it creates first', async () => {
+    const run = await deploy('prod');
+    const [storageClass, ...others] = run.ofType('kubernetes:storage.k8s.io/v1:StorageClass');
+    expect(others).toEqual([]);
+    expect(storageClass?.inputs).toMatchObject({ provisioner: 'ebs.csi.aws.com', parameters: { type: 'gp3', encrypted: 'true' } });
+    const claim = objectsOf(run, 'platform-objects').find((object) => object.kind === 'PersistentVolumeClaim');
+    expect((claim?.spec as { storageClassName?: string }).storageClassName).toBe((storageClass?.inputs.metadata as { name: string }).name);
+    expect(run.dependsOn(run.named('platform-objects', CONFIG_GROUP), storageClass as RecordedResource)).toBe(true);
+  }, 60_000);
+});
