@@ -73,7 +73,6 @@ export function synthesizePlatform(props: PlatformProps): App {
     traceSamplingRatio: spec.observability.traceSamplingRatio,
   });
   const services = new GatewayServices(gatewayChart, 'services', { workload, preview: spec.rollout.strategy.type === 'blueGreen' });
-  new GatewayAutoscaler(gatewayChart, 'autoscaler', { workload, ...spec.gateway.autoscaling, minAvailable: spec.gateway.minAvailable });
   new GatewayNetworkPolicies(gatewayChart, 'network-policies', { workload, routes, externalEgress: props.gatewayExternalEgress });
   const monitoring = new GatewayMonitoring(gatewayChart, 'monitoring', {
     workload,
@@ -102,7 +101,7 @@ export function synthesizePlatform(props: PlatformProps): App {
     previewServiceName: services.previewServiceName,
     faultInjection: spec.faultInjection,
   });
-  new GatewayRollout(gatewayChart, 'rollout', {
+  const rollout = new GatewayRollout(gatewayChart, 'rollout', {
     workload,
     strategy: spec.rollout.strategy,
     previewReplicas: spec.rollout.previewReplicas,
@@ -110,6 +109,7 @@ export function synthesizePlatform(props: PlatformProps): App {
     routing,
     services,
   });
+  new GatewayAutoscaler(gatewayChart, 'autoscaler', { workload, rollout, ...spec.gateway.autoscaling, minAvailable: spec.gateway.minAvailable });
   new UpstreamTrafficPolicies(meshChart, 'upstreams', { namespace: workload.namespace, labels: workload.labels, routes, policy: spec.upstreamTrafficPolicy });
   new MeshTelemetry(meshChart, 'telemetry', { namespace: workload.namespace, labels: workload.labels, samplingRatio: spec.observability.traceSamplingRatio });
 

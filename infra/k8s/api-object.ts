@@ -1,13 +1,29 @@
 import { ApiObject, type ApiObjectMetadata } from 'cdk8s';
 import type { Construct } from 'constructs';
 
-/** A typed Kubernetes model (`kubernetes-models`, `@kubernetes-models/*`): typing catches misspelt fields at compile time. */
+/** A typed custom resource model (`@kubernetes-models/*`): typing catches misspelt fields at compile time. */
 export interface KubernetesModel {
   toJSON(): { apiVersion: string; kind: string; metadata?: object };
 }
 
-/** Adds a typed model to the chart as a cdk8s ApiObject, so cdk8s orders and writes it. */
+/**
+ * Whether an apiVersion belongs to the API Kubernetes itself serves: the core group, the
+ * undotted groups (`apps`, `policy`, ...) and `*.k8s.io`. Custom resource groups always carry a
+ * dot, and the `k8s.io` domain is reserved to the Kubernetes project's own APIs.
+ */
+export function isBuiltInApiVersion(apiVersion: string): boolean {
+  const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.lastIndexOf('/')) : '';
+  return !group.includes('.') || group === 'k8s.io' || group.endsWith('.k8s.io');
+}
+
+/**
+ * Adds a typed custom resource to the chart as a cdk8s ApiObject, so cdk8s orders and writes it.
+ * Built-in kinds come from cdk8s-plus (./cdk8s-plus): there is one way to build each kind.
+ */
 export function addObject(scope: Construct, id: string, model: KubernetesModel): ApiObject {
   const { apiVersion, kind, metadata, ...body } = model.toJSON();
+  if (isBuiltInApiVersion(apiVersion)) {
+    throw new Error(`addObject: ${kind} (${apiVersion}) is a built-in kind; build it with cdk8s-plus (infra/k8s/cdk8s-plus.ts), not as a raw object`);
+  }
   return new ApiObject(scope, id, { apiVersion, kind, metadata: metadata as ApiObjectMetadata, ...body });
 }

@@ -1,12 +1,14 @@
+import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
-import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
-import { addObject } from './api-object';
+import * as kplus from './cdk8s-plus';
+import type { GatewayRollout } from './gateway-rollout';
 import type { GatewayWorkload } from './gateway-workload';
 import { REQUESTS_PER_SECOND_METRIC } from './requests-per-second-metric';
 
 export interface GatewayAutoscalerProps {
   readonly workload: GatewayWorkload;
+  /** The Rollout running the workload's pods: what the HPA scales. */
+  readonly rollout: GatewayRollout;
   /** @default 3 */
   readonly minReplicas?: number;
   /** @default 20 */
@@ -46,50 +48,37 @@ export class GatewayAutoscaler extends Construct {
       throw new Error(`GatewayAutoscaler: 'minAvailable' (${this.minAvailable}) must be below 'minReplicas' (${this.minReplicas}) or node drains block`);
     }
     const metadata = { name: workload.name, namespace: workload.namespace, labels: { ...workload.labels } };
+    const minute = Duration.minutes(1);
 
-    addObject(
-      this,
-      'hpa',
-      new HorizontalPodAutoscaler({
-        metadata,
-        spec: {
-          // The gateway's Rollout (same name as the workload), through its scale subresource.
-          scaleTargetRef: { apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', name: workload.name },
-          minReplicas: this.minReplicas,
-          maxReplicas: this.maxReplicas,
-          metrics: [
-            { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: props.cpuUtilizationPercent ?? 65 } } },
-            { type: 'Resource', resource: { name: 'memory', target: { type: 'Utilization', averageUtilization: props.memoryUtilizationPercent ?? 80 } } },
-            {
-              type: 'Pods',
-              pods: { metric: { name: REQUESTS_PER_SECOND_METRIC }, target: { type: 'AverageValue', averageValue: String(props.requestsPerSecondPerPod ?? 200) } },
-            },
-          ],
-          behavior: {
-            scaleUp: {
-              stabilizationWindowSeconds: 60,
-              selectPolicy: 'Max',
-              policies: [
-                { type: 'Percent', value: 100, periodSeconds: 60 },
-                { type: 'Pods', value: 4, periodSeconds: 60 },
-              ],
-            },
-            scaleDown: {
-              stabilizationWindowSeconds: 300,
-              selectPolicy: 'Min',
-              policies: [{ type: 'Percent', value: 10, periodSeconds: 60 }],
-            },
-          },
-        },
-      }),
-    );
-    addObject(
-      this,
-      'pdb',
-      new PodDisruptionBudget({
-        metadata,
-        spec: { minAvailable: this.minAvailable, selector: { matchLabels: { ...workload.selector } } },
-      }),
-    );
+    // Targets the Rollout through its scale subresource; scaleTargetRef comes from the Rollout itself.
+    new kplus.HorizontalPodAutoscaler(this, 'hpa', {
+      metadata,
+      target: props.rollout.rollout,
+      minReplicas: this.minReplicas,
+      maxReplicas: this.maxReplicas,
+      metrics: [
+        kplus.Metric.resourceCpu(kplus.MetricTarget.averageUtilization(props.cpuUtilizationPercent ?? 65)),
+        kplus.Metric.resourceMemory(kplus.MetricTarget.averageUtilization(props.memoryUtilizationPercent ?? 80)),
+        kplus.Metric.pods({ name: REQUESTS_PER_SECOND_METRIC, target: kplus.MetricTarget.averageValue(props.requestsPerSecondPerPod ?? 200) }),
+      ],
+      scaleUp: {
+        stabilizationWindow: minute,
+        strategy: kplus.ScalingStrategy.MAX_CHANGE,
+        policies: [
+          { replicas: kplus.Replicas.percent(100), duration: minute },
+          { replicas: kplus.Replicas.absolute(4), duration: minute },
+        ],
+      },
+      scaleDown: {
+        stabilizationWindow: Duration.minutes(5),
+        strategy: kplus.ScalingStrategy.MIN_CHANGE,
+        policies: [{ replicas: kplus.Replicas.percent(10), duration: minute }],
+      },
+    });
+    // cdk8s-plus has no PodDisruptionBudget construct: its generated L1 class.
+    new kplus.k8s.KubePodDisruptionBudget(this, 'pdb', {
+      metadata,
+      spec: { minAvailable: kplus.k8s.IntOrString.fromNumber(this.minAvailable), selector: { matchLabels: { ...workload.selector } } },
+    });
   }
 }

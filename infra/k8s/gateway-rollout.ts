@@ -1,13 +1,13 @@
 import { Construct } from 'constructs';
-import { Rollout, type IRollout } from '@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/Rollout';
 import type { RolloutStrategySpec } from '../environments/types';
-import { addObject } from './api-object';
+import { ArgoRollout, type RolloutStrategy } from './argo-rollout';
 import type { GatewayServices } from './gateway-services';
 import type { GatewayWorkload } from './gateway-workload';
 import { SUBSETS, type IngressRouting } from './mesh/ingress-routing';
 import type { AnalysisReference } from './observability/rollout-analysis';
+import { restrictedWorkload } from './restricted-pods';
 
-type CanaryStep = NonNullable<NonNullable<NonNullable<IRollout['spec']['strategy']>['canary']>['steps']>[number];
+type CanaryStep = NonNullable<NonNullable<RolloutStrategy['canary']>['steps']>[number];
 
 export interface GatewayRolloutProps {
   readonly workload: GatewayWorkload;
@@ -23,13 +23,15 @@ export interface GatewayRolloutProps {
 }
 
 /**
- * The gateway's pods as an Argo Rollouts Rollout, carrying the workload's pod template itself.
+ * The gateway's pods as an Argo Rollouts Rollout, running the workload's pod definition itself
+ * (a cdk8s-plus workload, so the pod template is rendered like every Deployment's).
  * Chosen over a `workloadRef` to a Deployment: with a reference, a Deployment scaled to zero would
  * stay behind as a second description of the same pods, which the HPA, the disruption budget and
  * the workload policies would each have to know to skip.
  *
- * The Rollout states no replica count: it expects a GatewayAutoscaler to size it (Kubernetes
- * starts it at one pod and the autoscaler raises it to `minReplicas` within its sync period).
+ * The Rollout states no replica count: a GatewayAutoscaler must size it (Kubernetes starts it at
+ * one pod and the autoscaler raises it to `minReplicas` within its sync period); synthesis fails
+ * when none targets it.
  *
  * Canary: Argo Rollouts moves the weights of the mesh's VirtualService routes between the stable
  * and canary subsets stage by stage, and pins each subset to its ReplicaSet's pod-template hash.
@@ -37,6 +39,8 @@ export interface GatewayRolloutProps {
  * analysis) shifts all traffic back at once with the capacity there.
  */
 export class GatewayRollout extends Construct {
+  readonly rollout: ArgoRollout;
+
   constructor(scope: Construct, id: string, props: GatewayRolloutProps) {
     super(scope, id);
     const { workload, strategy, routing, services } = props;
@@ -44,7 +48,7 @@ export class GatewayRollout extends Construct {
     if (!(Number.isInteger(previewReplicas) && previewReplicas >= 1)) {
       throw new Error(`GatewayRollout: 'previewReplicas' (${previewReplicas}) must be a whole number of at least 1`);
     }
-    let rolloutStrategy: NonNullable<IRollout['spec']['strategy']>;
+    let rolloutStrategy: RolloutStrategy;
     if (strategy.type === 'canary') {
       rolloutStrategy = {
         canary: {
@@ -72,21 +76,21 @@ export class GatewayRollout extends Construct {
       };
     }
 
-    addObject(
-      this,
-      'rollout',
-      new Rollout({
-        metadata: { name: workload.name, namespace: workload.namespace, labels: { ...workload.versionedLabels } },
-        spec: {
-          // No replicas: the HorizontalPodAutoscaler owns the count. A value here would be applied
-          // again over the autoscaler's on every deploy, scaling a busy gateway down for a moment.
+    this.rollout = restrictedWorkload(
+      workload.pods,
+      (podProps) =>
+        new ArgoRollout(this, 'rollout', {
+          ...podProps,
+          metadata: { name: workload.name, namespace: workload.namespace, labels: { ...workload.versionedLabels } },
           revisionHistoryLimit: 5,
-          selector: { matchLabels: { ...workload.selector } },
-          template: workload.podTemplate,
           strategy: rolloutStrategy,
-        },
-      }),
+        }),
     );
+    // No replicas: the HorizontalPodAutoscaler owns the count. A value here would be applied
+    // again over the autoscaler's on every deploy, scaling a busy gateway down for a moment.
+    this.node.addValidation({
+      validate: () => (this.rollout.hasAutoscaler ? [] : [`GatewayRollout '${workload.name}' states no replica count: target it with a GatewayAutoscaler, or it runs a single pod`]),
+    });
   }
 }
 

@@ -1,7 +1,6 @@
 import { Construct } from 'constructs';
-import { Service } from 'kubernetes-models/v1/Service';
 import { DEFAULT_ADMIN_PORT, DEFAULT_HTTP_PORT, PORT_NAMES } from '../../app/src/contract';
-import { addObject } from './api-object';
+import { clusterIpService, type ClusterIpServicePort } from './cluster-ip-service';
 import { tcpPortName, type GatewayWorkload } from './gateway-workload';
 
 export interface GatewayServicesProps {
@@ -33,25 +32,17 @@ export class GatewayServices extends Construct {
     this.httpServiceName = workload.name;
     this.adminServiceName = `${workload.name}-admin`;
     this.tcpServiceName = `${workload.name}-tcp`;
-    const service = (name: string, ports: { name: string; port: number; appProtocol: string }[]) =>
-      new Service({
-        metadata: { name, namespace: workload.namespace, labels: { ...workload.labels } },
-        spec: {
-          type: 'ClusterIP',
-          selector: { ...workload.selector },
-          ports: ports.map((p) => ({ name: p.name, port: p.port, targetPort: p.name, protocol: 'TCP', appProtocol: p.appProtocol })),
-        },
-      });
+    const service = (serviceId: string, name: string, ports: ClusterIpServicePort[]) =>
+      clusterIpService(this, serviceId, { name, namespace: workload.namespace, labels: workload.labels, selector: workload.selector, ports });
     const httpPorts = [{ name: PORT_NAMES.http, port: DEFAULT_HTTP_PORT, appProtocol: 'http' }];
-    addObject(this, 'http', service(this.httpServiceName, httpPorts));
+    service('http', this.httpServiceName, httpPorts);
     if (props.preview === true) {
       this.previewServiceName = `${workload.name}-preview`;
-      addObject(this, 'preview', service(this.previewServiceName, httpPorts));
+      service('preview', this.previewServiceName, httpPorts);
     }
-    addObject(this, 'admin', service(this.adminServiceName, [{ name: PORT_NAMES.admin, port: DEFAULT_ADMIN_PORT, appProtocol: 'http' }]));
+    service('admin', this.adminServiceName, [{ name: PORT_NAMES.admin, port: DEFAULT_ADMIN_PORT, appProtocol: 'http' }]);
     if (workload.tcpListeners.length > 0) {
-      const ports = workload.tcpListeners.map((listener) => ({ name: tcpPortName(listener), port: listener.port, appProtocol: 'tcp' }));
-      addObject(this, 'tcp', service(this.tcpServiceName, ports));
+      service('tcp', this.tcpServiceName, workload.tcpListeners.map((listener) => ({ name: tcpPortName(listener), port: listener.port, appProtocol: 'tcp' })));
     }
   }
 }

@@ -1,8 +1,5 @@
+import { Duration, Size } from 'cdk8s';
 import { Construct } from 'constructs';
-import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
-import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
-import type { IEnvVar } from 'kubernetes-models/v1/EnvVar';
-import type { IPodTemplateSpec } from 'kubernetes-models/v1/PodTemplateSpec';
 import { stringify } from 'yaml';
 import {
   ADMIN_PATHS,
@@ -15,11 +12,11 @@ import {
   type RouteTable,
 } from '../../app/src/contract';
 import type { ComputeResources, GatewaySpec } from '../environments/types';
-import { addObject } from './api-object';
+import * as kplus from './cdk8s-plus';
 import { CONFIG_CHECKSUM_ANNOTATION, configChecksum } from './config-checksum';
 import { appLabels, versionedLabels, type Labels } from './labels';
 import { GATEWAY_NAME, OTLP_ENDPOINT } from './platform-names';
-import { RESTRICTED_CONTAINER_SECURITY_CONTEXT, RESTRICTED_POD_SECURITY_CONTEXT } from './pod-security';
+import { restrictedContainer, type RestrictedPodsProps } from './restricted-pods';
 
 /** Where the route table ConfigMap is mounted; UAG_ROUTES_FILE points here. */
 export const ROUTES_MOUNT_PATH = '/etc/uag';
@@ -63,9 +60,9 @@ export interface GatewayWorkloadProps {
 }
 
 /**
- * The gateway's pods: ServiceAccount, route table ConfigMap, and the pod template that the
- * GatewayRollout runs. The grace period is derived from the drain settings so that kubelet never
- * kills a pod the gateway is still draining.
+ * The gateway's pods: ServiceAccount, route table ConfigMap, and the one definition of the pods
+ * (container, probes, volumes, security) that the GatewayRollout runs. The grace period is derived
+ * from the drain settings so that kubelet never kills a pod the gateway is still draining.
  */
 export class GatewayWorkload extends Construct {
   readonly name = GATEWAY_NAME;
@@ -82,8 +79,9 @@ export class GatewayWorkload extends Construct {
   readonly terminationGracePeriodSeconds: number;
   readonly routesChecksum: string;
   readonly tcpListeners: readonly TcpListener[];
+  readonly serviceAccount: kplus.ServiceAccount;
   /** What the Rollout runs; a change here starts a rollout. */
-  readonly podTemplate: IPodTemplateSpec;
+  readonly pods: RestrictedPodsProps;
 
   constructor(scope: Construct, id: string, props: GatewayWorkloadProps) {
     super(scope, id);
@@ -112,8 +110,8 @@ export class GatewayWorkload extends Construct {
     this.routesChecksum = configChecksum(routesYaml);
     const metadata = (name: string) => ({ name, namespace: this.namespace, labels: { ...this.labels } });
 
-    addObject(this, 'service-account', new ServiceAccount({ metadata: metadata(this.serviceAccountName), automountServiceAccountToken: false }));
-    addObject(this, 'routes', new ConfigMap({ metadata: metadata(`${GATEWAY_NAME}-routes`), data: { [ROUTES_FILE_NAME]: routesYaml } }));
+    this.serviceAccount = new kplus.ServiceAccount(this, 'service-account', { metadata: metadata(this.serviceAccountName), automountToken: false });
+    const routesConfigMap = new kplus.ConfigMap(this, 'routes', { metadata: metadata(`${GATEWAY_NAME}-routes`), data: { [ROUTES_FILE_NAME]: routesYaml } });
 
     const env = gatewayEnvironmentVariables({
       UAG_ENV: props.environment,
@@ -127,57 +125,48 @@ export class GatewayWorkload extends Construct {
       OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
       OTEL_TRACES_SAMPLER_ARG: String(props.traceSamplingRatio ?? 1),
     });
+    const adminProbe = (path: string, timing: { initialDelaySeconds?: number; periodSeconds: number; failureThreshold: number }) =>
+      kplus.Probe.fromHttpGet(path, {
+        port: DEFAULT_ADMIN_PORT,
+        initialDelaySeconds: timing.initialDelaySeconds === undefined ? undefined : Duration.seconds(timing.initialDelaySeconds),
+        periodSeconds: Duration.seconds(timing.periodSeconds),
+        failureThreshold: timing.failureThreshold,
+      });
 
-    this.podTemplate = {
-      metadata: {
-        labels: { ...this.versionedLabels },
-        annotations: {
-          [CONFIG_CHECKSUM_ANNOTATION]: this.routesChecksum,
-          // Start the app after its sidecar and keep the sidecar until the app has drained.
-          'proxy.istio.io/config': JSON.stringify({
-            holdApplicationUntilProxyStarts: true,
-            terminationDrainDuration: `${Math.ceil(this.shutdownTimeoutMs / 1000)}s`,
-          }),
-        },
+    this.pods = {
+      selector: this.selector,
+      labels: this.versionedLabels,
+      annotations: {
+        [CONFIG_CHECKSUM_ANNOTATION]: this.routesChecksum,
+        // Start the app after its sidecar and keep the sidecar until the app has drained.
+        'proxy.istio.io/config': JSON.stringify({
+          holdApplicationUntilProxyStarts: true,
+          terminationDrainDuration: `${Math.ceil(this.shutdownTimeoutMs / 1000)}s`,
+        }),
       },
-      spec: {
-        serviceAccountName: this.serviceAccountName,
-        automountServiceAccountToken: false,
-        terminationGracePeriodSeconds: this.terminationGracePeriodSeconds,
-        securityContext: RESTRICTED_POD_SECURITY_CONTEXT,
-        topologySpreadConstraints: ['topology.kubernetes.io/zone', 'kubernetes.io/hostname'].map((topologyKey) => ({
-          maxSkew: 1,
-          topologyKey,
-          whenUnsatisfiable: 'ScheduleAnyway' as const,
-          labelSelector: { matchLabels: { ...this.selector } },
-        })),
-        containers: [
-          {
-            name: GATEWAY_NAME,
-            image: props.image,
-            imagePullPolicy: 'IfNotPresent',
-            ports: [
-              { name: PORT_NAMES.http, containerPort: DEFAULT_HTTP_PORT, protocol: 'TCP' },
-              { name: PORT_NAMES.admin, containerPort: DEFAULT_ADMIN_PORT, protocol: 'TCP' },
-              ...this.tcpListeners.map((listener) => ({ name: tcpPortName(listener), containerPort: listener.port, protocol: 'TCP' as const })),
-            ],
-            env,
-            resources: { requests: { ...resources.requests }, limits: { ...resources.limits } },
-            securityContext: RESTRICTED_CONTAINER_SECURITY_CONTEXT,
-            startupProbe: { httpGet: { path: ADMIN_PATHS.startup, port: PORT_NAMES.admin }, periodSeconds: 2, failureThreshold: 30 },
-            livenessProbe: { httpGet: { path: ADMIN_PATHS.live, port: PORT_NAMES.admin }, initialDelaySeconds: 15, periodSeconds: 10, failureThreshold: 3 },
-            readinessProbe: { httpGet: { path: ADMIN_PATHS.ready, port: PORT_NAMES.admin }, initialDelaySeconds: 5, periodSeconds: 5, failureThreshold: 2 },
-            volumeMounts: [
-              { name: 'routes', mountPath: ROUTES_MOUNT_PATH, readOnly: true },
-              { name: 'tmp', mountPath: '/tmp' },
-            ],
-          },
-        ],
-        volumes: [
-          { name: 'routes', configMap: { name: `${GATEWAY_NAME}-routes` } },
-          { name: 'tmp', emptyDir: { sizeLimit: '64Mi' } },
-        ],
-      },
+      serviceAccount: this.serviceAccount,
+      terminationGracePeriod: Duration.seconds(this.terminationGracePeriodSeconds),
+      spreadAcross: ['topology.kubernetes.io/zone', 'kubernetes.io/hostname'],
+      containers: [
+        restrictedContainer({
+          name: GATEWAY_NAME,
+          image: props.image,
+          ports: [
+            { name: PORT_NAMES.http, port: DEFAULT_HTTP_PORT },
+            { name: PORT_NAMES.admin, port: DEFAULT_ADMIN_PORT },
+            ...this.tcpListeners.map((listener) => ({ name: tcpPortName(listener), port: listener.port })),
+          ],
+          env,
+          resources,
+          startup: adminProbe(ADMIN_PATHS.startup, { periodSeconds: 2, failureThreshold: 30 }),
+          liveness: adminProbe(ADMIN_PATHS.live, { initialDelaySeconds: 15, periodSeconds: 10, failureThreshold: 3 }),
+          readiness: adminProbe(ADMIN_PATHS.ready, { initialDelaySeconds: 5, periodSeconds: 5, failureThreshold: 2 }),
+          volumeMounts: [
+            { path: ROUTES_MOUNT_PATH, readOnly: true, volume: kplus.Volume.fromConfigMap(this, 'routes-volume', routesConfigMap, { name: 'routes' }) },
+            { path: '/tmp', volume: kplus.Volume.fromEmptyDir(this, 'tmp-volume', 'tmp', { sizeLimit: Size.mebibytes(64) }) },
+          ],
+        }),
+      ],
     };
   }
 }
@@ -202,12 +191,14 @@ export function imageVersion(image: string): string {
  * Env vars for the gateway container, each value checked with the gateway's own schema for that
  * variable: a value the gateway would refuse at startup fails synthesis instead.
  */
-export function gatewayEnvironmentVariables(values: Partial<Record<EnvVarName, string>>): IEnvVar[] {
-  return Object.entries(values).map(([name, value]) => {
-    const result = ENV_VARS[name as EnvVarName].schema.safeParse(value);
-    if (!result.success) {
-      throw new Error(`GatewayWorkload: env ${name}=${JSON.stringify(value)} ${result.error.issues[0]?.message ?? 'is invalid'}`);
-    }
-    return { name, value: value as string };
-  });
+export function gatewayEnvironmentVariables(values: Partial<Record<EnvVarName, string>>): Record<string, kplus.EnvValue> {
+  return Object.fromEntries(
+    Object.entries(values).map(([name, value]) => {
+      const result = ENV_VARS[name as EnvVarName].schema.safeParse(value);
+      if (!result.success) {
+        throw new Error(`GatewayWorkload: env ${name}=${JSON.stringify(value)} ${result.error.issues[0]?.message ?? 'is invalid'}`);
+      }
+      return [name, kplus.EnvValue.fromValue(value as string)];
+    }),
+  );
 }

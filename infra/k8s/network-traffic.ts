@@ -1,7 +1,5 @@
 import type { Construct } from 'constructs';
-import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
-import type { INetworkPolicyPeer } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicyPeer';
-import { addObject } from './api-object';
+import * as kplus from './cdk8s-plus';
 import { PLATFORM_LABELS, type Labels } from './labels';
 import { NAMESPACES } from './platform-names';
 
@@ -43,37 +41,43 @@ export const ISTIOD_EGRESS: TrafficRule = {
   ports: [{ port: 15012 }],
 };
 
-function toPeer(peer: TrafficPeer): INetworkPolicyPeer {
-  if ('cidr' in peer) return { ipBlock: { cidr: peer.cidr } };
-  return {
-    namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': peer.namespace } },
-    ...(peer.pods === undefined ? {} : { podSelector: { matchLabels: { ...peer.pods } } }),
-  };
-}
-
-function toPorts(rule: TrafficRule) {
-  return rule.ports.map((p) => ({ port: p.port, protocol: p.protocol ?? 'TCP' }));
-}
-
-/** One NetworkPolicy that opens exactly the listed traffic on top of the namespace's default deny. */
-export function allowTraffic(scope: Construct, id: string, props: AllowTrafficProps): void {
-  const policyTypes: ('Ingress' | 'Egress')[] = [];
-  if (props.ingress !== undefined) policyTypes.push('Ingress');
-  if (props.egress !== undefined) policyTypes.push('Egress');
-  if (policyTypes.length === 0) {
+/**
+ * One NetworkPolicy that opens exactly the listed traffic on top of the namespace's default deny.
+ * cdk8s-plus takes one peer per rule, so a rule with several peers becomes one rule per peer
+ * with the same ports (NetworkPolicy rules add up, so the traffic allowed is the same).
+ */
+export function allowTraffic(scope: Construct, id: string, props: AllowTrafficProps): kplus.NetworkPolicy {
+  if (props.ingress === undefined && props.egress === undefined) {
     throw new Error(`NetworkPolicy '${props.name}': set 'ingress' or 'egress'; a policy with neither allows nothing`);
   }
-  addObject(
-    scope,
-    id,
-    new NetworkPolicy({
-      metadata: { name: props.name, namespace: props.namespace, labels: { ...PLATFORM_LABELS } },
-      spec: {
-        podSelector: { matchLabels: { ...props.podSelector } },
-        policyTypes,
-        ...(props.ingress === undefined ? {} : { ingress: props.ingress.map((r) => ({ from: r.peers.map(toPeer), ports: toPorts(r) })) }),
-        ...(props.egress === undefined ? {} : { egress: props.egress.map((r) => ({ to: r.peers.map(toPeer), ports: toPorts(r) })) }),
-      },
-    }),
-  );
+  // An empty list still states its direction, so the selected pods get none of that traffic.
+  const denyWhenEmpty = (rules?: readonly TrafficRule[]) => (rules?.length === 0 ? { default: kplus.NetworkPolicyTrafficDefault.DENY } : undefined);
+  const policy = new kplus.NetworkPolicy(scope, id, {
+    metadata: { name: props.name, namespace: props.namespace, labels: { ...PLATFORM_LABELS } },
+    selector: podsIn(scope, `${id}-pods`, { pods: props.podSelector }),
+    ingress: denyWhenEmpty(props.ingress),
+    egress: denyWhenEmpty(props.egress),
+  });
+  (props.ingress ?? []).forEach((rule, ruleIndex) => {
+    rule.peers.forEach((peer, peerIndex) => policy.addIngressRule(toPeer(policy, `from-${ruleIndex}-${peerIndex}`, peer), rule.ports.map(toPort)));
+  });
+  (props.egress ?? []).forEach((rule, ruleIndex) => {
+    rule.peers.forEach((peer, peerIndex) => policy.addEgressRule(toPeer(policy, `to-${ruleIndex}-${peerIndex}`, peer), rule.ports.map(toPort)));
+  });
+  return policy;
+}
+
+/** Pods with `pods` labels (all when absent) in `namespace` (the policy's own when absent). */
+function podsIn(scope: Construct, id: string, peer: { namespace?: string; pods?: Labels }): kplus.Pods {
+  const namespaces = peer.namespace === undefined ? undefined : kplus.Namespaces.select(scope, `${id}-namespace`, { names: [peer.namespace] });
+  return kplus.Pods.select(scope, id, { labels: { ...peer.pods }, namespaces });
+}
+
+function toPeer(scope: Construct, id: string, peer: TrafficPeer): kplus.INetworkPolicyPeer {
+  if ('cidr' in peer) return peer.cidr.includes(':') ? kplus.NetworkPolicyIpBlock.ipv6(scope, id, peer.cidr) : kplus.NetworkPolicyIpBlock.ipv4(scope, id, peer.cidr);
+  return podsIn(scope, id, peer);
+}
+
+function toPort(port: TrafficPort): kplus.NetworkPolicyPort {
+  return (port.protocol ?? 'TCP') === 'TCP' ? kplus.NetworkPolicyPort.tcp(port.port) : kplus.NetworkPolicyPort.udp(port.port);
 }

@@ -1,8 +1,7 @@
 import { Construct } from 'constructs';
-import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { stringify } from 'yaml';
 import { METRICS } from '../../app/src/contract';
-import { addObject } from './api-object';
+import * as kplus from './cdk8s-plus';
 import { PLATFORM_LABELS } from './labels';
 
 /** The per-pod rate the HPA scales on, served by prometheus-adapter on custom.metrics.k8s.io. */
@@ -37,13 +36,9 @@ export class RequestsPerSecondMetric extends Construct {
         },
       ],
     };
-    addObject(
-      this,
-      'rules',
-      new ConfigMap({
-        metadata: { name: this.configMapName, namespace: props.namespace, labels: { ...PLATFORM_LABELS } },
-        data: { 'config.yaml': stringify(rules) },
-      }),
-    );
+    new kplus.ConfigMap(this, 'rules', {
+      metadata: { name: this.configMapName, namespace: props.namespace, labels: { ...PLATFORM_LABELS } },
+      data: { 'config.yaml': stringify(rules) },
+    });
   }
 }

@@ -1,19 +1,10 @@
+import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
-import type { IEnvVar } from 'kubernetes-models/v1/EnvVar';
-import { Service } from 'kubernetes-models/v1/Service';
-import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
-import type { IVolume } from 'kubernetes-models/v1/Volume';
-import type { IVolumeMount } from 'kubernetes-models/v1/VolumeMount';
 import type { ComputeResources } from '../environments/types';
-import { addObject } from './api-object';
+import * as kplus from './cdk8s-plus';
+import { clusterIpService } from './cluster-ip-service';
 import { appLabels, versionedLabels, type Labels } from './labels';
-import { RESTRICTED_CONTAINER_SECURITY_CONTEXT, RESTRICTED_POD_SECURITY_CONTEXT } from './pod-security';
-
-export interface AppPort {
-  readonly name: string;
-  readonly port: number;
-}
+import { restrictedContainer, restrictedWorkload, type ContainerPort } from './restricted-pods';
 
 export interface SingleContainerAppProps {
   readonly namespace: string;
@@ -24,16 +15,16 @@ export interface SingleContainerAppProps {
   readonly imageRepository: string;
   /** Exact image tag; also the `version` label of the Deployment and its pods. */
   readonly version: string;
-  readonly ports: readonly AppPort[];
-  /** Port name, path and scheme (default HTTP) answering liveness and readiness. */
+  readonly ports: readonly ContainerPort[];
+  /** Name of the port (one of `ports`), path and scheme (default HTTP) answering liveness and readiness. */
   readonly health: { readonly port: string; readonly path: string; readonly scheme?: 'HTTP' | 'HTTPS' };
   readonly resources: ComputeResources;
   /** @default [] */
   readonly args?: readonly string[];
-  /** @default [] */
-  readonly env?: readonly IEnvVar[];
+  /** In the order the container sees them. @default {} */
+  readonly env?: Readonly<Record<string, kplus.EnvValue>>;
   /** Writable or config volumes; the root filesystem is read-only. @default [] */
-  readonly volumes?: readonly { readonly volume: IVolume; readonly mount: IVolumeMount }[];
+  readonly volumeMounts?: readonly kplus.VolumeMount[];
   /** Extra pod template annotations, e.g. config checksums. @default {} */
   readonly podAnnotations?: Readonly<Record<string, string>>;
   /**
@@ -46,77 +37,70 @@ export interface SingleContainerAppProps {
 }
 
 /**
- * One supporting app (Grafana, Jaeger): ServiceAccount, a single-replica Deployment that meets
- * the restricted profile, and a ClusterIP Service named after it with the same ports.
+ * One supporting app (Grafana, Jaeger, prometheus-adapter): ServiceAccount, a single-replica
+ * cdk8s-plus Deployment that meets the restricted profile, and a ClusterIP Service named after
+ * it with the same ports.
  */
 export class SingleContainerApp extends Construct {
   readonly name: string;
   /** Labels of the app's objects other than the Deployment and its pods (no `version`). */
   readonly labels: Labels;
   readonly selector: Labels;
+  readonly serviceAccount: kplus.ServiceAccount;
 
   constructor(scope: Construct, id: string, props: SingleContainerAppProps) {
     super(scope, id);
     if (!/^[\w][\w.-]{0,127}$/.test(props.version) || props.version === 'latest') {
       throw new Error(`SingleContainerApp '${props.name}': 'version' (${props.version}) must be an exact image tag, not 'latest'`);
     }
+    const healthPort = props.ports.find((p) => p.name === props.health.port);
+    if (healthPort === undefined) {
+      throw new Error(`SingleContainerApp '${props.name}': 'health.port' (${props.health.port}) must name one of 'ports' (${props.ports.map((p) => p.name).join(', ')})`);
+    }
     this.name = props.name;
     this.labels = appLabels({ name: props.name, component: props.component });
     this.selector = this.labels;
-    const workloadLabels = versionedLabels(this.labels, props.version);
     const metadata = { name: props.name, namespace: props.namespace, labels: { ...this.labels } };
-    const volumes = props.volumes ?? [];
-    const probe = { httpGet: { path: props.health.path, port: props.health.port, scheme: props.health.scheme ?? 'HTTP' } };
     const automountServiceAccountToken = props.kubernetesApiAccess ?? false;
+    const probe = (initialDelaySeconds: number, periodSeconds: number) =>
+      kplus.Probe.fromHttpGet(props.health.path, {
+        port: healthPort.port,
+        scheme: props.health.scheme === 'HTTPS' ? kplus.ConnectionScheme.HTTPS : kplus.ConnectionScheme.HTTP,
+        initialDelaySeconds: Duration.seconds(initialDelaySeconds),
+        periodSeconds: Duration.seconds(periodSeconds),
+      });
 
-    addObject(this, 'service-account', new ServiceAccount({ metadata, automountServiceAccountToken }));
-    addObject(
-      this,
-      'deployment',
-      new Deployment({
-        metadata: { ...metadata, labels: { ...workloadLabels } },
-        spec: {
+    this.serviceAccount = new kplus.ServiceAccount(this, 'service-account', { metadata, automountToken: automountServiceAccountToken });
+    const workloadLabels = versionedLabels(this.labels, props.version);
+    restrictedWorkload(
+      {
+        selector: this.selector,
+        labels: workloadLabels,
+        annotations: props.podAnnotations,
+        serviceAccount: this.serviceAccount,
+        automountServiceAccountToken,
+        containers: [
+          restrictedContainer({
+            name: props.name,
+            image: `${props.imageRepository}:${props.version}`,
+            ports: props.ports,
+            resources: props.resources,
+            args: props.args,
+            env: props.env,
+            volumeMounts: props.volumeMounts,
+            liveness: probe(15, 10),
+            readiness: probe(5, 5),
+          }),
+        ],
+      },
+      (podProps) =>
+        new kplus.Deployment(this, 'deployment', {
+          ...podProps,
+          metadata: { ...metadata, labels: { ...workloadLabels } },
           replicas: 1,
-          selector: { matchLabels: { ...this.selector } },
-          strategy: { type: props.strategy ?? 'RollingUpdate' },
-          template: {
-            metadata: { labels: { ...workloadLabels }, annotations: { ...props.podAnnotations } },
-            spec: {
-              serviceAccountName: props.name,
-              automountServiceAccountToken,
-              securityContext: RESTRICTED_POD_SECURITY_CONTEXT,
-              containers: [
-                {
-                  name: props.name,
-                  image: `${props.imageRepository}:${props.version}`,
-                  imagePullPolicy: 'IfNotPresent',
-                  args: [...(props.args ?? [])],
-                  env: [...(props.env ?? [])],
-                  ports: props.ports.map((p) => ({ name: p.name, containerPort: p.port, protocol: 'TCP' })),
-                  resources: { requests: { ...props.resources.requests }, limits: { ...props.resources.limits } },
-                  securityContext: RESTRICTED_CONTAINER_SECURITY_CONTEXT,
-                  livenessProbe: { ...probe, initialDelaySeconds: 15, periodSeconds: 10 },
-                  readinessProbe: { ...probe, initialDelaySeconds: 5, periodSeconds: 5 },
-                  volumeMounts: volumes.map((v) => v.mount),
-                },
-              ],
-              volumes: volumes.map((v) => v.volume),
-            },
-          },
-        },
-      }),
+          strategy: props.strategy === 'Recreate' ? kplus.DeploymentStrategy.recreate() : kplus.DeploymentStrategy.rollingUpdate(),
+        }),
     );
-    addObject(
-      this,
-      'service',
-      new Service({
-        metadata,
-        spec: {
-          type: 'ClusterIP',
-          selector: { ...this.selector },
-          ports: props.ports.map((p) => ({ name: p.name, port: p.port, targetPort: p.name, protocol: 'TCP' })),
-        },
-      }),
-    );
+    clusterIpService(this, 'service', { ...metadata, selector: this.selector, ports: props.ports });
   }
 }

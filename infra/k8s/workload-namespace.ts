@@ -1,9 +1,8 @@
 import { Construct } from 'constructs';
 import { PeerAuthentication } from '@kubernetes-models/istio/security.istio.io/v1beta1/PeerAuthentication';
 import { AuthorizationPolicy } from '@kubernetes-models/istio/security.istio.io/v1/AuthorizationPolicy';
-import { Namespace } from 'kubernetes-models/v1/Namespace';
-import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
 import { addObject } from './api-object';
+import * as kplus from './cdk8s-plus';
 import { PLATFORM_LABELS } from './labels';
 
 export interface WorkloadNamespaceProps {
@@ -24,31 +23,25 @@ export class WorkloadNamespace extends Construct {
   constructor(scope: Construct, id: string, props: WorkloadNamespaceProps) {
     super(scope, id);
     this.name = props.name;
-    addObject(
-      this,
-      'namespace',
-      new Namespace({
-        metadata: {
-          name: props.name,
-          labels: {
-            ...PLATFORM_LABELS,
-            'istio-injection': 'enabled',
-            'pod-security.kubernetes.io/enforce': 'restricted',
-            'pod-security.kubernetes.io/enforce-version': 'latest',
-            'pod-security.kubernetes.io/audit': 'restricted',
-            'pod-security.kubernetes.io/warn': 'restricted',
-          },
+    new kplus.Namespace(this, 'namespace', {
+      metadata: {
+        name: props.name,
+        labels: {
+          ...PLATFORM_LABELS,
+          'istio-injection': 'enabled',
+          'pod-security.kubernetes.io/enforce': 'restricted',
+          'pod-security.kubernetes.io/enforce-version': 'latest',
+          'pod-security.kubernetes.io/audit': 'restricted',
+          'pod-security.kubernetes.io/warn': 'restricted',
         },
-      }),
-    );
-    addObject(
-      this,
-      'default-deny',
-      new NetworkPolicy({
-        metadata: { name: 'default-deny', namespace: props.name, labels: { ...PLATFORM_LABELS } },
-        spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
-      }),
-    );
+      },
+    });
+    // No selector: every pod in the namespace.
+    new kplus.NetworkPolicy(this, 'default-deny', {
+      metadata: { name: 'default-deny', namespace: props.name, labels: { ...PLATFORM_LABELS } },
+      ingress: { default: kplus.NetworkPolicyTrafficDefault.DENY },
+      egress: { default: kplus.NetworkPolicyTrafficDefault.DENY },
+    });
     addObject(
       this,
       'mtls-strict',

@@ -1,3 +1,6 @@
+// The one built-in kind not built with cdk8s-plus (infra/k8s/cdk8s-plus.ts): ValidatingAdmissionPolicy
+// became GA (admissionregistration.k8s.io/v1) in Kubernetes 1.30, and cdk8s-plus-28 generates the
+// 1.28 API, which has only v1alpha1 and v1beta1.
 import { ValidatingAdmissionPolicy } from 'kubernetes-models/admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy';
 import { ValidatingAdmissionPolicyBinding } from 'kubernetes-models/admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBinding';
 import { celString, type AdmissionRule, type NamedExpression } from './admission-rule';

@@ -1,3 +1,4 @@
+// admissionregistration.k8s.io/v1 types, as for the policies themselves (see admission-policies.ts).
 import type { IMatchResources } from 'kubernetes-models/admissionregistration.k8s.io/v1/MatchResources';
 import type { INamedRuleWithOperations } from 'kubernetes-models/admissionregistration.k8s.io/v1/NamedRuleWithOperations';
 import type { KubernetesObject } from './manifest-object';

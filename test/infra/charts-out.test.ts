@@ -7,6 +7,7 @@ import { REQUESTS_PER_SECOND_METRIC } from '../../infra/k8s/requests-per-second-
 import { validateManifests } from '../../infra/synth/validate-manifests';
 import { readManifests } from '../../infra/synth/write-charts';
 import { parse } from 'yaml';
+import { RESTRICTED_CONTAINER_SECURITY_CONTEXT, RESTRICTED_POD_SECURITY_CONTEXT } from './fixtures';
 
 /** Tests over the committed output, so what is reviewed and applied is what is checked. */
 const CHARTS_OUT = join(__dirname, '..', '..', 'charts-out');
@@ -50,14 +51,32 @@ describe('charts-out/', () => {
     expect(containers.length).toBeGreaterThan(0);
     for (const c of containers) {
       expect({ deployment: c.deployment, image: c.image }).toEqual({ deployment: c.deployment, image: expect.stringMatching(/^[^:]+(:\d+)?\/[^:]+(:(?!latest$)[\w.-]+|@sha256:[0-9a-f]+)$/) });
-      expect(c.pod.securityContext.seccompProfile).toEqual({ type: 'RuntimeDefault' });
+      expect({ deployment: c.deployment, pod: c.pod.securityContext, container: c.securityContext }).toEqual({
+        deployment: c.deployment,
+        pod: RESTRICTED_POD_SECURITY_CONTEXT,
+        container: RESTRICTED_CONTAINER_SECURITY_CONTEXT,
+      });
       expect(c.pod.hostNetwork ?? false).toBe(false);
-      expect(c.securityContext).toMatchObject({ runAsNonRoot: true, allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
       expect(c.resources.requests).toEqual({ cpu: expect.any(String), memory: expect.any(String) });
       expect(c.resources.limits.memory).toEqual(expect.any(String));
       expect(c.livenessProbe).toBeDefined();
       expect(c.readinessProbe).toBeDefined();
       expect((c.pod.volumes ?? []).filter((v: Manifest) => v.hostPath !== undefined)).toEqual([]);
+    }
+  });
+
+  // cdk8s-plus selects a workload's pods by its `cdk8s.io/metadata.addr` construct-address label unless told otherwise.
+  it('selects pods by readable app labels: no construct-address label on any object, template, selector or peer', () => {
+    expect(objects.filter((o) => JSON.stringify(o).includes('cdk8s.io/metadata.addr')).map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([]);
+  });
+
+  it('mounts a service account token only into the pods of apps that call the Kubernetes API', () => {
+    const callsTheApi = ['prometheus-adapter'];
+    for (const w of workloads()) {
+      expect({ workload: `${w.kind}/${w.metadata.name}`, automount: w.spec.template.spec.automountServiceAccountToken }).toEqual({
+        workload: `${w.kind}/${w.metadata.name}`,
+        automount: callsTheApi.includes(w.metadata.name),
+      });
     }
   });
 

@@ -2,11 +2,24 @@ import { Chart, Testing } from 'cdk8s';
 import { parseRouteTable } from '../../app/src/config/route-table-loader';
 import type { RouteTable } from '../../app/src/contract';
 import { ENVIRONMENT_DEFAULTS, type RolloutStrategySpec } from '../../infra/environments';
+import { GatewayAutoscaler, type GatewayAutoscalerProps } from '../../infra/k8s/gateway-autoscaler';
 import { GatewayRollout } from '../../infra/k8s/gateway-rollout';
 import { GatewayServices } from '../../infra/k8s/gateway-services';
 import { GatewayWorkload, type GatewayWorkloadProps } from '../../infra/k8s/gateway-workload';
 import { IngressRouting } from '../../infra/k8s/mesh/ingress-routing';
 import { RolloutAnalysis } from '../../infra/k8s/observability/rollout-analysis';
+
+/** Pod Security `restricted` as every synthesized pod and container must state it. */
+export const RESTRICTED_POD_SECURITY_CONTEXT = { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000, fsGroupChangePolicy: 'Always', seccompProfile: { type: 'RuntimeDefault' } };
+export const RESTRICTED_CONTAINER_SECURITY_CONTEXT = {
+  runAsNonRoot: true,
+  runAsUser: 1000,
+  privileged: false,
+  allowPrivilegeEscalation: false,
+  readOnlyRootFilesystem: true,
+  capabilities: { drop: ['ALL'] },
+  seccompProfile: { type: 'RuntimeDefault' },
+};
 
 /** A fixed image so outputs do not depend on the current build. */
 export const TEST_IMAGE = 'registry.test/uag-gateway:0123456789abcdef';
@@ -47,6 +60,8 @@ export interface GatewayStackOptions {
   /** @default the shared default strategy */
   readonly strategy?: RolloutStrategySpec;
   readonly previewReplicas?: number;
+  /** `false` leaves the Rollout without one. @default the defaults */
+  readonly autoscaler?: false | Partial<Omit<GatewayAutoscalerProps, 'workload' | 'rollout'>>;
 }
 
 export interface GatewayStack {
@@ -54,9 +69,11 @@ export interface GatewayStack {
   readonly services: GatewayServices;
   readonly routing: IngressRouting;
   readonly analysis: RolloutAnalysis;
+  readonly rollout: GatewayRollout;
+  readonly autoscaler?: GatewayAutoscaler;
 }
 
-/** The gateway's workload, Services, analysis, routing and Rollout wired as the platform wires them. */
+/** The gateway's workload, Services, analysis, routing, Rollout and autoscaler wired as the platform wires them. */
 export function gatewayStack(chart: Chart, options: GatewayStackOptions = {}): GatewayStack {
   const workload = new GatewayWorkload(chart, 'gw', { namespace: 'gateway', image: TEST_IMAGE, environment: 'staging', routes: TEST_ROUTES, ...options.workload });
   const strategy = options.strategy ?? ENVIRONMENT_DEFAULTS.rollout.strategy;
@@ -77,6 +94,7 @@ export function gatewayStack(chart: Chart, options: GatewayStackOptions = {}): G
     previewHeaderName: 'x-uag-canary',
     previewServiceName: services.previewServiceName,
   });
-  new GatewayRollout(chart, 'rollout', { workload, strategy, previewReplicas: options.previewReplicas, analysis: analysis.reference, routing, services });
-  return { workload, services, routing, analysis };
+  const rollout = new GatewayRollout(chart, 'rollout', { workload, strategy, previewReplicas: options.previewReplicas, analysis: analysis.reference, routing, services });
+  const autoscaler = options.autoscaler === false ? undefined : new GatewayAutoscaler(chart, 'autoscaler', { workload, rollout, ...options.autoscaler });
+  return { workload, services, routing, analysis, rollout, autoscaler };
 }

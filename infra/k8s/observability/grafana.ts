@@ -1,9 +1,10 @@
+import { Size } from 'cdk8s';
 import { Construct } from 'constructs';
-import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { stringify } from 'yaml';
-import { addObject } from '../api-object';
+import * as kplus from '../cdk8s-plus';
 import { CONFIG_CHECKSUM_ANNOTATION, configChecksum } from '../config-checksum';
 import { GRAFANA, JAEGER, NAMESPACES, prometheusUrl, serviceHost } from '../platform-names';
+import { appLabels } from '../labels';
 import { SingleContainerApp } from '../single-container-app';
 import { DATASOURCE_UIDS } from './dashboards/gateway-dashboard';
 
@@ -11,6 +12,7 @@ export const GRAFANA_VERSION = '11.6.0';
 /** Secret (created out of band) with the admin password under `password`; referenced, never written. */
 export const GRAFANA_ADMIN_SECRET = { name: 'grafana-admin', key: 'password' } as const;
 const DASHBOARDS_PATH = '/var/lib/grafana/dashboards';
+const COMPONENT = 'dashboards';
 
 export interface GrafanaProps {
   readonly namespace: string;
@@ -44,42 +46,38 @@ export class Grafana extends Construct {
       providers: [{ name: 'uag', folder: 'UAG', type: 'file', disableDeletion: true, allowUiUpdates: false, options: { path: DASHBOARDS_PATH } }],
     });
     const dashboards = Object.fromEntries(Object.entries(props.dashboards).map(([file, dashboard]) => [file, `${JSON.stringify(dashboard, null, 2)}\n`]));
-    const configMaps: Record<string, Record<string, string>> = {
-      datasources: { 'datasources.yaml': datasources },
-      'dashboard-providers': { 'providers.yaml': providers },
-      dashboards,
+    // Before the Deployment that mounts them, so an apply in file order never starts pods without their configuration.
+    const labels = appLabels({ name: GRAFANA.name, component: COMPONENT });
+    const configMapMount = (id: string, mountPath: string, data: Record<string, string>) => {
+      const configMap = new kplus.ConfigMap(this, id, { metadata: { name: `${GRAFANA.name}-${id}`, namespace, labels: { ...labels } }, data });
+      return { path: mountPath, readOnly: true, volume: kplus.Volume.fromConfigMap(this, `${id}-volume`, configMap, { name: id }) };
     };
-    const configMapVolume = (id: string, mountPath: string) => ({
-      volume: { name: id, configMap: { name: `${GRAFANA.name}-${id}` } },
-      mount: { name: id, mountPath, readOnly: true },
-    });
+    const volumeMounts = [
+      configMapMount('datasources', '/etc/grafana/provisioning/datasources', { 'datasources.yaml': datasources }),
+      configMapMount('dashboard-providers', '/etc/grafana/provisioning/dashboards', { 'providers.yaml': providers }),
+      configMapMount('dashboards', DASHBOARDS_PATH, dashboards),
+      // Grafana writes its SQLite database and plugins here; dashboards come from ConfigMaps, so nothing is lost on restart.
+      { path: '/var/lib/grafana', volume: kplus.Volume.fromEmptyDir(this, 'data-volume', 'data', { sizeLimit: Size.gibibytes(1) }) },
+      { path: '/tmp', volume: kplus.Volume.fromEmptyDir(this, 'tmp-volume', 'tmp', { sizeLimit: Size.mebibytes(64) }) },
+    ];
+    const adminPassword = kplus.Secret.fromSecretName(this, 'admin-secret', GRAFANA_ADMIN_SECRET.name);
 
     this.app = new SingleContainerApp(this, 'app', {
       namespace,
       name: GRAFANA.name,
-      component: 'dashboards',
+      component: COMPONENT,
       imageRepository: 'grafana/grafana',
       version: GRAFANA_VERSION,
       ports: [{ name: 'http', port: GRAFANA.port }],
       health: { port: 'http', path: '/api/health' },
       resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '512Mi' } },
-      env: [
-        { name: 'GF_SECURITY_ADMIN_PASSWORD', valueFrom: { secretKeyRef: { ...GRAFANA_ADMIN_SECRET } } },
-        { name: 'GF_ANALYTICS_REPORTING_ENABLED', value: 'false' },
-        { name: 'GF_LOG_MODE', value: 'console' },
-      ],
+      env: {
+        GF_SECURITY_ADMIN_PASSWORD: kplus.EnvValue.fromSecretValue({ secret: adminPassword, key: GRAFANA_ADMIN_SECRET.key }),
+        GF_ANALYTICS_REPORTING_ENABLED: kplus.EnvValue.fromValue('false'),
+        GF_LOG_MODE: kplus.EnvValue.fromValue('console'),
+      },
       podAnnotations: { [CONFIG_CHECKSUM_ANNOTATION]: configChecksum(datasources, providers, ...Object.values(dashboards)) },
-      volumes: [
-        configMapVolume('datasources', '/etc/grafana/provisioning/datasources'),
-        configMapVolume('dashboard-providers', '/etc/grafana/provisioning/dashboards'),
-        configMapVolume('dashboards', DASHBOARDS_PATH),
-        // Grafana writes its SQLite database and plugins here; dashboards come from ConfigMaps, so nothing is lost on restart.
-        { volume: { name: 'data', emptyDir: { sizeLimit: '1Gi' } }, mount: { name: 'data', mountPath: '/var/lib/grafana' } },
-        { volume: { name: 'tmp', emptyDir: { sizeLimit: '64Mi' } }, mount: { name: 'tmp', mountPath: '/tmp' } },
-      ],
+      volumeMounts,
     });
-    for (const [id, data] of Object.entries(configMaps)) {
-      addObject(this, id, new ConfigMap({ metadata: { name: `${GRAFANA.name}-${id}`, namespace, labels: { ...this.app.labels } }, data }));
-    }
   }
 }

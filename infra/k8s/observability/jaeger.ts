@@ -1,17 +1,18 @@
+import { Size } from 'cdk8s';
 import { Construct } from 'constructs';
-import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
-import { PersistentVolumeClaim } from 'kubernetes-models/v1/PersistentVolumeClaim';
-import type { IVolume } from 'kubernetes-models/v1/Volume';
 import { stringify } from 'yaml';
 import type { TraceStorageSpec } from '../../environments/types';
-import { addObject } from '../api-object';
+import * as kplus from '../cdk8s-plus';
 import { CONFIG_CHECKSUM_ANNOTATION, configChecksum } from '../config-checksum';
+import { appLabels } from '../labels';
 import { JAEGER } from '../platform-names';
+import { sizeOf } from '../quantity';
 import { SingleContainerApp } from '../single-container-app';
 
 export const JAEGER_VERSION = '2.5.0';
 const CONFIG_PATH = '/etc/jaeger';
 const BADGER_PATH = '/var/lib/jaeger';
+const COMPONENT = 'tracing';
 
 export interface JaegerProps {
   readonly namespace: string;
@@ -57,14 +58,28 @@ export class Jaeger extends Construct {
       exporters: { jaeger_storage_exporter: { trace_storage: 'primary' } },
     });
 
-    const claimName = `${JAEGER.name}-data`;
-    const dataVolume: IVolume =
-      storage.type === 'badger' ? { name: 'data', persistentVolumeClaim: { claimName } } : { name: 'data', emptyDir: { sizeLimit: '1Gi' } };
+    // Before the Deployment that mounts them, so an apply in file order never starts pods without them.
+    const metadata = (name: string) => ({ name, namespace: props.namespace, labels: { ...appLabels({ name: JAEGER.name, component: COMPONENT }) } });
+    const configMap = new kplus.ConfigMap(this, 'config', { metadata: metadata(`${JAEGER.name}-config`), data: { 'config.yaml': config } });
+    const dataVolume =
+      storage.type === 'badger'
+        ? kplus.Volume.fromPersistentVolumeClaim(
+            this,
+            'data-volume',
+            new kplus.PersistentVolumeClaim(this, 'data', {
+              metadata: metadata(`${JAEGER.name}-data`),
+              accessModes: [kplus.PersistentVolumeAccessMode.READ_WRITE_ONCE],
+              storage: sizeOf(storage.volumeSize, 'Gi'),
+              ...(props.storageClassName === undefined ? {} : { storageClassName: props.storageClassName }),
+            }),
+            { name: 'data' },
+          )
+        : kplus.Volume.fromEmptyDir(this, 'data-volume', 'data', { sizeLimit: Size.gibibytes(1) });
 
     this.app = new SingleContainerApp(this, 'app', {
       namespace: props.namespace,
       name: JAEGER.name,
-      component: 'tracing',
+      component: COMPONENT,
       imageRepository: 'jaegertracing/jaeger',
       version: JAEGER_VERSION,
       args: [`--config=${CONFIG_PATH}/config.yaml`],
@@ -78,27 +93,11 @@ export class Jaeger extends Construct {
       resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1', memory: storage.type === 'memory' ? '1Gi' : '2Gi' } },
       podAnnotations: { [CONFIG_CHECKSUM_ANNOTATION]: configChecksum(config) },
       strategy: storage.type === 'badger' ? 'Recreate' : 'RollingUpdate',
-      volumes: [
-        { volume: { name: 'config', configMap: { name: `${JAEGER.name}-config` } }, mount: { name: 'config', mountPath: CONFIG_PATH, readOnly: true } },
-        { volume: dataVolume, mount: { name: 'data', mountPath: BADGER_PATH } },
-        { volume: { name: 'tmp', emptyDir: { sizeLimit: '64Mi' } }, mount: { name: 'tmp', mountPath: '/tmp' } },
+      volumeMounts: [
+        { path: CONFIG_PATH, readOnly: true, volume: kplus.Volume.fromConfigMap(this, 'config-volume', configMap, { name: 'config' }) },
+        { path: BADGER_PATH, volume: dataVolume },
+        { path: '/tmp', volume: kplus.Volume.fromEmptyDir(this, 'tmp-volume', 'tmp', { sizeLimit: Size.mebibytes(64) }) },
       ],
     });
-    const metadata = (name: string) => ({ name, namespace: props.namespace, labels: { ...this.app.labels } });
-    addObject(this, 'config', new ConfigMap({ metadata: metadata(`${JAEGER.name}-config`), data: { 'config.yaml': config } }));
-    if (storage.type === 'badger') {
-      addObject(
-        this,
-        'data',
-        new PersistentVolumeClaim({
-          metadata: metadata(claimName),
-          spec: {
-            accessModes: ['ReadWriteOnce'],
-            ...(props.storageClassName === undefined ? {} : { storageClassName: props.storageClassName }),
-            resources: { requests: { storage: storage.volumeSize } },
-          },
-        }),
-      );
-    }
   }
 }

@@ -1,11 +1,9 @@
+import { Size } from 'cdk8s';
 import { Construct } from 'constructs';
-import { APIService } from 'kubernetes-models/apiregistration.k8s.io/v1/APIService';
-import { ClusterRole } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole';
-import { ClusterRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding';
-import { RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding';
 import { AuthorizationPolicy } from '@kubernetes-models/istio/security.istio.io/v1/AuthorizationPolicy';
 import { PeerAuthentication } from '@kubernetes-models/istio/security.istio.io/v1beta1/PeerAuthentication';
 import { addObject } from '../api-object';
+import * as kplus from '../cdk8s-plus';
 import { DNS_EGRESS, ISTIOD_EGRESS, allowTraffic } from '../network-traffic';
 import { NAMESPACES, PROMETHEUS, prometheusUrl } from '../platform-names';
 import { SingleContainerApp } from '../single-container-app';
@@ -50,77 +48,50 @@ export class PrometheusAdapter extends Construct {
       ports: [{ name: 'https', port: SECURE_PORT }],
       health: { port: 'https', path: '/readyz', scheme: 'HTTPS' },
       resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '250m', memory: '256Mi' } },
-      volumes: [
-        { volume: { name: 'config', configMap: { name: props.rulesConfigMapName } }, mount: { name: 'config', mountPath: CONFIG_PATH, readOnly: true } },
-        { volume: { name: 'tmp', emptyDir: { sizeLimit: '16Mi' } }, mount: { name: 'tmp', mountPath: '/tmp' } },
+      volumeMounts: [
+        {
+          path: CONFIG_PATH,
+          readOnly: true,
+          volume: kplus.Volume.fromConfigMap(this, 'config-volume', kplus.ConfigMap.fromConfigMapName(this, 'rules', props.rulesConfigMapName), { name: 'config' }),
+        },
+        { path: '/tmp', volume: kplus.Volume.fromEmptyDir(this, 'tmp-volume', 'tmp', { sizeLimit: Size.mebibytes(16) }) },
       ],
     });
     const labels = { ...this.app.labels };
-    const subject = { kind: 'ServiceAccount', name: PROMETHEUS_ADAPTER_NAME, namespace };
+    const adapter = this.app.serviceAccount;
 
-    addObject(
-      this,
-      'resource-reader-role',
-      new ClusterRole({
-        metadata: { name: `uag-${PROMETHEUS_ADAPTER_NAME}-resource-reader`, labels },
-        rules: [{ apiGroups: [''], resources: ['namespaces', 'pods', 'services'], verbs: ['get', 'list', 'watch'] }],
-      }),
-    );
-    const clusterBinding = (bindingId: string, role: string) =>
-      addObject(
-        this,
-        bindingId,
-        new ClusterRoleBinding({
-          metadata: { name: `uag-${PROMETHEUS_ADAPTER_NAME}-${bindingId}`, labels },
-          roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role },
-          subjects: [subject],
-        }),
-      );
-    clusterBinding('resource-reader', `uag-${PROMETHEUS_ADAPTER_NAME}-resource-reader`);
+    const resourceReader = new kplus.ClusterRole(this, 'resource-reader-role', { metadata: { name: `uag-${PROMETHEUS_ADAPTER_NAME}-resource-reader`, labels } });
+    resourceReader.allowRead(kplus.ApiResource.NAMESPACES, kplus.ApiResource.PODS, kplus.ApiResource.SERVICES);
+    const clusterBinding = (bindingId: string, role: kplus.IClusterRole, subject: kplus.ISubject, name = `uag-${PROMETHEUS_ADAPTER_NAME}-${bindingId}`) =>
+      new kplus.ClusterRoleBinding(this, bindingId, { metadata: { name, labels }, role }).addSubjects(subject);
+    clusterBinding('resource-reader', resourceReader, adapter);
     // Lets the adapter check the callers' credentials, as every aggregated API server must.
-    clusterBinding('auth-delegator', 'system:auth-delegator');
-    addObject(
-      this,
-      'auth-reader',
-      new RoleBinding({
-        metadata: { name: `uag-${PROMETHEUS_ADAPTER_NAME}-auth-reader`, namespace: NAMESPACES.dns, labels },
-        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'extension-apiserver-authentication-reader' },
-        subjects: [subject],
-      }),
-    );
-    addObject(
-      this,
-      'custom-metrics-reader',
-      new ClusterRole({
-        metadata: { name: 'uag-custom-metrics-reader', labels },
-        rules: [{ apiGroups: ['custom.metrics.k8s.io'], resources: ['*'], verbs: ['get', 'list', 'watch'] }],
-      }),
-    );
-    addObject(
-      this,
+    clusterBinding('auth-delegator', kplus.ClusterRole.fromClusterRoleName(this, 'auth-delegator-role', 'system:auth-delegator'), adapter);
+    new kplus.RoleBinding(this, 'auth-reader', {
+      metadata: { name: `uag-${PROMETHEUS_ADAPTER_NAME}-auth-reader`, namespace: NAMESPACES.dns, labels },
+      role: kplus.Role.fromRoleName(this, 'auth-reader-role', 'extension-apiserver-authentication-reader'),
+    }).addSubjects(adapter);
+    const customMetricsReader = new kplus.ClusterRole(this, 'custom-metrics-reader', { metadata: { name: 'uag-custom-metrics-reader', labels } });
+    customMetricsReader.allowRead(kplus.ApiResource.custom({ apiGroup: 'custom.metrics.k8s.io', resourceType: '*' }));
+    clusterBinding(
       'hpa-custom-metrics',
-      new ClusterRoleBinding({
-        metadata: { name: 'uag-hpa-custom-metrics', labels },
-        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'uag-custom-metrics-reader' },
-        subjects: [{ kind: 'ServiceAccount', name: 'horizontal-pod-autoscaler', namespace: NAMESPACES.dns }],
-      }),
+      customMetricsReader,
+      kplus.ServiceAccount.fromServiceAccountName(this, 'hpa-controller', 'horizontal-pod-autoscaler', { namespaceName: NAMESPACES.dns }),
+      'uag-hpa-custom-metrics',
     );
-    addObject(
-      this,
-      'api-service',
-      new APIService({
-        metadata: { name: 'v1beta1.custom.metrics.k8s.io', labels },
-        spec: {
-          service: { name: PROMETHEUS_ADAPTER_NAME, namespace, port: SECURE_PORT },
-          group: 'custom.metrics.k8s.io',
-          version: 'v1beta1',
-          // The adapter serves a self-signed certificate from --cert-dir.
-          insecureSkipTLSVerify: true,
-          groupPriorityMinimum: 100,
-          versionPriority: 100,
-        },
-      }),
-    );
+    // cdk8s-plus has no APIService construct: its generated L1 class.
+    new kplus.k8s.KubeApiService(this, 'api-service', {
+      metadata: { name: 'v1beta1.custom.metrics.k8s.io', labels },
+      spec: {
+        service: { name: PROMETHEUS_ADAPTER_NAME, namespace, port: SECURE_PORT },
+        group: 'custom.metrics.k8s.io',
+        version: 'v1beta1',
+        // The adapter serves a self-signed certificate from --cert-dir.
+        insecureSkipTlsVerify: true,
+        groupPriorityMinimum: 100,
+        versionPriority: 100,
+      },
+    });
 
     const selector = { matchLabels: { ...this.app.selector } };
     addObject(

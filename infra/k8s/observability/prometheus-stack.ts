@@ -1,14 +1,11 @@
 import { Construct } from 'constructs';
 import { Alertmanager } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/Alertmanager';
 import { Prometheus } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/Prometheus';
-import { ClusterRole } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole';
-import { ClusterRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding';
-import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
-import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import { addObject } from '../api-object';
+import * as kplus from '../cdk8s-plus';
 import { PART_OF, appLabels, versionedLabels } from '../labels';
 import { ALERTMANAGER, PROMETHEUS } from '../platform-names';
-import { RESTRICTED_POD_SECURITY_CONTEXT } from '../pod-security';
+import { OPERATOR_POD_SECURITY_CONTEXT } from '../pod-security';
 
 /** Pinned images: the operator would otherwise pick its own default versions. */
 export const PROMETHEUS_VERSION = 'v3.1.0';
@@ -42,33 +39,22 @@ export class PrometheusStack extends Construct {
     const prometheusWorkloadLabels = versionedLabels(prometheusLabels, PROMETHEUS_VERSION);
     const alertmanagerWorkloadLabels = versionedLabels(alertmanagerLabels, ALERTMANAGER_VERSION);
 
-    addObject(this, 'service-account', new ServiceAccount({ metadata: { name: PROMETHEUS.name, namespace, labels: { ...prometheusLabels } } }));
-    addObject(
-      this,
-      'alertmanager-service-account',
-      new ServiceAccount({ metadata: { name: ALERTMANAGER.name, namespace, labels: { ...alertmanagerLabels } }, automountServiceAccountToken: false }),
-    );
-    addObject(
-      this,
-      'cluster-role',
-      new ClusterRole({
-        metadata: { name: `uag-${PROMETHEUS.name}`, labels: { ...prometheusLabels } },
-        rules: [
-          { apiGroups: [''], resources: ['services', 'endpoints', 'pods'], verbs: ['get', 'list', 'watch'] },
-          { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['get', 'list', 'watch'] },
-          { nonResourceURLs: ['/metrics'], verbs: ['get'] },
-        ],
-      }),
-    );
-    addObject(
-      this,
-      'cluster-role-binding',
-      new ClusterRoleBinding({
-        metadata: { name: `uag-${PROMETHEUS.name}`, labels: { ...prometheusLabels } },
-        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: `uag-${PROMETHEUS.name}` },
-        subjects: [{ kind: 'ServiceAccount', name: PROMETHEUS.name, namespace }],
-      }),
-    );
+    // Prometheus discovers its targets through the API; Alertmanager never calls it.
+    const prometheusAccount = new kplus.ServiceAccount(this, 'service-account', {
+      metadata: { name: PROMETHEUS.name, namespace, labels: { ...prometheusLabels } },
+      automountToken: true,
+    });
+    new kplus.ServiceAccount(this, 'alertmanager-service-account', {
+      metadata: { name: ALERTMANAGER.name, namespace, labels: { ...alertmanagerLabels } },
+      automountToken: false,
+    });
+    const discovery = new kplus.ClusterRole(this, 'cluster-role', { metadata: { name: `uag-${PROMETHEUS.name}`, labels: { ...prometheusLabels } } });
+    discovery.allowRead(kplus.ApiResource.SERVICES, kplus.ApiResource.ENDPOINTS, kplus.ApiResource.PODS, kplus.ApiResource.ENDPOINT_SLICES);
+    discovery.allowGet(kplus.NonApiResource.of('/metrics'));
+    new kplus.ClusterRoleBinding(this, 'cluster-role-binding', {
+      metadata: { name: `uag-${PROMETHEUS.name}`, labels: { ...prometheusLabels } },
+      role: discovery,
+    }).addSubjects(prometheusAccount);
     addObject(
       this,
       'prometheus',
@@ -87,7 +73,7 @@ export class PrometheusStack extends Construct {
           ruleNamespaceSelector: {},
           alerting: { alertmanagers: [{ namespace, name: `${ALERTMANAGER.name}-operated`, port: 'web' }] },
           resources: { requests: { cpu: '200m', memory: '512Mi' }, limits: { memory: '1Gi' } },
-          securityContext: RESTRICTED_POD_SECURITY_CONTEXT,
+          securityContext: OPERATOR_POD_SECURITY_CONTEXT,
         },
       }),
     );
@@ -107,7 +93,7 @@ export class PrometheusStack extends Construct {
           // route alerts from this namespace.
           alertmanagerConfigMatcherStrategy: { type: 'None' },
           resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '128Mi' } },
-          securityContext: RESTRICTED_POD_SECURITY_CONTEXT,
+          securityContext: OPERATOR_POD_SECURITY_CONTEXT,
         },
       }),
     );
@@ -117,14 +103,11 @@ export class PrometheusStack extends Construct {
     ];
     for (const { labels, replicas } of budgets.filter((b) => b.replicas > 1)) {
       const name = labels['app.kubernetes.io/name']!;
-      addObject(
-        this,
-        `${name}-pdb`,
-        new PodDisruptionBudget({
-          metadata: { name, namespace, labels: { ...labels } },
-          spec: { maxUnavailable: 1, selector: { matchLabels: { 'app.kubernetes.io/name': name } } },
-        }),
-      );
+      // cdk8s-plus has no PodDisruptionBudget construct: its generated L1 class.
+      new kplus.k8s.KubePodDisruptionBudget(this, `${name}-pdb`, {
+        metadata: { name, namespace, labels: { ...labels } },
+        spec: { maxUnavailable: kplus.k8s.IntOrString.fromNumber(1), selector: { matchLabels: { 'app.kubernetes.io/name': name } } },
+      });
     }
   }
 }

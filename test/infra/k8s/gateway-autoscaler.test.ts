@@ -1,28 +1,35 @@
 import { Testing } from 'cdk8s';
 import { GatewayAutoscaler } from '../../../infra/k8s/gateway-autoscaler';
-import { GatewayWorkload } from '../../../infra/k8s/gateway-workload';
-import { TEST_IMAGE, TEST_ROUTES, find, gatewayStack, synth } from '../fixtures';
-
-function workloadIn(chart: ReturnType<typeof Testing.chart>) {
-  return new GatewayWorkload(chart, 'gw', { namespace: 'gateway', image: TEST_IMAGE, environment: 'prod', routes: TEST_ROUTES });
-}
+import { find, gatewayStack, synth } from '../fixtures';
 
 describe('GatewayAutoscaler', () => {
-  it('scales on CPU, memory and the requests-per-second metric the adapter serves', () => {
-    const hpa = find(synth((chart) => new GatewayAutoscaler(chart, 'as', { workload: workloadIn(chart), minReplicas: 3, maxReplicas: 7, requestsPerSecondPerPod: 150 })), 'HorizontalPodAutoscaler');
+  it('scales the Rollout on CPU, memory and the requests-per-second metric the adapter serves', () => {
+    const objects = synth((chart) => gatewayStack(chart, { autoscaler: { minReplicas: 3, maxReplicas: 7, requestsPerSecondPerPod: 150 } }));
+    const hpa = find(objects, 'HorizontalPodAutoscaler');
     expect(hpa.spec.scaleTargetRef).toEqual({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', name: 'gateway' });
     expect([hpa.spec.minReplicas, hpa.spec.maxReplicas]).toEqual([3, 7]);
     expect(hpa.spec.metrics).toEqual([
       { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 65 } } },
       { type: 'Resource', resource: { name: 'memory', target: { type: 'Utilization', averageUtilization: 80 } } },
-      { type: 'Pods', pods: { metric: { name: 'gateway_requests_per_second' }, target: { type: 'AverageValue', averageValue: '150' } } },
+      { type: 'Pods', pods: { metric: { name: 'gateway_requests_per_second' }, target: { type: 'AverageValue', averageValue: 150 } } },
     ]);
-    expect(hpa.spec.behavior.scaleUp.stabilizationWindowSeconds).toBe(60);
-    expect(hpa.spec.behavior.scaleDown.stabilizationWindowSeconds).toBe(300);
+    expect(hpa.spec.behavior).toEqual({
+      scaleUp: {
+        stabilizationWindowSeconds: 60,
+        selectPolicy: 'Max',
+        policies: [
+          { type: 'Percent', value: 100, periodSeconds: 60 },
+          { type: 'Pods', value: 4, periodSeconds: 60 },
+        ],
+      },
+      scaleDown: { stabilizationWindowSeconds: 300, selectPolicy: 'Min', policies: [{ type: 'Percent', value: 10, periodSeconds: 60 }] },
+    });
+    // The autoscaler owns the count: the Rollout states none.
+    expect(find(objects, 'Rollout').spec.replicas).toBeUndefined();
   });
 
   it('keeps minAvailable of the Rollout’s pods, stable and canary alike, through voluntary disruptions', () => {
-    const objects = synth((chart) => new GatewayAutoscaler(chart, 'as', { workload: gatewayStack(chart).workload }));
+    const objects = synth((chart) => gatewayStack(chart));
     const pdb = find(objects, 'PodDisruptionBudget');
     expect(pdb.spec).toEqual({ minAvailable: 2, selector: find(objects, 'Rollout').spec.selector });
   });
@@ -33,6 +40,7 @@ describe('GatewayAutoscaler', () => {
     [{ minReplicas: 3, minAvailable: 3 }, `GatewayAutoscaler: 'minAvailable' (3) must be below 'minReplicas' (3) or node drains block`],
   ])('rejects %j', (props, message) => {
     const chart = Testing.chart();
-    expect(() => new GatewayAutoscaler(chart, 'as', { workload: workloadIn(chart), ...props })).toThrow(message);
+    const { workload, rollout } = gatewayStack(chart);
+    expect(() => new GatewayAutoscaler(chart, 'other', { workload, rollout, ...props })).toThrow(message);
   });
 });

@@ -1,5 +1,7 @@
 import { Testing } from 'cdk8s';
+import * as kplus from '../../../infra/k8s/cdk8s-plus';
 import { GatewayRollout, canarySteps } from '../../../infra/k8s/gateway-rollout';
+import { restrictedWorkload } from '../../../infra/k8s/restricted-pods';
 import type { AnalysisReference } from '../../../infra/k8s/observability/rollout-analysis';
 import { ENVIRONMENT_DEFAULTS } from '../../../infra/environments';
 import { find, gatewayStack, synth, type SynthObject } from '../fixtures';
@@ -11,23 +13,32 @@ const analysis: AnalysisReference = {
 const analysisStep = { analysis: { templates: [{ templateName: 'gateway-canary' }], args: [{ name: 'canary-hash', valueFrom: { podTemplateHashValue: 'Latest' } }] } };
 
 describe('GatewayRollout', () => {
-  it('runs exactly the workload’s pod template, selected by the workload’s selector', () => {
-    let podTemplate: unknown;
+  it('runs the workload’s pods exactly as cdk8s-plus renders them in a Deployment, selected by the workload’s selector', () => {
     let selector: unknown;
+    let deployment: SynthObject | undefined;
     const rollout = find(
       synth((chart) => {
         const { workload } = gatewayStack(chart);
-        podTemplate = workload.podTemplate;
         selector = workload.selector;
+        const other = Testing.chart();
+        restrictedWorkload(workload.pods, (podProps) => new kplus.Deployment(other, 'deployment', { ...podProps, metadata: { name: 'same-pods' } }));
+        deployment = find(Testing.synth(other), 'Deployment');
       }),
       'Rollout',
     );
     expect(rollout.apiVersion).toBe('argoproj.io/v1alpha1');
     expect(rollout.metadata.name).toBe('gateway');
-    expect(rollout.spec.template).toEqual(podTemplate);
+    expect(rollout.spec.template).toEqual(deployment?.spec.template);
     expect(rollout.spec.selector).toEqual({ matchLabels: selector });
+    expect(rollout.spec.template.metadata.labels).not.toHaveProperty(kplus.Pod.ADDRESS_LABEL);
     // The autoscaler's to set: a count here would be applied again over it on every deploy.
     expect(rollout.spec.replicas).toBeUndefined();
+  });
+
+  it('refuses to synthesize without an autoscaler, which would leave the gateway on one pod', () => {
+    const chart = Testing.chart();
+    gatewayStack(chart, { autoscaler: false });
+    expect(() => Testing.synth(chart)).toThrow(`GatewayRollout 'gateway' states no replica count: target it with a GatewayAutoscaler, or it runs a single pod`);
   });
 
   it('shifts traffic through the VirtualService routes and DestinationRule subsets the mesh synthesizes', () => {

@@ -11,16 +11,16 @@ describe('GatewayServices', () => {
     const objects = services();
     const selector = { 'app.kubernetes.io/name': 'gateway', 'app.kubernetes.io/instance': 'gateway', 'app.kubernetes.io/component': 'api-gateway', 'app.kubernetes.io/part-of': 'uag-platform', 'app.kubernetes.io/managed-by': 'cdk8s' };
     expect(objects.filter((o) => o.kind === 'Service').map((s) => [s.metadata.name, s.spec.type, s.spec.ports, s.spec.selector])).toEqual([
-      ['gateway', 'ClusterIP', [{ name: 'http', port: 8080, targetPort: 'http', protocol: 'TCP', appProtocol: 'http' }], selector],
-      ['gateway-admin', 'ClusterIP', [{ name: 'admin', port: 9090, targetPort: 'admin', protocol: 'TCP', appProtocol: 'http' }], selector],
+      ['gateway', 'ClusterIP', [{ name: 'http', port: 8080, targetPort: 8080, protocol: 'TCP', appProtocol: 'http' }], selector],
+      ['gateway-admin', 'ClusterIP', [{ name: 'admin', port: 9090, targetPort: 9090, protocol: 'TCP', appProtocol: 'http' }], selector],
     ]);
   });
 
   it('adds a TCP Service and container ports for raw TCP listeners', () => {
     const objects = services([{ name: 'game', port: 7777 }, { name: 'chat', port: 7000 }]);
     expect(find(objects, 'Service', 'gateway-tcp').spec.ports).toEqual([
-      { name: 'tcp-7777', port: 7777, targetPort: 'tcp-7777', protocol: 'TCP', appProtocol: 'tcp' },
-      { name: 'tcp-7000', port: 7000, targetPort: 'tcp-7000', protocol: 'TCP', appProtocol: 'tcp' },
+      { name: 'tcp-7777', port: 7777, targetPort: 7777, protocol: 'TCP', appProtocol: 'tcp' },
+      { name: 'tcp-7000', port: 7000, targetPort: 7000, protocol: 'TCP', appProtocol: 'tcp' },
     ]);
     expect(find(objects, 'Rollout').spec.template.spec.containers[0].ports.map((p: { name: string }) => p.name)).toEqual(['http', 'admin', 'tcp-7777', 'tcp-7000']);
   });

@@ -2,7 +2,7 @@ import { Testing } from 'cdk8s';
 import { ADMIN_PATHS, DEFAULT_ADMIN_PORT, DEFAULT_HTTP_PORT } from '../../../app/src/contract';
 import { CONFIG_CHECKSUM_ANNOTATION } from '../../../infra/k8s/config-checksum';
 import { GatewayWorkload, type GatewayWorkloadProps } from '../../../infra/k8s/gateway-workload';
-import { TEST_IMAGE, TEST_ROUTES, find, gatewayStack, synth } from '../fixtures';
+import { RESTRICTED_CONTAINER_SECURITY_CONTEXT, RESTRICTED_POD_SECURITY_CONTEXT, TEST_IMAGE, TEST_ROUTES, find, gatewayStack, synth } from '../fixtures';
 
 const props: GatewayWorkloadProps = { namespace: 'gateway', image: TEST_IMAGE, environment: 'staging', routes: TEST_ROUTES };
 
@@ -27,9 +27,9 @@ describe('GatewayWorkload', () => {
       { name: 'http', containerPort: DEFAULT_HTTP_PORT, protocol: 'TCP' },
       { name: 'admin', containerPort: DEFAULT_ADMIN_PORT, protocol: 'TCP' },
     ]);
-    expect(container.startupProbe.httpGet).toEqual({ path: ADMIN_PATHS.startup, port: 'admin' });
-    expect(container.livenessProbe.httpGet).toEqual({ path: ADMIN_PATHS.live, port: 'admin' });
-    expect(container.readinessProbe.httpGet).toEqual({ path: ADMIN_PATHS.ready, port: 'admin' });
+    expect(container.startupProbe.httpGet).toEqual({ path: ADMIN_PATHS.startup, port: DEFAULT_ADMIN_PORT, scheme: 'HTTP' });
+    expect(container.livenessProbe.httpGet).toEqual({ path: ADMIN_PATHS.live, port: DEFAULT_ADMIN_PORT, scheme: 'HTTP' });
+    expect(container.readinessProbe.httpGet).toEqual({ path: ADMIN_PATHS.ready, port: DEFAULT_ADMIN_PORT, scheme: 'HTTP' });
   });
 
   it('mounts the route table where UAG_ROUTES_FILE points and passes the drain settings', () => {
@@ -53,14 +53,9 @@ describe('GatewayWorkload', () => {
     const rollout = rolloutOf();
     expect(rollout.spec.selector.matchLabels).not.toHaveProperty('app.kubernetes.io/version');
     expect(rollout.spec.template.metadata.labels['app.kubernetes.io/version']).toBe('0123456789abcdef');
-    expect(rollout.spec.template.spec.containers[0].securityContext).toEqual({
-      runAsNonRoot: true,
-      runAsUser: 1000,
-      allowPrivilegeEscalation: false,
-      readOnlyRootFilesystem: true,
-      capabilities: { drop: ['ALL'] },
-      seccompProfile: { type: 'RuntimeDefault' },
-    });
+    expect(rollout.spec.template.spec.containers[0].securityContext).toEqual(RESTRICTED_CONTAINER_SECURITY_CONTEXT);
+    expect(rollout.spec.template.spec.securityContext).toEqual(RESTRICTED_POD_SECURITY_CONTEXT);
+    expect(rollout.spec.template.spec.automountServiceAccountToken).toBe(false);
   });
 
   it.each([

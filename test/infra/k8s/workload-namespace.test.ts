@@ -17,7 +17,7 @@ describe('WorkloadNamespace', () => {
   });
 
   it('denies all traffic by default at both layers and requires mTLS', () => {
-    expect(find(objects, 'NetworkPolicy', 'default-deny').spec).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
+    expect(find(objects, 'NetworkPolicy', 'default-deny').spec).toEqual({ podSelector: {}, policyTypes: ['Egress', 'Ingress'] });
     expect(find(objects, 'AuthorizationPolicy', 'default-deny').spec).toEqual({});
     const peerAuthentication = find(objects, 'PeerAuthentication', 'default');
     expect([peerAuthentication.metadata.namespace, peerAuthentication.spec]).toEqual(['shop', { mtls: { mode: 'STRICT' } }]);

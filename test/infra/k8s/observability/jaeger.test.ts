@@ -12,7 +12,7 @@ describe('Jaeger', () => {
     expect(OTLP_ENDPOINT).toBe('http://jaeger.observability.svc.cluster.local:4318');
     const deployment = find(objects, 'Deployment', 'jaeger');
     expect(deployment.spec.template.spec.containers[0].image).toBe(`jaegertracing/jaeger:${JAEGER_VERSION}`);
-    expect(deployment.spec.strategy).toEqual({ type: 'RollingUpdate' });
+    expect(deployment.spec.strategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' } });
     expect(objects.filter((o) => o.kind === 'PersistentVolumeClaim')).toEqual([]);
   });
 
@@ -20,9 +20,9 @@ describe('Jaeger', () => {
     const objects = synth((chart) => new Jaeger(chart, 'j', { namespace: 'observability', storage: { type: 'badger', volumeSize: '20Gi', retention: '72h' } }));
     const config = parse(find(objects, 'ConfigMap', 'jaeger-config').data['config.yaml']);
     expect(config.extensions.jaeger_storage.backends.primary.badger.ttl).toEqual({ spans: '72h' });
-    expect(find(objects, 'PersistentVolumeClaim', 'jaeger-data').spec).toEqual({ accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '20Gi' } } });
+    expect(find(objects, 'PersistentVolumeClaim', 'jaeger-data').spec).toEqual({ accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '20Gi' } }, volumeMode: 'Filesystem' });
     const deployment = find(objects, 'Deployment', 'jaeger');
     expect(deployment.spec.strategy).toEqual({ type: 'Recreate' });
-    expect(deployment.spec.template.spec.volumes).toContainEqual({ name: 'data', persistentVolumeClaim: { claimName: 'jaeger-data' } });
+    expect(deployment.spec.template.spec.volumes).toContainEqual({ name: 'data', persistentVolumeClaim: { claimName: 'jaeger-data', readOnly: false } });
   });
 });

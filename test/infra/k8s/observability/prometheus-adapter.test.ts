@@ -7,7 +7,7 @@ describe('PrometheusAdapter', () => {
   it('registers custom.metrics.k8s.io with the aggregator, served by the adapter Service', () => {
     const apiService = find(objects, 'APIService', 'v1beta1.custom.metrics.k8s.io');
     expect(apiService.spec.service).toEqual({ name: 'prometheus-adapter', namespace: 'observability', port: 6443 });
-    expect(find(objects, 'Service', 'prometheus-adapter').spec.ports).toEqual([{ name: 'https', port: 6443, targetPort: 'https', protocol: 'TCP' }]);
+    expect(find(objects, 'Service', 'prometheus-adapter').spec.ports).toEqual([{ name: 'https', port: 6443, targetPort: 6443, protocol: 'TCP' }]);
   });
 
   it('queries the in-cluster Prometheus with the mounted rules, and can reach the API', () => {
@@ -17,12 +17,12 @@ describe('PrometheusAdapter', () => {
     expect(container.args).toContain('--config=/etc/adapter/config.yaml');
     expect(deployment.spec.template.spec.volumes).toContainEqual({ name: 'config', configMap: { name: 'prometheus-adapter-rules' } });
     expect(deployment.spec.template.spec.automountServiceAccountToken).toBe(true);
-    expect(container.readinessProbe.httpGet).toEqual({ path: '/readyz', port: 'https', scheme: 'HTTPS' });
+    expect(container.readinessProbe.httpGet).toEqual({ path: '/readyz', port: 6443, scheme: 'HTTPS' });
   });
 
   it('lets the HPA controller read custom metrics', () => {
     const binding = find(objects, 'ClusterRoleBinding', 'uag-hpa-custom-metrics');
-    expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'horizontal-pod-autoscaler', namespace: 'kube-system' }]);
-    expect(find(objects, 'ClusterRole', binding.roleRef.name).rules).toEqual([{ apiGroups: ['custom.metrics.k8s.io'], resources: ['*'], verbs: ['get', 'list', 'watch'] }]);
+    expect(binding.subjects).toEqual([{ apiGroup: '', kind: 'ServiceAccount', name: 'horizontal-pod-autoscaler', namespace: 'kube-system' }]);
+    expect(find(objects, 'ClusterRole', binding.roleRef.name).rules).toEqual([{ apiGroups: ['custom.metrics.k8s.io'], resources: ['*'], resourceNames: [], verbs: ['get', 'list', 'watch'] }]);
   });
 });
