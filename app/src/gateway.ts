@@ -44,11 +44,15 @@ export class Gateway {
   private readonly tcpAddresses = new Map<string, ListenAddress>();
   private shutdownPromise: Promise<void> | undefined;
 
-  private constructor(private readonly options: GatewayOptions) {
+  private constructor(
+    private readonly options: GatewayOptions,
+    metrics: GatewayMetrics,
+    edge: EdgeServices,
+  ) {
     const { env, logger, build } = options;
-    this.metrics = new GatewayMetrics(build);
+    this.metrics = metrics;
+    this.edge = edge;
     this.pools = new UpstreamPools(options.pool);
-    this.edge = new EdgeServices(options.routeTable, env, this.metrics, logger);
     const routes = buildRouteRuntimes(options.routeTable, this.pools, this.edge, env.inKubernetes, logger);
     this.dataPlane = createDataPlane({
       env,
@@ -72,7 +76,8 @@ export class Gateway {
 
   /** Binds both listeners (admin first, so probes answer "starting" while the proxy comes up). */
   static async start(options: GatewayOptions): Promise<Gateway> {
-    const gateway = new Gateway(options);
+    const metrics = new GatewayMetrics(options.build);
+    const gateway = new Gateway(options, metrics, await EdgeServices.create(options.routeTable, options.env, metrics, options.logger));
     const { env, logger } = options;
     const host = env.UAG_HOST;
     const listeners = [
