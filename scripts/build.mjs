@@ -19,15 +19,23 @@ function git(args) {
   }
 }
 
-const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+const { version, dependencies } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 // Loaded only when the configuration asks for them, so a gateway that does not use them never
-// reads them: JWT verification, the Redis rate-limit store, OpenTelemetry (prom-client's process
-// metrics require @opentelemetry/api too). Every other runtime dependency is on the start-up path
-// and is inlined: Node's CommonJS loader pays a resolve, stat, read and compile per file, and
-// those dependencies span about 650 files (zod alone loads all 64 of its locales), which was
-// about a third of the start-up time. What is inlined stays listed in package.json, so the image
-// still installs it and an image built from the same lock holds the same code.
-const LOADED_WHEN_CONFIGURED = ['jose', 'ioredis', '@opentelemetry/*'];
+// reads them: JWT verification, the Redis rate-limit store, the OpenTelemetry SDK. Every other
+// runtime dependency is on the start-up path and is inlined: Node's CommonJS loader pays a
+// resolve, stat, read and compile per file, and those dependencies span about 650 files (zod
+// alone loads all 64 of its locales), which was about a third of the start-up time. What is
+// inlined stays listed in package.json, so the image still installs it and an image built from
+// the same lock holds the same code.
+//
+// @opentelemetry/api is inlined too: prom-client's process metrics load it at start (for
+// exemplars). With tracing on, the SDK loads its own copy from node_modules; the two share one
+// state, as the API is built to: every registration lives in a global keyed by
+// Symbol.for('opentelemetry.js.api.1') and requires the same version, and context keys are
+// Symbol.for keys (@opentelemetry/api 1.9.0, internal/global-utils.js and context/context.js).
+const LOADED_WHEN_CONFIGURED = Object.keys(dependencies).filter(
+  (name) => name === 'jose' || name === 'ioredis' || (name.startsWith('@opentelemetry/') && name !== '@opentelemetry/api'),
+);
 const commit = process.env.GIT_COMMIT || git(['rev-parse', 'HEAD']) || 'unknown';
 // Reproducible: SOURCE_DATE_EPOCH, else the commit time, else now.
 const epoch = process.env.SOURCE_DATE_EPOCH || git(['log', '-1', '--format=%ct']);
