@@ -99,18 +99,26 @@ export class Child {
   }
 
   /** Resolves with the first stdout line that parses as JSON; the bench's own servers announce their port this way. */
-  async firstJsonLine<T>(): Promise<T> {
+  firstJsonLine<T>(): Promise<T> {
+    return this.jsonLine<T>(() => true);
+  }
+
+  /** Resolves with the first stdout line that parses as JSON and satisfies `accept`; rejects if the child exits first. */
+  async jsonLine<T>(accept: (line: T) => boolean): Promise<T> {
     const stdout = this.process.stdout;
     if (stdout === null) throw new Error(`${this.name}: stdout is not piped`);
     const lines = createInterface({ input: stdout });
     const line = new Promise<T>((resolve) => {
       lines.on('line', (text) => {
+        let parsed: T;
         try {
-          resolve(JSON.parse(text) as T);
-          lines.close();
+          parsed = JSON.parse(text) as T;
         } catch {
-          // not the announcement; keep reading
+          return; // not JSON; keep reading
         }
+        if (!accept(parsed)) return;
+        resolve(parsed);
+        lines.close();
       });
     });
     return Promise.race([line, this.failOnExit()]);

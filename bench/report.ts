@@ -53,7 +53,7 @@ export function combineRounds(rounds: readonly RunOutcome[]): RunOutcome {
 }
 
 /** The median, or undefined when any value is (a figure this platform cannot measure). */
-function medianOf(values: readonly (number | undefined)[]): number | undefined {
+export function medianOf(values: readonly (number | undefined)[]): number | undefined {
   if (values.some((value) => value === undefined)) return undefined;
   const sorted = (values as readonly number[]).slice().sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);

@@ -6,6 +6,7 @@
 //   BENCH_CONNECTIONS  concurrent keep-alive client connections (50)
 //   BENCH_ROUNDS       times the whole sequence of runs is repeated; the table shows medians (5)
 //   BENCH_RUNS         comma-separated run names to keep (all)
+//   BENCH_STARTUP_RUNS times the gateway bundle is started to time its start-up, with the gateway row (11)
 //   BENCH_PROXY_CPUS   taskset CPU list for the process under test (1)
 //   BENCH_CLIENT_CPUS  taskset CPU list for this process (autocannon), the shared upstream and the OTLP sink process (0)
 // The gateway bundle must be built first (`npm run build`).
@@ -22,6 +23,7 @@ import { httpGet } from './probe';
 import { canPin, pinProcess, stopAll, stopChildrenOnExit } from './processes';
 import { byRoundText, combineRounds, measurementOf, pairedRatios, problems, renderNotes, renderTable, type RoundsByRun, type RunOutcome } from './report';
 import { runsInRound } from './rounds';
+import { measureStartup, startupLine } from './startup';
 import { checkGatewayBundle, startBenchServer, startDirectUpstream, startFastifyProxy, startGateway, type BenchContext, type StartedTarget } from './targets';
 
 /**
@@ -58,6 +60,7 @@ interface BenchConfig {
   readonly load: LoadSettings;
   readonly runs: readonly RunDefinition[];
   readonly rounds: number;
+  readonly startupRuns: number;
   readonly proxyCpus: string;
   readonly clientCpus: string;
 }
@@ -76,6 +79,7 @@ function readConfig(): BenchConfig {
     },
     runs: only === undefined ? RUNS : RUNS.filter((run) => only.includes(run.name)),
     rounds: positiveInteger('BENCH_ROUNDS', 5),
+    startupRuns: positiveInteger('BENCH_STARTUP_RUNS', 11),
     proxyCpus: process.env.BENCH_PROXY_CPUS ?? '1',
     clientCpus,
   };
@@ -115,6 +119,12 @@ async function main(): Promise<void> {
       proxyCpus: pinned ? config.proxyCpus : undefined,
       connections: load.connections,
     };
+    // Before any load, while the machine is as quiet as it will be.
+    let startup: string | undefined;
+    if (config.runs.some((run) => run.name === GATEWAY)) {
+      console.log(`timing the gateway's start-up (${config.startupRuns} runs)...`);
+      startup = startupLine(await measureStartup(ctx, config.startupRuns), ctx.proxyCpus);
+    }
     // Rounds go through every run in turn, so a slow spell of a shared machine lands on all
     // targets alike instead of on whichever ran during it; see runsInRound for the order.
     const rounds = new Map<string, RunOutcome[]>(config.runs.map((run) => [run.name, []]));
@@ -130,6 +140,7 @@ async function main(): Promise<void> {
     console.log(`\n${renderNotes(outcomes)}`);
     console.log(`\n${issueTarget(outcomes, rounds)}`);
     console.log(edgeChainTarget(outcomes, GATEWAY, rounds));
+    if (startup !== undefined) console.log(startup);
     const found = problems(outcomes);
     if (found.length > 0) {
       console.error(`\nBENCH FAILED: these figures are not valid measurements:\n${found.map((p) => `  ${p}`).join('\n')}`);

@@ -82,7 +82,38 @@ function staleBundleWarning(): string | undefined {
  * default sampler, exporting to the bench's OTLP sink.
  */
 export async function startGateway(ctx: BenchContext): Promise<StartedTarget> {
-  return startGatewayWith(ctx, ['routes:', '  - name: bench', '    match: { pathPrefix: / }', `    upstream: { url: ${ctx.upstreamUrl} }`, ''].join('\n'), {});
+  return startGatewayWith(ctx, benchRouteTable(ctx), {});
+}
+
+/** The route table of the `gateway` row: every path to the shared upstream. */
+export function benchRouteTable(ctx: Pick<BenchContext, 'upstreamUrl'>): string {
+  return ['routes:', '  - name: bench', '    match: { pathPrefix: / }', `    upstream: { url: ${ctx.upstreamUrl} }`, ''].join('\n');
+}
+
+/**
+ * The environment of the production-like gateway above with `routeTable` (YAML, written to the
+ * bench's scratch directory) and the given ports.
+ */
+export function gatewayEnv(ctx: BenchContext, routeTable: string, ports: { http: number; admin: number }): NodeJS.ProcessEnv {
+  const routesFile = join(ctx.tempDir, 'gateway-routes.yaml');
+  writeFileSync(routesFile, routeTable);
+  return {
+    ...childEnv(),
+    UAG_ROUTES_FILE: routesFile,
+    UAG_HOST: '127.0.0.1',
+    UAG_HTTP_PORT: String(ports.http),
+    UAG_ADMIN_PORT: String(ports.admin),
+    LOG_LEVEL: 'info',
+    OTEL_EXPORTER_OTLP_ENDPOINT: ctx.otlpEndpoint,
+    // The bench measures steady state, not drain; without this every stop waits 5 s.
+    UAG_DRAIN_DELAY_MS: '0',
+    UAG_SHUTDOWN_TIMEOUT_MS: '5000',
+  };
+}
+
+/** The gateway bundle as the image starts it (its Node flags), pinned to the proxy's cores. */
+export function spawnGatewayBundle(ctx: BenchContext, env: NodeJS.ProcessEnv, options: Pick<SpawnOptions, 'openFiles' | 'stdout'>): Child {
+  return spawnChild({ name: 'gateway', command: process.execPath, args: [...GATEWAY_NODE_FLAGS, GATEWAY_BUNDLE], cpus: ctx.proxyCpus, env, ...options });
 }
 
 /**
@@ -90,23 +121,9 @@ export async function startGateway(ctx: BenchContext): Promise<StartedTarget> {
  * above, started with the image's Node flags; `openFiles` raises its open-files limit.
  */
 export async function startGatewayWith(ctx: BenchContext, routeTable: string, extraEnv: NodeJS.ProcessEnv, { openFiles }: Pick<SpawnOptions, 'openFiles'> = {}): Promise<StartedTarget> {
-  const routesFile = join(ctx.tempDir, 'gateway-routes.yaml');
-  writeFileSync(routesFile, routeTable);
   const [httpPort, adminPort] = [await freePort(), await freePort()];
-  const env = childEnv();
-  Object.assign(env, {
-    UAG_ROUTES_FILE: routesFile,
-    UAG_HOST: '127.0.0.1',
-    UAG_HTTP_PORT: String(httpPort),
-    UAG_ADMIN_PORT: String(adminPort),
-    LOG_LEVEL: 'info',
-    OTEL_EXPORTER_OTLP_ENDPOINT: ctx.otlpEndpoint,
-    // The bench measures steady state, not drain; without this every stop waits 5 s.
-    UAG_DRAIN_DELAY_MS: '0',
-    UAG_SHUTDOWN_TIMEOUT_MS: '5000',
-    ...extraEnv,
-  });
-  const child = spawnChild({ name: 'gateway', command: process.execPath, args: [...GATEWAY_NODE_FLAGS, GATEWAY_BUNDLE], cpus: ctx.proxyCpus, env, stdout: 'ignore', openFiles });
+  const env = { ...gatewayEnv(ctx, routeTable, { http: httpPort, admin: adminPort }), ...extraEnv };
+  const child = spawnGatewayBundle(ctx, env, { stdout: 'ignore', openFiles });
   try {
     await Promise.race([waitForStatus(`http://127.0.0.1:${adminPort}${ADMIN_PATHS.ready}`, 200, START_TIMEOUT_MS), child.failOnExit()]);
   } catch (error) {

@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { RouteTable } from '../src/contract';
 
 /** A tiny JSON service that echoes what it received, to see what the gateway forwards. */
 export function startDemoService(name: string, port: number, host = '127.0.0.1'): Promise<Server> {
@@ -26,4 +27,35 @@ export function startDemoService(name: string, port: number, host = '127.0.0.1')
 
 export function portOf(server: Server): number {
   return (server.address() as AddressInfo).port;
+}
+
+export interface DemoUpstream {
+  /** What the echo answers as `service`: the Kubernetes Service name when the route names one, else the route's. */
+  readonly name: string;
+  readonly host: string;
+  readonly port: number;
+}
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/**
+ * The loopback HTTP addresses a route table sends to outside Kubernetes (`url`, `localUrl`, also
+ * inside variants), once each: where a local run needs something answering.
+ */
+export function loopbackUpstreamsOf(table: RouteTable): DemoUpstream[] {
+  const found = new Map<string, DemoUpstream>();
+  for (const route of table.routes) {
+    const targets = route.upstream.variants ?? [route.upstream];
+    for (const target of targets) {
+      const urls = [target.url ?? [], target.localUrl ?? []].flat();
+      for (const url of urls.map((text) => new URL(text))) {
+        if (url.protocol !== 'http:' || !LOOPBACK_HOSTS.has(url.hostname)) continue;
+        const host = url.hostname.replace(/^\[|\]$/g, '');
+        const port = Number(url.port || 80);
+        const key = `${host}:${port}`;
+        if (!found.has(key)) found.set(key, { name: target.service ?? route.name, host, port });
+      }
+    }
+  }
+  return [...found.values()];
 }

@@ -10,6 +10,7 @@ import { TcpProxy } from './longlived/tcp-proxy';
 import { buildRouteRuntimes } from './proxy/route-runtime';
 import { UpstreamPools, type PoolOptions } from './proxy/upstreams';
 import { createDataPlane, type DataPlane } from './server/data-plane';
+import { ListenError } from './server/listen-error';
 import { GatewayMetrics } from './telemetry/gateway-metrics';
 import type { Logger } from './telemetry/logger';
 import type { RequestTracer } from './telemetry/request-tracer';
@@ -43,11 +44,15 @@ export class Gateway {
   private readonly tcpAddresses = new Map<string, ListenAddress>();
   private shutdownPromise: Promise<void> | undefined;
 
-  private constructor(private readonly options: GatewayOptions) {
+  private constructor(
+    private readonly options: GatewayOptions,
+    metrics: GatewayMetrics,
+    edge: EdgeServices,
+  ) {
     const { env, logger, build } = options;
-    this.metrics = new GatewayMetrics(build);
+    this.metrics = metrics;
+    this.edge = edge;
     this.pools = new UpstreamPools(options.pool);
-    this.edge = new EdgeServices(options.routeTable, env, this.metrics, logger);
     const routes = buildRouteRuntimes(options.routeTable, this.pools, this.edge, env.inKubernetes, logger);
     this.dataPlane = createDataPlane({
       env,
@@ -71,23 +76,28 @@ export class Gateway {
 
   /** Binds both listeners (admin first, so probes answer "starting" while the proxy comes up). */
   static async start(options: GatewayOptions): Promise<Gateway> {
-    const gateway = new Gateway(options);
+    const metrics = new GatewayMetrics(options.build);
+    const gateway = new Gateway(options, metrics, await EdgeServices.create(options.routeTable, options.env, metrics, options.logger));
     const { env, logger } = options;
-    try {
-      await gateway.admin.listen({ host: env.UAG_HOST, port: env.UAG_ADMIN_PORT });
-      await gateway.dataPlane.app.listen({ host: env.UAG_HOST, port: env.UAG_HTTP_PORT });
-    } catch (error) {
-      await gateway.abortStart();
-      throw new Error(`cannot listen on ${env.UAG_HOST} (UAG_HTTP_PORT ${env.UAG_HTTP_PORT}, UAG_ADMIN_PORT ${env.UAG_ADMIN_PORT}): ${(error as Error).message}`, { cause: error });
-    }
-    for (const tcp of gateway.tcpProxies) {
-      const port = options.tcpPortOverrides?.[tcp.name] ?? tcp.configuredPort;
+    const host = env.UAG_HOST;
+    const listeners = [
+      { listen: () => gateway.admin.listen({ host, port: env.UAG_ADMIN_PORT }), setting: { listener: 'admin listener', host, port: env.UAG_ADMIN_PORT, portSetting: 'UAG_ADMIN_PORT' } },
+      { listen: () => gateway.dataPlane.app.listen({ host, port: env.UAG_HTTP_PORT }), setting: { listener: 'data-plane listener', host, port: env.UAG_HTTP_PORT, portSetting: 'UAG_HTTP_PORT' } },
+      ...gateway.tcpProxies.map((tcp, index) => {
+        const port = options.tcpPortOverrides?.[tcp.name] ?? tcp.configuredPort;
+        const listen = async () => {
+          const address = await tcp.listen(host, port);
+          gateway.tcpAddresses.set(tcp.name, { host: address.address, port: address.port });
+        };
+        return { listen, setting: { listener: `tcp listener "${tcp.name}"`, host, port, portSetting: `tcp[${index}].port in UAG_ROUTES_FILE` } };
+      }),
+    ];
+    for (const { listen, setting } of listeners) {
       try {
-        const address = await tcp.listen(env.UAG_HOST, port);
-        gateway.tcpAddresses.set(tcp.name, { host: address.address, port: address.port });
+        await listen();
       } catch (error) {
         await gateway.abortStart();
-        throw new Error(`cannot listen on ${env.UAG_HOST}:${port} for tcp listener "${tcp.name}": ${(error as Error).message}`, { cause: error });
+        throw new ListenError(setting, error);
       }
     }
     gateway.lifecycle.enter('serving');

@@ -1,32 +1,28 @@
 import { readBuildInfo } from './build-info';
 import { ConfigError } from './config/config-error';
-import { loadEnvConfig, type EnvConfig } from './config/env-config';
+import { loadEnvConfig } from './config/env-config';
 import { loadRouteTableFile } from './config/route-table-loader';
-import type { RouteTable } from './contract';
+import { describeUnknownVariable, unknownGatewayVariables } from './config/unknown-variables';
 import { Gateway } from './gateway';
+import { ListenError } from './server/listen-error';
 import { createLogger } from './telemetry/logger';
 import { startTracing } from './telemetry/tracing';
 
 /** sysexits.h EX_CONFIG: the process was started with configuration it cannot use. */
 const EXIT_BAD_CONFIG = 78;
+/** Anything else that stops the start-up: a port in use, an unexpected error. */
+const EXIT_START_FAILED = 1;
 const SIGNAL_EXIT_CODES: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
 
-function loadConfig(): { env: EnvConfig; routeTable: RouteTable } {
-  try {
-    const env = loadEnvConfig(process.env);
-    return { env, routeTable: loadRouteTableFile(env.UAG_ROUTES_FILE) };
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    for (const problem of error.problems) process.stderr.write(`uag: invalid configuration: ${problem}\n`);
-    process.exit(EXIT_BAD_CONFIG);
-  }
-}
-
 async function main(): Promise<void> {
-  const { env, routeTable } = loadConfig();
+  const env = loadEnvConfig(process.env);
+  const routeTable = loadRouteTableFile(env.UAG_ROUTES_FILE);
   const build = readBuildInfo();
   const logger = createLogger({ level: env.LOG_LEVEL, environment: env.UAG_ENV, build });
   logger.info({ commit: build.commit, build_time: build.buildTime, in_kubernetes: env.inKubernetes }, 'uag starting');
+  for (const unknown of unknownGatewayVariables(process.env)) {
+    logger.warn({ variable: unknown.name, did_you_mean: unknown.suggestion }, describeUnknownVariable(unknown));
+  }
   const tracing = await startTracing(env, build, logger);
   // Handlers go in before the listeners open: "gateway serving" is on stdout the moment it is
   // logged, and a SIGTERM right after it must drain, not kill the process with the default action.
@@ -53,7 +49,22 @@ async function main(): Promise<void> {
   await started;
 }
 
-main().catch((error: unknown) => {
+/**
+ * Configuration problems (found while loading, or while the gateway builds what the route table
+ * asks for, such as a JWT key) and listeners that cannot bind are the operator's to fix: one line
+ * each, no stack. Anything else is a bug and keeps its stack.
+ */
+function reportStartFailure(error: unknown): never {
+  if (error instanceof ConfigError) {
+    for (const problem of error.problems) process.stderr.write(`uag: invalid configuration: ${problem}\n`);
+    process.exit(EXIT_BAD_CONFIG);
+  }
+  if (error instanceof ListenError) {
+    process.stderr.write(`uag: cannot start: ${error.message}\n`);
+    process.exit(EXIT_START_FAILED);
+  }
   process.stderr.write(`uag: failed to start: ${(error as Error).stack ?? String(error)}\n`);
-  process.exit(1);
-});
+  process.exit(EXIT_START_FAILED);
+}
+
+main().catch(reportStartFailure);

@@ -36,6 +36,60 @@ describe('start-up configuration errors', () => {
     expect(gateway.lines.some((line) => line.msg === 'gateway serving')).toBe(false);
   });
 
+  it('UAG_TRUSTED_PROXIES=10.0.0.0/33 exits 78 with one line naming the variable, not a stack trace and exit 1', async () => {
+    const gateway = run({ UAG_ROUTES_FILE: routesFile('http://127.0.0.1:1'), UAG_TRUSTED_PROXIES: '10.0.0.0/8,10.0.0.0/33' });
+    expect(await gateway.exited).toBe(78);
+    expect(gateway.stderr).toEqual([
+      'uag: invalid configuration: UAG_TRUSTED_PROXIES: must be a comma-separated list of IP addresses or CIDRs (prefix length 1..32 for IPv4, 1..128 for IPv6), e.g. 10.0.0.0/8,127.0.0.1; "10.0.0.0/33" is not (got "10.0.0.0/8,10.0.0.0/33")',
+    ]);
+  });
+
+  it('reports a cross-field problem (UAG_DRAIN_DELAY_MS against UAG_SHUTDOWN_TIMEOUT_MS) together with the other problems', async () => {
+    const gateway = run({ UAG_ROUTES_FILE: routesFile('http://127.0.0.1:1'), UAG_HTTP_PORT: 'x', UAG_DRAIN_DELAY_MS: '40000' });
+    expect(await gateway.exited).toBe(78);
+    expect(gateway.stderr).toEqual([
+      'uag: invalid configuration: UAG_HTTP_PORT: must be a port number 0..65535 (0 picks a free port) (got "x")',
+      'uag: invalid configuration: UAG_DRAIN_DELAY_MS: must be less than UAG_SHUTDOWN_TIMEOUT_MS (40000 >= 30000); in-flight requests need time after the drain delay',
+    ]);
+  });
+
+  it('names line and column of a YAML syntax error in the route table', async () => {
+    const path = join(dir, 'broken.yaml');
+    // `upstream` is indented one space short of its route.
+    writeFileSync(path, 'routes:\n  - name: a\n    match: { pathPrefix: /a }\n   upstream: { url: http://127.0.0.1:1 }\n');
+    const gateway = run({ UAG_ROUTES_FILE: path });
+    expect(await gateway.exited).toBe(78);
+    expect(gateway.stderr).toEqual([`uag: invalid configuration: UAG_ROUTES_FILE (${path}): not valid YAML at line 4, column 1: Sequence item without - indicator`]);
+  });
+
+  it('a configuration problem found while the gateway is built (a JWT key source) also exits 78 with one line', async () => {
+    const path = join(dir, 'jwt.yaml');
+    writeFileSync(
+      path,
+      'auth:\n  jwt: { publicKeyFromEnv: true, issuer: https://issuer.test/, audience: uag }\nroutes:\n  - name: a\n    match: { pathPrefix: /a }\n    upstream: { url: http://127.0.0.1:1 }\n',
+    );
+    const gateway = run({ UAG_ROUTES_FILE: path });
+    expect(await gateway.exited).toBe(78);
+    expect(gateway.stderr).toEqual(['uag: invalid configuration: auth.jwt.publicKeyFromEnv: UAG_JWT_PUBLIC_KEY is unset; set it to a PEM (SPKI) or JWK public key']);
+  });
+
+  it('warns by name about an unknown UAG_ variable (a typo) and suggests the closest known one', async () => {
+    const upstream = track(await startLoopbackServer(echoHandler));
+    const gateway = run({ UAG_ROUTES_FILE: routesFile(upstream.url), UAG_HTTP_PORTT: '8081' });
+    await servingPorts(gateway);
+    expect(gateway.lines.filter((line) => line.level === 'warn')).toEqual([
+      expect.objectContaining({ variable: 'UAG_HTTP_PORTT', did_you_mean: 'UAG_HTTP_PORT', msg: 'UAG_HTTP_PORTT is set but the gateway does not read it; did you mean UAG_HTTP_PORT?' }),
+    ]);
+  });
+
+  it('"port in use" is one line naming the address and the variable to change, without a stack trace', async () => {
+    const holder = track(await startLoopbackServer(echoHandler));
+    const port = new URL(holder.url).port;
+    const gateway = run({ UAG_ROUTES_FILE: routesFile(holder.url), UAG_HTTP_PORT: port });
+    expect(await gateway.exited).toBe(1);
+    expect(gateway.stderr).toEqual([`uag: cannot start: data-plane listener: 127.0.0.1:${port} is already in use; stop what holds it or set UAG_HTTP_PORT to a free port (0 picks one)`]);
+  });
+
   it('exits 78 naming the route-table field', async () => {
     const path = join(dir, 'bad.yaml');
     writeFileSync(path, 'routes:\n  - name: a\n    match: { pathPrefix: /a }\n    upstream: { service: a, namespace: b, port: 70000 }\n');

@@ -12,7 +12,7 @@ describe('requireTool', () => {
   });
 
   it('refuses a tool missing from scripts/test-tools.txt, so pretest would install it too', () => {
-    expect(() => requireTool('nginx')).toThrow('nginx is not listed in scripts/test-tools.txt; add "nginx <debian-package>" there');
+    expect(() => requireTool('nginx')).toThrow('nginx is not listed in scripts/test-tools.txt; add it to the line of its Debian package ("<package> <binary>...")');
   });
 
   it('returns a non-zero exit instead of throwing', async () => {

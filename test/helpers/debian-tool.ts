@@ -7,10 +7,11 @@ const TOOLS_LIST = join(__dirname, '..', '..', 'scripts', 'test-tools.txt');
 /** The Debian package that ships `binary`, from the list `npm test`'s pretest installs. */
 function debianPackageOf(binary: string): string {
   for (const line of readFileSync(TOOLS_LIST, 'utf8').split('\n')) {
-    const [name, debianPackage] = line.trim().split(/\s+/);
-    if (name === binary && debianPackage !== undefined) return debianPackage;
+    if (line.startsWith('#')) continue;
+    const [debianPackage, ...binaries] = line.trim().split(/\s+/);
+    if (debianPackage !== undefined && binaries.includes(binary)) return debianPackage;
   }
-  throw new Error(`${binary} is not listed in scripts/test-tools.txt; add "${binary} <debian-package>" there`);
+  throw new Error(`${binary} is not listed in scripts/test-tools.txt; add it to the line of its Debian package ("<package> <binary>...")`);
 }
 
 /**

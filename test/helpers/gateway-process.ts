@@ -43,6 +43,15 @@ export function spawnGateway(env: Record<string, string>, options: { bundle?: st
     env: { PATH: process.env.PATH ?? '', UAG_HOST: '127.0.0.1', UAG_HTTP_PORT: '0', UAG_ADMIN_PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  return watchGatewayOutput(child);
+}
+
+/**
+ * Follows a process that runs the gateway (itself, or a runner such as `npm run dev` whose output
+ * it shares): stdout's JSON lines (other lines become `{ msg: <text> }`), stderr's lines, the exit.
+ * `kill` ends the process, or with `processGroup` (spawned detached) its whole process group.
+ */
+export function watchGatewayOutput(child: ChildProcess, options: { processGroup?: boolean } = {}): GatewayProcess {
   const lines: Record<string, unknown>[] = [];
   const stderr: string[] = [];
   const waiters: { msg: string; resolve: (line: Record<string, unknown>) => void }[] = [];
@@ -76,13 +85,23 @@ export function spawnGateway(env: Record<string, string>, options: { bundle?: st
       });
     },
     kill() {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      if (child.pid === undefined) return;
+      if (options.processGroup === true) {
+        // A detached child leads its own process group, which can outlive it: end all of it.
+        try {
+          process.kill(-child.pid, 'SIGKILL');
+        } catch {
+          // the group is gone
+        }
+      } else if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGKILL');
+      }
     },
   };
 }
 
 /** Ports from the "gateway serving" line (the process binds port 0). */
-export async function servingPorts(gateway: GatewayProcess): Promise<{ http: number; admin: number }> {
-  const line = (await gateway.waitForLog('gateway serving')) as { http: { port: number }; admin: { port: number } };
+export async function servingPorts(gateway: GatewayProcess, timeoutMs?: number): Promise<{ http: number; admin: number }> {
+  const line = (await gateway.waitForLog('gateway serving', timeoutMs)) as { http: { port: number }; admin: { port: number } };
   return { http: line.http.port, admin: line.admin.port };
 }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { parseDocument } from 'yaml';
 import { routeTableSchema, type RouteTable } from '../contract';
 import { ConfigError, describeIssues } from './config-error';
 
@@ -23,14 +23,43 @@ export function loadRouteTableFile(path: string): RouteTable {
     const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (error as Error).message;
     throw new ConfigError([`${source}: cannot read: ${reason}; point UAG_ROUTES_FILE at a readable YAML or JSON file`]);
   }
-  let document: unknown;
-  try {
-    document = extname(path).toLowerCase() === '.json' ? JSON.parse(text) : parseYaml(text, { prettyErrors: false });
-  } catch (error) {
-    const firstLine = (error as Error).message.split('\n')[0];
-    throw new ConfigError([`${source}: not valid ${extname(path) === '.json' ? 'JSON' : 'YAML'}: ${firstLine}`]);
-  }
+  const document = extname(path).toLowerCase() === '.json' ? parseJson(text, source) : parseYaml(text, source);
   return parseRouteTable(document, source);
+}
+
+/** YAML text to a plain value; every syntax error is reported with its line and column. */
+function parseYaml(text: string, source: string): unknown {
+  const document = parseDocument(text, { prettyErrors: true });
+  if (document.errors.length > 0) {
+    throw new ConfigError(
+      document.errors.map((error) => {
+        const reason = error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+        const where = error.linePos === undefined ? '' : ` at line ${error.linePos[0].line}, column ${error.linePos[0].col}`;
+        return `${source}: not valid YAML${where}: ${reason}`;
+      }),
+    );
+  }
+  return document.toJS();
+}
+
+/** JSON text to a plain value; a syntax error names its line and column where the parser gives an offset. */
+function parseJson(text: string, source: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    // V8 quotes the text around the error (`Unexpected token ',', ..."<text>"... is not valid
+    // JSON`); the quote can span lines and hold a secret, so only the reason before it is kept.
+    const message = (error as Error).message;
+    const reason = message.replace(/, (\.\.\.)?".*"(\.\.\.)? is not valid JSON$/s, '').split('\n')[0]!;
+    const offset = /at position (\d+)/.exec(message)?.[1];
+    const where = offset === undefined ? '' : ` at ${lineAndColumn(text, Number(offset))}`;
+    throw new ConfigError([`${source}: not valid JSON${where}: ${reason}`]);
+  }
+}
+
+function lineAndColumn(text: string, offset: number): string {
+  const before = text.slice(0, offset).split('\n');
+  return `line ${before.length}, column ${before[before.length - 1]!.length + 1}`;
 }
 
 function deepFreeze<T>(value: T): T {

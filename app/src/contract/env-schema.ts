@@ -1,3 +1,4 @@
+import proxyAddr from '@fastify/proxy-addr';
 import { z } from 'zod';
 import { DEFAULT_ADMIN_PORT, DEFAULT_HTTP_PORT } from './ports';
 
@@ -53,8 +54,30 @@ function bytes(fallback: number, min: number, max: number) {
 const IPV4_OR_CIDR = /^(\d{1,3}\.){3}\d{1,3}(\/\d{1,2})?$/;
 const IPV6_OR_CIDR = /^[0-9a-fA-F:.]*:[0-9a-fA-F:.]*(\/\d{1,3})?$/;
 
+/**
+ * One trusted-proxy entry, judged by the parser the data plane compiles the list with
+ * (@fastify/proxy-addr): the shape check alone let `10.0.0.0/33` through to a TypeError at
+ * listen time. proxy-addr also refuses a prefix length of 0, so "trust everyone" cannot be said.
+ */
+function isTrustedProxyEntry(entry: string): boolean {
+  if (!IPV4_OR_CIDR.test(entry) && !IPV6_OR_CIDR.test(entry)) return false;
+  try {
+    proxyAddr.compile([entry]);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Loopback for a run on a workstation; every interface where a Service or a port mapping has to reach it. */
+export const LOCAL_HOST = '127.0.0.1';
+export const CLUSTER_HOST = '0.0.0.0';
+
 export const ENV_VARS = {
-  UAG_HOST: { description: 'Address both listeners bind to.', default: '0.0.0.0', schema: z.string().min(1).default('0.0.0.0') },
+  UAG_HOST: {
+    description: `Address both listeners bind to. Unset: ${CLUSTER_HOST} inside Kubernetes (KUBERNETES_SERVICE_HOST set; the image also sets it), else ${LOCAL_HOST}.`,
+    schema: z.string().min(1).optional(),
+  },
   UAG_HTTP_PORT: { description: 'Data-plane (proxy) port.', default: String(DEFAULT_HTTP_PORT), schema: port(DEFAULT_HTTP_PORT) },
   UAG_ADMIN_PORT: { description: 'Admin port: health probes, /metrics, /version.', default: String(DEFAULT_ADMIN_PORT), schema: port(DEFAULT_ADMIN_PORT) },
   UAG_ROUTES_FILE: {
@@ -72,7 +95,16 @@ export const ENV_VARS = {
     schema: z
       .string()
       .transform((s) => s.split(',').map((p) => p.trim()).filter((p) => p.length > 0))
-      .refine((list) => list.every((p) => IPV4_OR_CIDR.test(p) || IPV6_OR_CIDR.test(p)), { error: 'must be a comma-separated list of IP addresses or CIDRs, e.g. 10.0.0.0/8,127.0.0.1' })
+      .superRefine((list, context) => {
+        const refused = list.filter((entry) => !isTrustedProxyEntry(entry));
+        if (refused.length > 0) {
+          const named = refused.map((entry) => `"${entry}"`).join(', ');
+          context.addIssue({
+            code: 'custom',
+            message: `must be a comma-separated list of IP addresses or CIDRs (prefix length 1..32 for IPv4, 1..128 for IPv6), e.g. 10.0.0.0/8,127.0.0.1; ${named} ${refused.length > 1 ? 'are' : 'is'} not`,
+          });
+        }
+      })
       .optional(),
   },
   UAG_MAX_HEADER_BYTES: { description: 'Largest request header block accepted; larger gets 431.', default: '16384', schema: bytes(16_384, 1024, 1_048_576) },

@@ -1,16 +1,4 @@
 import { performance } from 'node:perf_hooks';
-import { SpanStatusCode, type Span } from '@opentelemetry/api';
-import {
-  ATTR_CLIENT_ADDRESS,
-  ATTR_HTTP_REQUEST_METHOD,
-  ATTR_HTTP_REQUEST_RESEND_COUNT,
-  ATTR_HTTP_RESPONSE_STATUS_CODE,
-  ATTR_HTTP_ROUTE,
-  ATTR_SERVER_ADDRESS,
-  ATTR_SERVER_PORT,
-  ATTR_URL_FULL,
-  ATTR_URL_PATH,
-} from '@opentelemetry/semantic-conventions';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Identity } from '../auth/identity';
@@ -23,7 +11,7 @@ import { normalizeTarget } from '../routing/normalize-path';
 import { secondsSince } from '../telemetry/elapsed';
 import type { GatewayMetrics } from '../telemetry/gateway-metrics';
 import type { Logger } from '../telemetry/logger';
-import { traceparentFor, type RequestTrace, type RequestTracer } from '../telemetry/request-tracer';
+import type { RequestTrace, RequestTracer } from '../telemetry/request-tracer';
 import { limitBody } from './body-limit';
 import { REPLACED_REQUEST_HEADERS, forwardedHeadersFor, type TrustFunction } from './forwarding';
 import { addAnswerHeaders, addMissingHeaders, mergeAnswerHeaders } from './answer-headers';
@@ -106,7 +94,7 @@ export function createProxyHandler(app: FastifyInstance, deps: ProxyDependencies
     const requestId = requestIdFrom(raw.headers[REQUEST_ID_HEADER]);
     const clientIp = request.ip;
     const trace = tracer?.begin(raw.headers, `${raw.method} ${UNMATCHED_ROUTE}`);
-    trace?.span?.setAttributes({ [ATTR_HTTP_REQUEST_METHOD]: raw.method, [ATTR_CLIENT_ADDRESS]: clientIp, 'uag.request_id': requestId });
+    if (trace !== undefined) tracer!.arrived(trace, raw.method, clientIp, requestId);
     request.uag = { requestId, route: UNMATCHED_ROUTE, variant: NO_VARIANT, path: raw.url ?? '/', trace, responseBytes: undefined, clientIp, exchange: undefined, clientGone: false, startedAt };
     reply.header(REQUEST_ID_HEADER, requestId);
     // The response's own close, not Fastify's onResponse: proxied answers are written past Fastify.
@@ -128,8 +116,7 @@ export function createProxyHandler(app: FastifyInstance, deps: ProxyDependencies
     metrics.observeRequest('http', state.route, state.variant, method, status, elapsedMs / 1000);
     const trace = state.trace;
     if (trace?.span !== undefined) {
-      trace.span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, status);
-      if (status >= 500) trace.span.setStatus({ code: SpanStatusCode.ERROR });
+      tracer!.answered(trace.span, status);
       trace.span.end();
     }
     accessLog({
@@ -174,10 +161,7 @@ export function createProxyHandler(app: FastifyInstance, deps: ProxyDependencies
     state.route = route.name;
     // Only sampled requests have a span; the rest skip building attributes nobody would export.
     const serverSpan = state.trace?.span;
-    if (serverSpan !== undefined) {
-      serverSpan.updateName(`${method} ${route.name}`);
-      serverSpan.setAttributes({ [ATTR_HTTP_ROUTE]: config.match.pathPrefix, [ATTR_URL_PATH]: target.path });
-    }
+    if (serverSpan !== undefined) tracer!.routed(state.trace!, `${method} ${route.name}`, config.match.pathPrefix, target.path);
 
     const declaredLength = raw.headers['content-length'];
     if (declaredLength !== undefined && Number(declaredLength) > config.maxBodyBytes) {
@@ -255,18 +239,16 @@ export function createProxyHandler(app: FastifyInstance, deps: ProxyDependencies
 
       const upstreamPathOnly = upstreamPath(route, upstream, target.path, '');
       const clientSpan =
-        serverSpan === undefined || tracer === undefined
+        serverSpan === undefined
           ? undefined
-          : tracer.startAttempt(serverSpan, `${method} ${route.name} upstream`, {
-              [ATTR_HTTP_REQUEST_METHOD]: method,
-              [ATTR_SERVER_ADDRESS]: upstream.hostname,
-              [ATTR_SERVER_PORT]: upstream.port,
-              // The query stays out: it may carry secrets the gateway cannot recognise.
-              [ATTR_URL_FULL]: upstream.origin + upstreamPathOnly,
-              // Semantic conventions: set on resends only.
-              ...(retriesDone > 0 ? { [ATTR_HTTP_REQUEST_RESEND_COUNT]: retriesDone } : {}),
+          : tracer!.startUpstreamAttempt(state.trace!, `${method} ${route.name} upstream`, {
+              method,
+              hostname: upstream.hostname,
+              port: upstream.port,
+              url: upstream.origin + upstreamPathOnly,
+              retriesDone,
             });
-      if (state.trace !== undefined) headers.traceparent = traceparentFor(state.trace, clientSpan);
+      if (state.trace !== undefined) headers.traceparent = tracer!.traceparentFor(state.trace, clientSpan);
 
       if (state.clientGone) return answerGoneClient(reply);
       const attemptStartedAt = performance.now();
@@ -287,11 +269,7 @@ export function createProxyHandler(app: FastifyInstance, deps: ProxyDependencies
         const failure = classifyUpstreamError(error);
         upstream.breaker?.record(state.clientGone || bodyTooLarge ? 'ignored' : 'failure');
         metrics.observeUpstream(route.name, failure.outcome, secondsSince(attemptStartedAt));
-        if (clientSpan !== undefined) {
-          clientSpan.recordException(error as Error);
-          clientSpan.setStatus({ code: SpanStatusCode.ERROR, message: failure.outcome });
-          clientSpan.end();
-        }
+        if (clientSpan !== undefined) tracer!.attemptFailed(clientSpan, error, failure.outcome);
         if (bodyTooLarge) {
           reply.header('connection', 'close');
           return sendError(reply, state, 'UAG_ERR_BODY_TOO_LARGE', `limit is ${config.maxBodyBytes} bytes`);
@@ -309,10 +287,7 @@ export function createProxyHandler(app: FastifyInstance, deps: ProxyDependencies
       metrics.observeUpstream(route.name, 'success', secondsSince(attemptStartedAt));
       const status = head.statusCode;
       upstream.breaker?.record(status >= 500 ? 'failure' : 'success');
-      if (clientSpan !== undefined) {
-        clientSpan.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, status);
-        if (status >= 500) clientSpan.setStatus({ code: SpanStatusCode.ERROR });
-      }
+      if (clientSpan !== undefined) tracer!.answered(clientSpan, status);
       if (RETRYABLE_STATUSES.has(status) && mayRetry()) {
         await exchange.discard();
         clientSpan?.end();

@@ -1,5 +1,14 @@
 import type { LookupFunction } from 'node:net';
-import { Pool } from 'undici';
+import type { Pool as UndiciPool } from 'undici';
+
+type Pool = UndiciPool;
+/**
+ * undici's Pool class, required on its own: undici's entry point also loads fetch, WebSocket,
+ * EventSource, cookies, caches and the mock agent, and its `globalThis.Headers` check makes Node
+ * load its own internal copy of undici as well; the gateway uses none of them, and they were
+ * about a tenth of its start-up. undici has no exports map, and the version is pinned.
+ */
+const Pool = require('undici/lib/dispatcher/pool') as typeof UndiciPool;
 import type { UpstreamConfig } from '../contract';
 
 /** Settings shared by every upstream connection pool. */

@@ -17,7 +17,7 @@ describe('loadEnvConfig', () => {
   it('fills documented defaults', () => {
     const config = loadEnvConfig(BASE);
     expect(config).toMatchObject({
-      UAG_HOST: '0.0.0.0',
+      UAG_HOST: '127.0.0.1',
       UAG_HTTP_PORT: 8080,
       UAG_ADMIN_PORT: 9090,
       UAG_DRAIN_DELAY_MS: 5000,
@@ -32,9 +32,15 @@ describe('loadEnvConfig', () => {
     expect(Object.isFrozen(config)).toBe(true);
   });
 
-  it('detects Kubernetes and defaults the environment to dev there', () => {
-    expect(loadEnvConfig({ ...BASE, KUBERNETES_SERVICE_HOST: '10.0.0.1' })).toMatchObject({ inKubernetes: true, UAG_ENV: 'dev' });
+  it('detects Kubernetes and defaults the environment to dev and the listeners to every interface there', () => {
+    expect(loadEnvConfig({ ...BASE, KUBERNETES_SERVICE_HOST: '10.0.0.1' })).toMatchObject({ inKubernetes: true, UAG_ENV: 'dev', UAG_HOST: '0.0.0.0' });
     expect(loadEnvConfig({ ...BASE, KUBERNETES_SERVICE_HOST: '10.0.0.1', UAG_ENV: 'prod' }).UAG_ENV).toBe('prod');
+  });
+
+  it('binds to loopback outside Kubernetes unless UAG_HOST says otherwise', () => {
+    expect(loadEnvConfig(BASE).UAG_HOST).toBe('127.0.0.1');
+    expect(loadEnvConfig({ ...BASE, UAG_HOST: '0.0.0.0' }).UAG_HOST).toBe('0.0.0.0');
+    expect(loadEnvConfig({ ...BASE, KUBERNETES_SERVICE_HOST: '10.0.0.1', UAG_HOST: '::' }).UAG_HOST).toBe('::');
   });
 
   it('treats empty values as unset', () => {
@@ -53,7 +59,9 @@ describe('loadEnvConfig', () => {
     [{ UAG_DRAIN_DELAY_MS: '-1' }, 'UAG_DRAIN_DELAY_MS: must be a whole number of milliseconds 0..86400000 (got "-1")'],
     [{ UAG_SHUTDOWN_TIMEOUT_MS: '1.5' }, 'UAG_SHUTDOWN_TIMEOUT_MS: must be a whole number of milliseconds 1..86400000 (got "1.5")'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL: must be one of fatal, error, warn, info, debug, trace, silent (got "loud")'],
-    [{ UAG_TRUSTED_PROXIES: 'gateway.local' }, 'UAG_TRUSTED_PROXIES: must be a comma-separated list of IP addresses or CIDRs, e.g. 10.0.0.0/8,127.0.0.1 (got "gateway.local")'],
+    [{ UAG_TRUSTED_PROXIES: 'gateway.local' }, 'UAG_TRUSTED_PROXIES: must be a comma-separated list of IP addresses or CIDRs (prefix length 1..32 for IPv4, 1..128 for IPv6), e.g. 10.0.0.0/8,127.0.0.1; "gateway.local" is not (got "gateway.local")'],
+    [{ UAG_TRUSTED_PROXIES: '10.0.0.0/33, fd00::/129' }, 'UAG_TRUSTED_PROXIES: must be a comma-separated list of IP addresses or CIDRs (prefix length 1..32 for IPv4, 1..128 for IPv6), e.g. 10.0.0.0/8,127.0.0.1; "10.0.0.0/33", "fd00::/129" are not (got "10.0.0.0/33, fd00::/129")'],
+    [{ UAG_TRUSTED_PROXIES: '0.0.0.0/0' }, 'UAG_TRUSTED_PROXIES: must be a comma-separated list of IP addresses or CIDRs (prefix length 1..32 for IPv4, 1..128 for IPv6), e.g. 10.0.0.0/8,127.0.0.1; "0.0.0.0/0" is not (got "0.0.0.0/0")'],
     [{ UAG_MAX_HEADER_BYTES: '10' }, 'UAG_MAX_HEADER_BYTES: must be a whole number of bytes 1024..1048576 (got "10")'],
     [{ OTEL_EXPORTER_OTLP_ENDPOINT: 'jaeger:4318' }, 'OTEL_EXPORTER_OTLP_ENDPOINT: must be an http:// or https:// URL such as http://jaeger-collector.observability:4318 (got "jaeger:4318")'],
     [{ OTEL_TRACES_SAMPLER: 'sometimes' }, 'OTEL_TRACES_SAMPLER: must be one of always_on, always_off, traceidratio, parentbased_always_on, parentbased_always_off, parentbased_traceidratio (got "sometimes")'],
@@ -67,5 +75,23 @@ describe('loadEnvConfig', () => {
 
   it('reports every bad variable, one line each', () => {
     expect(problemsOf({ UAG_HTTP_PORT: 'x', LOG_LEVEL: 'y' })).toHaveLength(2);
+  });
+
+  it('reports the rules between variables in the same run as the problems of single variables', () => {
+    expect(problemsOf({ LOG_LEVEL: 'y', UAG_DRAIN_DELAY_MS: '40000', UAG_HEADERS_TIMEOUT_MS: '90000' })).toEqual([
+      'LOG_LEVEL: must be one of fatal, error, warn, info, debug, trace, silent (got "y")',
+      'UAG_DRAIN_DELAY_MS: must be less than UAG_SHUTDOWN_TIMEOUT_MS (40000 >= 30000); in-flight requests need time after the drain delay',
+      'UAG_HEADERS_TIMEOUT_MS: must not exceed UAG_REQUEST_TIMEOUT_MS (90000 > 60000)',
+    ]);
+  });
+
+  it('skips a rule whose other variable is itself invalid, which is reported instead', () => {
+    expect(problemsOf({ UAG_DRAIN_DELAY_MS: '40000', UAG_SHUTDOWN_TIMEOUT_MS: 'soon' })).toEqual([
+      'UAG_SHUTDOWN_TIMEOUT_MS: must be a whole number of milliseconds 1..86400000 (got "soon")',
+    ]);
+  });
+
+  it('accepts what the data plane compiles: addresses, CIDRs and IPv6', () => {
+    expect(loadEnvConfig({ ...BASE, UAG_TRUSTED_PROXIES: '10.0.0.0/8,192.168.1.7,fd00::/8,::1' }).UAG_TRUSTED_PROXIES).toEqual(['10.0.0.0/8', '192.168.1.7', 'fd00::/8', '::1']);
   });
 });

@@ -39,6 +39,16 @@ function problems(document: unknown): readonly string[] {
   throw new Error('expected a ConfigError');
 }
 
+function problemsOfFile(path: string): readonly string[] {
+  try {
+    loadRouteTableFile(path);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
 const ok = { name: 'users', match: { pathPrefix: '/api/users' }, upstream: { url: 'http://127.0.0.1:5001' } };
 
 describe('route table loading', () => {
@@ -72,8 +82,20 @@ describe('route table loading', () => {
     expect(() => loadRouteTableFile(join(dir, 'nope.yaml'))).toThrow(
       `UAG_ROUTES_FILE (${join(dir, 'nope.yaml')}): cannot read: file not found; point UAG_ROUTES_FILE at a readable YAML or JSON file`,
     );
-    expect(() => loadRouteTableFile(write('bad.json', '{ routes: '))).toThrow(/^UAG_ROUTES_FILE \(.*bad\.json\): not valid JSON: /);
-    expect(() => loadRouteTableFile(write('bad.yaml', 'routes: [\n'))).toThrow(/^UAG_ROUTES_FILE \(.*bad\.yaml\): not valid YAML: /);
+    expect(() => loadRouteTableFile(write('bad.json', '{ routes: '))).toThrow(/^UAG_ROUTES_FILE \(.*bad\.json\): not valid JSON at line 1, column 3: Expected property name/);
+  });
+
+  it('names line and column of every YAML syntax error, one line each', () => {
+    const path = write('bad.yaml', 'routes:\n  - name: users\n    name: orders\n    match: { pathPrefix: /a }\n  - b: [\n');
+    expect(problemsOfFile(path)).toEqual([
+      `UAG_ROUTES_FILE (${path}): not valid YAML at line 3, column 5: Map keys must be unique`,
+      `UAG_ROUTES_FILE (${path}): not valid YAML at line 6, column 1: Flow sequence in block collection must be sufficiently indented and end with a ]`,
+    ]);
+  });
+
+  it('keeps the text V8 quotes out of a JSON syntax error', () => {
+    const path = write('quoted.json', '{\n "routes": ,\n "secret": "x"\n}');
+    expect(problemsOfFile(path)).toEqual([`UAG_ROUTES_FILE (${path}): not valid JSON: Unexpected token ','`]);
   });
 
   it.each([

@@ -5,7 +5,7 @@ import { closedPort, echoHandler, startLoopbackServer } from '../../helpers/loop
 import { startTestGateway } from '../../helpers/test-gateway';
 import { RequestTracer } from '../../../app/src/telemetry/request-tracer';
 import { TraceIds } from '../../../app/src/telemetry/trace-ids';
-import { samplerFor } from '../../../app/src/telemetry/tracing';
+import { samplerFor } from '../../../app/src/telemetry/tracing-sdk';
 import { useCleanup } from '../../helpers/cleanup';
 
 const track = useCleanup();

@@ -1,9 +1,9 @@
 import { ROOT_CONTEXT, SpanKind } from '@opentelemetry/api';
 import { AlwaysOnSampler, BasicTracerProvider, InMemorySpanExporter, SamplingDecision, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import type { TRACE_SAMPLERS } from '../../../app/src/contract';
-import { RequestTracer, traceparentFor } from '../../../app/src/telemetry/request-tracer';
+import { RequestTracer } from '../../../app/src/telemetry/request-tracer';
 import { TraceIds } from '../../../app/src/telemetry/trace-ids';
-import { samplerFor } from '../../../app/src/telemetry/tracing';
+import { samplerFor } from '../../../app/src/telemetry/tracing-sdk';
 
 const CALLER_TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
 const CALLER_SPAN = '00f067aa0ba902b7';
@@ -23,7 +23,7 @@ describe('RequestTracer', () => {
     const request = tracer.begin({ traceparent: `00-${CALLER_TRACE}-${CALLER_SPAN}-01`, tracestate: 'vendor=abc' }, 'GET users');
     expect(request.traceId).toBe(CALLER_TRACE);
     const attempt = tracer.startAttempt(request.span!, 'GET users upstream', { 'http.request.method': 'GET' });
-    expect(traceparentFor(request, attempt)).toBe(`00-${CALLER_TRACE}-${attempt.spanContext().spanId}-01`);
+    expect(tracer.traceparentFor(request, attempt)).toBe(`00-${CALLER_TRACE}-${attempt.spanContext().spanId}-01`);
     attempt.end();
     request.span!.end();
     const [client, server] = finished();
@@ -39,7 +39,7 @@ describe('RequestTracer', () => {
     expect(request.span).toBeUndefined();
     expect(request.spanId).toMatch(/^[0-9a-f]{16}$/);
     expect(request.spanId).not.toBe(CALLER_SPAN);
-    expect(traceparentFor(request, undefined)).toBe(`00-${CALLER_TRACE}-${request.spanId}-00`);
+    expect(tracer.traceparentFor(request, undefined)).toBe(`00-${CALLER_TRACE}-${request.spanId}-00`);
     expect(finished()).toHaveLength(0);
   });
 
@@ -68,6 +68,6 @@ describe('RequestTracer', () => {
     expect(recorded.length).toBeGreaterThan(120);
     expect(recorded.length).toBeLessThan(280);
     expect(finished().map((span) => span.spanContext().traceId)).toEqual(recorded.map((request) => request.traceId));
-    for (const request of recorded) expect(traceparentFor(request, undefined)).toBe(`00-${request.traceId}-${request.spanId}-01`);
+    for (const request of recorded) expect(tracer.traceparentFor(request, undefined)).toBe(`00-${request.traceId}-${request.spanId}-01`);
   });
 });

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { ROOT_CONTEXT, SpanKind, TraceFlags, trace, type Context } from '@opentelemetry/api';
 import { SamplingDecision } from '@opentelemetry/sdk-trace-base';
-import { samplerFor } from '../../../app/src/telemetry/tracing';
+import { samplerFor } from '../../../app/src/telemetry/tracing-sdk';
 
 /** Fixed, well-spread ids: the ratio sampler decides from the bits of the trace id. */
 const TRACE_IDS = Array.from({ length: 2000 }, (_, i) => createHash('sha256').update(String(i)).digest('hex').slice(0, 32));
