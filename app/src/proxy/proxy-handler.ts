@@ -86,6 +86,8 @@ const IDEMPOTENT_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS
 /** Failures after which the upstream cannot have acted on the request, or said it did not. */
 const RETRYABLE_OUTCOMES: ReadonlySet<UpstreamOutcome> = new Set(['connect_error', 'reset', 'timeout']);
 const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([502, 503]);
+/** RFC 9110 8.6: a 204 carries no Content-Length, whatever the upstream sent (a 304 may: it describes the representation). */
+const NO_CONTENT_HEADERS = new DroppedHeaders(['content-length']);
 
 /** Registers the catch-all proxy route, its per-request state and its access log on `app`. */
 export function createProxyHandler(app: FastifyInstance, deps: ProxyDependencies): void {
@@ -322,7 +324,7 @@ export function createProxyHandler(app: FastifyInstance, deps: ProxyDependencies
       }
       // From here the answer is written straight to the socket: Fastify's reply pipeline
       // (serialisation, onSend, stream piping) has nothing left to do for a proxied body.
-      const responseHeaders = endToEndHeaders(head.headers as Record<string, string | string[] | undefined>);
+      const responseHeaders = endToEndHeaders(head.headers as Record<string, string | string[] | undefined>, status === 204 ? NO_CONTENT_HEADERS : undefined);
       if (defaultHeaders !== undefined) addMissingHeaders(responseHeaders, defaultHeaders);
       if (answerHeaders !== undefined) mergeAnswerHeaders(responseHeaders, answerHeaders);
       responseHeaders[REQUEST_ID_HEADER] = state.requestId;
@@ -331,6 +333,9 @@ export function createProxyHandler(app: FastifyInstance, deps: ProxyDependencies
       reply.raw.writeHead(status, responseHeaders);
       try {
         state.responseBytes = await exchange.pipeTo(reply.raw);
+        if (exchange.bodylessWithLength) {
+          logger.debug({ route: route.name, upstream: upstream.origin, status, request_id: state.requestId }, 'upstream answered without a body but with Content-Length; relayed, its connection closed');
+        }
       } catch (error) {
         // Headers are out: all that is left is to cut the connection so the client sees a truncated body.
         if (!state.clientGone) logger.warn({ route: route.name, upstream: upstream.origin, err: error, request_id: state.requestId }, 'upstream body failed mid-response');
