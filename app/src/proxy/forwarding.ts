@@ -16,13 +16,16 @@ export function compileTrust(trusted: readonly string[] | undefined): TrustFunct
   return proxyAddr.compile([...trusted]);
 }
 
-/** X-Forwarded-* for the upstream of `request` (HTTP request or WebSocket upgrade). */
-export function forwardedHeadersFor(request: IncomingMessage, trust: TrustFunction): ForwardedHeaders {
+/**
+ * X-Forwarded-* for the upstream of `request` (HTTP request or WebSocket upgrade); `authority`
+ * is the host[:port] the request was admitted with.
+ */
+export function forwardedHeadersFor(request: IncomingMessage, trust: TrustFunction, authority: string | undefined): ForwardedHeaders {
   const headers = request.headers;
   return forwardedHeaders(
     {
       peerAddress: request.socket.remoteAddress ?? '',
-      host: headers.host,
+      host: authority,
       incomingFor: headers['x-forwarded-for'],
       incomingProto: headers['x-forwarded-proto'],
       incomingHost: headers['x-forwarded-host'],
@@ -33,6 +36,7 @@ export function forwardedHeadersFor(request: IncomingMessage, trust: TrustFuncti
 
 export interface ForwardedInput {
   readonly peerAddress: string;
+  /** The admitted authority (absolute-form target, else Host). */
   readonly host: string | undefined;
   readonly incomingFor: string | string[] | undefined;
   readonly incomingProto: string | string[] | undefined;

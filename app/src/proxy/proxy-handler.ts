@@ -11,6 +11,7 @@ import {
   ATTR_URL_FULL,
   ATTR_URL_PATH,
 } from '@opentelemetry/semantic-conventions';
+import proxyAddr from '@fastify/proxy-addr';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Identity } from '../auth/identity';
@@ -19,7 +20,8 @@ import { runGuards, type GuardContext, type Rejection } from '../edge/request-gu
 import { backoffDelayMs } from '../resilience/retry-budget';
 import type { LifecycleState } from '../lifecycle/lifecycle-state';
 import { Router } from '../routing/router';
-import { normalizeTarget } from '../routing/normalize-path';
+import { admitRequest } from '../routing/request-admission';
+import { GATEWAY_SECURITY_HEADERS } from '../headers/security-headers';
 import { secondsSince } from '../telemetry/elapsed';
 import type { GatewayMetrics } from '../telemetry/gateway-metrics';
 import type { Logger } from '../telemetry/logger';
@@ -48,6 +50,8 @@ export interface ProxyDependencies {
   readonly tracer: RequestTracer | undefined;
   /** Names of identity headers the gateway sets from verified tokens; never taken from clients. */
   readonly identityHeaders: readonly string[];
+  /** UAG_MAX_HEADER_COUNT: more request header lines get 431. */
+  readonly maxHeaderLines: number;
 }
 
 /** Per-request bookkeeping shared by the handler and the access record written when the response closes. */
@@ -89,32 +93,42 @@ const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([502, 503]);
 /** RFC 9110 8.6: a 204 carries no Content-Length, whatever the upstream sent (a 304 may: it describes the representation). */
 const NO_CONTENT_HEADERS = new DroppedHeaders(['content-length']);
 
-/** Registers the catch-all proxy route, its per-request state and its access log on `app`. */
-export function createProxyHandler(app: FastifyInstance, deps: ProxyDependencies): void {
-  const { metrics, logger, lifecycle, trust, tracer } = deps;
+/**
+ * Registers the catch-all proxy route, its per-request state and its access log on `app`.
+ * Returns the handler for requests Fastify's router turned away (a path it cannot decode), which
+ * the data plane installs as `frameworkErrors`: they are judged, answered and logged like any
+ * other request, with the gateway's own error body.
+ */
+export function createProxyHandler(app: FastifyInstance, deps: ProxyDependencies): (error: Error, request: FastifyRequest, reply: FastifyReply) => void {
+  const { metrics, logger, lifecycle, trust, tracer, maxHeaderLines } = deps;
   const accessLog = accessLogFor(logger);
   const router = new Router(deps.routes);
   const replacedRequestHeaders = [...REPLACED_REQUEST_HEADERS, ...deps.identityHeaders];
   // Dropped while copying rather than deleted afterwards: a delete turns the header object into
-  // a slow dictionary for everything that reads it later (undici walks it once more).
-  const droppedRequestHeaders = new DroppedHeaders(replacedRequestHeaders);
-  const droppedWithHost = new DroppedHeaders([...replacedRequestHeaders, 'host']);
+  // a slow dictionary for everything that reads it later (undici walks it once more). Host too:
+  // the gateway sets it from the authority it admitted the request with.
+  const droppedRequestHeaders = new DroppedHeaders([...replacedRequestHeaders, 'host']);
 
   app.decorateRequest('uag', null as unknown as ExchangeState);
 
   app.addHook('onRequest', (request, reply, done) => {
+    beginExchange(request, reply);
+    done();
+  });
+
+  /** The request's state, request id, trace and access record, before anything else looks at it. */
+  function beginExchange(request: FastifyRequest, reply: FastifyReply): void {
     const startedAt = performance.now();
     const raw = request.raw;
     const requestId = requestIdFrom(raw.headers[REQUEST_ID_HEADER]);
-    const clientIp = request.ip;
+    const clientIp = proxyAddr(raw, trust);
     const trace = tracer?.begin(raw.headers, `${raw.method} ${UNMATCHED_ROUTE}`);
     trace?.span?.setAttributes({ [ATTR_HTTP_REQUEST_METHOD]: raw.method, [ATTR_CLIENT_ADDRESS]: clientIp, 'uag.request_id': requestId });
     request.uag = { requestId, route: UNMATCHED_ROUTE, variant: NO_VARIANT, path: raw.url ?? '/', trace, responseBytes: undefined, clientIp, exchange: undefined, clientGone: false, startedAt };
     reply.header(REQUEST_ID_HEADER, requestId);
     // The response's own close, not Fastify's onResponse: proxied answers are written past Fastify.
     reply.raw.once('close', () => onResponseClosed(request, reply));
-    done();
-  });
+  }
 
   /** Stops upstream work nobody will receive, then writes the request's metrics, span and access line. */
   function onResponseClosed(request: FastifyRequest, reply: FastifyReply): void {
@@ -153,7 +167,7 @@ export function createProxyHandler(app: FastifyInstance, deps: ProxyDependencies
   // Only methods outside HTTP_METHODS get here (TRACE, CONNECT, WebDAV...): the catch-all takes every path.
   app.setNotFoundHandler((request, reply) => {
     reply.header('allow', HTTP_METHODS.join(', '));
-    return sendError(reply, request.uag, 'UAG_ERR_METHOD_NOT_ALLOWED');
+    return sendUnroutedError(reply, request.uag, 'UAG_ERR_METHOD_NOT_ALLOWED');
   });
 
   async function proxy(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
@@ -162,14 +176,18 @@ export function createProxyHandler(app: FastifyInstance, deps: ProxyDependencies
     const method = raw.method ?? 'GET';
     if (lifecycle.draining) reply.header('connection', 'close');
 
-    const target = normalizeTarget(raw.url ?? '/');
-    if (!target.ok) return sendError(reply, state, 'UAG_ERR_BAD_PATH', target.reason);
-    state.path = target.path;
-    const found = router.lookup(method, target.path, raw.headers.host);
-    if (found.kind === 'no-route') return sendError(reply, state, 'UAG_ERR_NO_ROUTE');
+    const admitted = admitRequest(raw, maxHeaderLines);
+    if (!admitted.ok) {
+      // A request this malformed gets no second one on its connection.
+      reply.header('connection', 'close');
+      return sendUnroutedError(reply, state, admitted.code, admitted.detail);
+    }
+    state.path = admitted.path;
+    const found = router.lookup(method, admitted.path, admitted.host);
+    if (found.kind === 'no-route') return sendUnroutedError(reply, state, 'UAG_ERR_NO_ROUTE');
     if (found.kind === 'method-not-allowed') {
       reply.header('allow', found.allowed.join(', '));
-      return sendError(reply, state, 'UAG_ERR_METHOD_NOT_ALLOWED');
+      return sendUnroutedError(reply, state, 'UAG_ERR_METHOD_NOT_ALLOWED');
     }
     const route = found.route;
     const config = route.config;
@@ -178,7 +196,7 @@ export function createProxyHandler(app: FastifyInstance, deps: ProxyDependencies
     const serverSpan = state.trace?.span;
     if (serverSpan !== undefined) {
       serverSpan.updateName(`${method} ${route.name}`);
-      serverSpan.setAttributes({ [ATTR_HTTP_ROUTE]: config.match.pathPrefix, [ATTR_URL_PATH]: target.path });
+      serverSpan.setAttributes({ [ATTR_HTTP_ROUTE]: config.match.pathPrefix, [ATTR_URL_PATH]: admitted.path });
     }
 
     const declaredLength = raw.headers['content-length'];
@@ -198,7 +216,7 @@ export function createProxyHandler(app: FastifyInstance, deps: ProxyDependencies
       if (cors.kind === 'actual') answerHeaders = addAnswerHeaders(reply, answerHeaders, cors.headers);
     }
 
-    const forwarded = forwardedHeadersFor(raw, trust);
+    const forwarded = forwardedHeadersFor(raw, trust, admitted.authority);
     if (route.securityHeaders !== undefined) {
       defaultHeaders = forwarded['x-forwarded-proto'] === 'https' ? route.securityHeaders.https : route.securityHeaders.http;
       reply.headers(defaultHeaders);
@@ -222,8 +240,10 @@ export function createProxyHandler(app: FastifyInstance, deps: ProxyDependencies
       if (choice.setCookie !== undefined) answerHeaders = addAnswerHeaders(reply, answerHeaders, { 'set-cookie': choice.setCookie });
     }
 
-    const headers = endToEndHeaders(raw.headers, config.preserveHost ? droppedRequestHeaders : droppedWithHost);
+    const headers = endToEndHeaders(raw.headers, droppedRequestHeaders);
     Object.assign(headers, forwarded);
+    // Without a Host of its own undici sends the upstream's host:port.
+    if (config.preserveHost && admitted.authority !== undefined) headers.host = admitted.authority;
     if (identity !== undefined) Object.assign(headers, identity.forwardHeaders);
     headers[REQUEST_ID_HEADER] = state.requestId;
 
@@ -255,7 +275,7 @@ export function createProxyHandler(app: FastifyInstance, deps: ProxyDependencies
         return false;
       };
 
-      const upstreamPathOnly = upstreamPath(route, upstream, target.path, '');
+      const upstreamPathOnly = upstreamPath(route, upstream, admitted.path, '');
       const clientSpan =
         serverSpan === undefined || tracer === undefined
           ? undefined
@@ -275,7 +295,7 @@ export function createProxyHandler(app: FastifyInstance, deps: ProxyDependencies
       const exchange = UpstreamExchange.start(upstream.pool, {
         origin: upstream.origin,
         method: method as 'GET',
-        path: upstreamPathOnly + target.query,
+        path: upstreamPathOnly + admitted.query,
         headers,
         body,
         headersTimeout: tryTimeoutMs,
@@ -368,6 +388,12 @@ export function createProxyHandler(app: FastifyInstance, deps: ProxyDependencies
     if (delay > 0) await sleep(delay);
   }
 
+  /** An answer before any route is known carries the gateway's default security headers. */
+  function sendUnroutedError(reply: FastifyReply, state: ExchangeState, code: GatewayErrorCode, detail?: string): FastifyReply {
+    reply.headers(GATEWAY_SECURITY_HEADERS);
+    return sendError(reply, state, code, detail);
+  }
+
   function sendRejection(reply: FastifyReply, state: ExchangeState, rejection: Rejection): FastifyReply {
     if (rejection.headers !== undefined) reply.headers(rejection.headers);
     return sendError(reply, state, rejection.code, rejection.detail);
@@ -376,6 +402,11 @@ export function createProxyHandler(app: FastifyInstance, deps: ProxyDependencies
   function sendError(reply: FastifyReply, state: ExchangeState, code: GatewayErrorCode, detail?: string): FastifyReply {
     return sendGatewayError(reply, state.requestId, code, detail, lifecycle.draining);
   }
+
+  return (_error, request, reply) => {
+    beginExchange(request, reply);
+    proxy(request, reply).catch((error: unknown) => reply.send(error));
+  };
 }
 
 function contentLength(value: unknown): number | undefined {
