@@ -56,7 +56,6 @@ export class Gateway {
       logger,
       lifecycle: this.lifecycle,
       tracer: options.tracer,
-      identityHeaders: this.edge.identityHeaders,
     });
     this.tcpProxies = options.routeTable.tcp.map((listener) => new TcpProxy(listener, env.inKubernetes, this.metrics, logger));
     const dataPlane = this.dataPlane.app;

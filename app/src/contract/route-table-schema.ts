@@ -30,6 +30,8 @@ export const ROUTE_DEFAULTS = {
   stripPrefix: false,
   /** Forward the client's Host header; when false the upstream's host:port is sent. */
   preserveHost: true,
+  /** Forward client headers whose name contains "_"; off, they are dropped (nginx's underscores_in_headers). */
+  underscoresInHeaders: false,
 } as const;
 
 export const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
@@ -157,6 +159,7 @@ export const routeSchema = z.strictObject({
     .int({ error: 'must be a whole number of bytes' })
     .min(0, { error: 'must be 0 or more bytes' })
     .default(ROUTE_DEFAULTS.maxBodyBytes),
+  underscoresInHeaders: z.boolean().default(ROUTE_DEFAULTS.underscoresInHeaders),
   /** `none` or `jwt`. @default the top-level `auth.default` */
   auth: z.enum(AUTH_MODES, { error: 'must be "none" or "jwt"' }).optional(),
   /** Token must carry every listed role (403 otherwise). Needs `auth: jwt`. */

@@ -6,9 +6,8 @@ import type { Identity } from '../auth/identity';
 import { secondsSince } from '../telemetry/elapsed';
 import { GATEWAY_ERRORS, type GatewayErrorCode } from '../contract';
 import { runGuards, type GuardContext, type Rejection } from '../edge/request-guard';
-import { REPLACED_REQUEST_HEADERS, forwardedHeadersFor, type TrustFunction } from '../proxy/forwarding';
+import { forwardedHeadersFor, fromTrustedProxy, type TrustFunction } from '../proxy/forwarding';
 import { rawGatewayError } from '../proxy/gateway-error';
-import { DroppedHeaders, endToEndHeaders } from '../proxy/hop-by-hop';
 import { REQUEST_ID_HEADER, requestIdFrom } from '../proxy/request-id';
 import { upstreamPath, type RouteRuntime } from '../proxy/route-runtime';
 import { classifyUpstreamError } from '../proxy/upstream-errors';
@@ -26,7 +25,6 @@ export interface WebSocketProxyOptions {
   readonly trust: TrustFunction;
   readonly metrics: GatewayMetrics;
   readonly logger: Logger;
-  readonly identityHeaders: readonly string[];
   /** UAG_MAX_HEADER_COUNT: more request header lines get 431. */
   readonly maxHeaderLines: number;
   /** The data plane's `http` connection count, which an upgraded socket leaves. */
@@ -48,13 +46,11 @@ export interface WebSocketProxyOptions {
 export class WebSocketProxy {
   readonly relays = new ConnectionSet<Relay>();
   private readonly relayOwner: RelayOwner;
-  private readonly dropped: DroppedHeaders;
   private readonly router: Router<RouteRuntime>;
 
   constructor(private readonly options: WebSocketProxyOptions) {
     this.router = new Router(options.routes);
     this.relayOwner = { relays: this.relays, metrics: options.metrics, logger: options.logger };
-    this.dropped = new DroppedHeaders(['host', ...REPLACED_REQUEST_HEADERS, ...options.identityHeaders]);
   }
 
   /** The data plane's `upgrade` listener. */
@@ -112,11 +108,12 @@ export class WebSocketProxy {
   ): void {
     const variant = route.picker?.pick(request.headers, identity).variant ?? route.variants[0]!;
     const target = variant.targets.pick();
-    const headers = endToEndHeaders(request.headers, this.dropped);
-    Object.assign(headers, forwardedHeadersFor(request, this.options.trust, admitted.authority));
+    const trustedPeer = fromTrustedProxy(request, this.options.trust);
+    const headers = route.clientHeaders.copy(request.headers, trustedPeer);
+    Object.assign(headers, forwardedHeadersFor(request, trustedPeer, admitted.authority));
     if (identity !== undefined) Object.assign(headers, identity.forwardHeaders);
     headers[REQUEST_ID_HEADER] = requestId;
-    // endToEndHeaders drops these as hop-by-hop; the upgrade needs them on this hop too.
+    // The header policy drops these as hop-by-hop; the upgrade needs them on this hop too.
     headers.connection = 'Upgrade';
     headers.upgrade = 'websocket';
     if (route.config.preserveHost && admitted.authority !== undefined) headers.host = admitted.authority;

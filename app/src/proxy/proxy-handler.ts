@@ -27,7 +27,7 @@ import type { GatewayMetrics } from '../telemetry/gateway-metrics';
 import type { Logger } from '../telemetry/logger';
 import { traceparentFor, type RequestTrace, type RequestTracer } from '../telemetry/request-tracer';
 import { limitBody } from './body-limit';
-import { REPLACED_REQUEST_HEADERS, forwardedHeadersFor, type TrustFunction } from './forwarding';
+import { forwardedHeadersFor, fromTrustedProxy, type TrustFunction } from './forwarding';
 import { addAnswerHeaders, addMissingHeaders, mergeAnswerHeaders } from './answer-headers';
 import { DroppedHeaders, endToEndHeaders, type HeaderMap } from './hop-by-hop';
 import { REQUEST_ID_HEADER, requestIdFrom } from './request-id';
@@ -48,8 +48,6 @@ export interface ProxyDependencies {
   readonly trust: TrustFunction;
   /** Traces requests and sends trace context upstream; without it, `traceparent` passes through untouched. */
   readonly tracer: RequestTracer | undefined;
-  /** Names of identity headers the gateway sets from verified tokens; never taken from clients. */
-  readonly identityHeaders: readonly string[];
   /** UAG_MAX_HEADER_COUNT: more request header lines get 431. */
   readonly maxHeaderLines: number;
 }
@@ -103,11 +101,6 @@ export function createProxyHandler(app: FastifyInstance, deps: ProxyDependencies
   const { metrics, logger, lifecycle, trust, tracer, maxHeaderLines } = deps;
   const accessLog = accessLogFor(logger);
   const router = new Router(deps.routes);
-  const replacedRequestHeaders = [...REPLACED_REQUEST_HEADERS, ...deps.identityHeaders];
-  // Dropped while copying rather than deleted afterwards: a delete turns the header object into
-  // a slow dictionary for everything that reads it later (undici walks it once more). Host too:
-  // the gateway sets it from the authority it admitted the request with.
-  const droppedRequestHeaders = new DroppedHeaders([...replacedRequestHeaders, 'host']);
 
   app.decorateRequest('uag', null as unknown as ExchangeState);
 
@@ -216,7 +209,8 @@ export function createProxyHandler(app: FastifyInstance, deps: ProxyDependencies
       if (cors.kind === 'actual') answerHeaders = addAnswerHeaders(reply, answerHeaders, cors.headers);
     }
 
-    const forwarded = forwardedHeadersFor(raw, trust, admitted.authority);
+    const trustedPeer = fromTrustedProxy(raw, trust);
+    const forwarded = forwardedHeadersFor(raw, trustedPeer, admitted.authority);
     if (route.securityHeaders !== undefined) {
       defaultHeaders = forwarded['x-forwarded-proto'] === 'https' ? route.securityHeaders.https : route.securityHeaders.http;
       reply.headers(defaultHeaders);
@@ -240,7 +234,7 @@ export function createProxyHandler(app: FastifyInstance, deps: ProxyDependencies
       if (choice.setCookie !== undefined) answerHeaders = addAnswerHeaders(reply, answerHeaders, { 'set-cookie': choice.setCookie });
     }
 
-    const headers = endToEndHeaders(raw.headers, droppedRequestHeaders);
+    const headers = route.clientHeaders.copy(raw.headers, trustedPeer);
     Object.assign(headers, forwarded);
     // Without a Host of its own undici sends the upstream's host:port.
     if (config.preserveHost && admitted.authority !== undefined) headers.host = admitted.authority;

@@ -52,6 +52,7 @@ describe('route table loading', () => {
       preserveHost: ROUTE_DEFAULTS.preserveHost,
       timeoutMs: ROUTE_DEFAULTS.timeoutMs,
       maxBodyBytes: ROUTE_DEFAULTS.maxBodyBytes,
+      underscoresInHeaders: ROUTE_DEFAULTS.underscoresInHeaders,
       // Edge defaults (gateway edge issue): no auth without auth.jwt, browser hardening on.
       auth: 'none',
       securityHeaders: EDGE_DEFAULTS.securityHeaders,
