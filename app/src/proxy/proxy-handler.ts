@@ -301,8 +301,10 @@ export function createProxyHandler(app: FastifyInstance, deps: ProxyDependencies
         head = await exchange.head;
       } catch (error) {
         const failure = classifyUpstreamError(error);
-        upstream.breaker?.record(state.clientGone || bodyTooLarge ? 'ignored' : 'failure');
-        metrics.observeUpstream(route.name, failure.outcome, secondsSince(attemptStartedAt));
+        // Neither a client that left or sent too much nor a request the gateway could not build says anything about the upstream.
+        const upstreamAtFault = failure.blamesUpstream && !state.clientGone && !bodyTooLarge;
+        upstream.breaker?.record(upstreamAtFault ? 'failure' : 'ignored');
+        if (upstreamAtFault) metrics.observeUpstream(route.name, failure.outcome, secondsSince(attemptStartedAt));
         if (clientSpan !== undefined) {
           clientSpan.recordException(error as Error);
           clientSpan.setStatus({ code: SpanStatusCode.ERROR, message: failure.outcome });
@@ -313,6 +315,10 @@ export function createProxyHandler(app: FastifyInstance, deps: ProxyDependencies
           return sendError(reply, state, 'UAG_ERR_BODY_TOO_LARGE', `limit is ${config.maxBodyBytes} bytes`);
         }
         if (state.clientGone) return answerGoneClient(reply);
+        if (!failure.blamesUpstream) {
+          logger.error({ route: route.name, upstream: upstream.origin, err: error, request_id: state.requestId }, 'upstream request could not be built');
+          return sendError(reply, state, failure.code);
+        }
         logger.warn({ route: route.name, upstream: upstream.origin, outcome: failure.outcome, err: error, request_id: state.requestId }, 'upstream request failed');
         if (RETRYABLE_OUTCOMES.has(failure.outcome) && mayRetry()) {
           await pauseBeforeRetry(route, retry!.config, retriesDone);
