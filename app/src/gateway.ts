@@ -46,7 +46,7 @@ export class Gateway {
   private constructor(private readonly options: GatewayOptions) {
     const { env, logger, build } = options;
     this.metrics = new GatewayMetrics(build);
-    this.pools = new UpstreamPools(options.pool);
+    this.pools = new UpstreamPools(env.UAG_UPSTREAM_UPLOAD_SLOTS, options.pool);
     this.edge = new EdgeServices(options.routeTable, env, this.metrics, logger);
     const routes = buildRouteRuntimes(options.routeTable, this.pools, this.edge, env.inKubernetes, logger);
     this.dataPlane = createDataPlane({

@@ -85,6 +85,11 @@ export const ENV_VARS = {
     default: '100',
     schema: count('header lines', 100, 1, 10_000),
   },
+  UAG_UPSTREAM_UPLOAD_SLOTS: {
+    description: "Most request bodies streamed to one upstream origin at once (bodies over the route's bodyBufferBytes); more get 503. Below the 512 connections of an upstream pool, so uploads cannot take all of them.",
+    default: '128',
+    schema: count('uploads', 128, 1, 511),
+  },
   UAG_HEADERS_TIMEOUT_MS: { description: 'Time a client has to send complete request headers (slowloris guard).', default: '10000', schema: milliseconds(10_000, 1) },
   UAG_REQUEST_TIMEOUT_MS: { description: 'Time a client has to send a complete request, body included.', default: '60000', schema: milliseconds(60_000, 1) },
   UAG_KEEPALIVE_TIMEOUT_MS: { description: 'Idle time before a client keep-alive connection is closed; keep above the load balancer idle timeout.', default: '65000', schema: milliseconds(65_000, 1) },

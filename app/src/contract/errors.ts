@@ -10,6 +10,8 @@ export const GATEWAY_ERRORS = {
   UAG_ERR_TOO_MANY_HEADERS: { status: 431, message: 'too many request header lines' },
   UAG_ERR_TRANSFER_CODING: { status: 501, message: 'only the chunked transfer coding is supported' },
   UAG_ERR_BODY_TOO_LARGE: { status: 413, message: 'request body exceeds the route limit' },
+  UAG_ERR_BODY_TIMEOUT: { status: 408, message: 'the request body did not arrive in time' },
+  UAG_ERR_UPLOADS_BUSY: { status: 503, message: 'too many uploads to this upstream at once' },
   UAG_ERR_UNFORWARDABLE: { status: 500, message: 'the gateway could not build the upstream request' },
   UAG_ERR_UPSTREAM_FAILED: { status: 502, message: 'upstream connection failed' },
   UAG_ERR_NO_UPSTREAM: { status: 503, message: 'no usable upstream' },

@@ -13,6 +13,7 @@ import {
 } from '@opentelemetry/semantic-conventions';
 import proxyAddr from '@fastify/proxy-addr';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Identity } from '../auth/identity';
 import { HTTP_METHODS, NO_VARIANT, UNMATCHED_ROUTE, type GatewayErrorCode, type RetryConfig, type UpstreamOutcome } from '../contract';
@@ -26,10 +27,10 @@ import { secondsSince } from '../telemetry/elapsed';
 import type { GatewayMetrics } from '../telemetry/gateway-metrics';
 import type { Logger } from '../telemetry/logger';
 import { traceparentFor, type RequestTrace, type RequestTracer } from '../telemetry/request-tracer';
-import { limitBody } from './body-limit';
 import { forwardedHeadersFor, fromTrustedProxy, type TrustFunction } from './forwarding';
 import { addAnswerHeaders, addMissingHeaders, mergeAnswerHeaders } from './answer-headers';
 import { DroppedHeaders, endToEndHeaders, type HeaderMap } from './hop-by-hop';
+import { RequestBody, type BodyFailure } from './request-body';
 import { REQUEST_ID_HEADER, requestIdFrom } from './request-id';
 import { sendGatewayError } from './gateway-error';
 import { upstreamPath, type RouteRuntime, type RouteTarget, type VariantRuntime } from './route-runtime';
@@ -66,6 +67,8 @@ interface ExchangeState {
   clientIp: string;
   /** The upstream request under way, aborted if the client leaves. */
   exchange: UpstreamExchange | undefined;
+  /** The request body while it is read or streamed; its timer stops when the response closes. */
+  body: RequestBody | undefined;
   /** The client closed the connection before the response was complete. */
   clientGone: boolean;
   /**
@@ -83,6 +86,8 @@ declare module 'fastify' {
 }
 
 const CLIENT_GONE = new Error('client closed the connection');
+/** The upload was done, but the upstream's head was not in by the route deadline. */
+const UPSTREAM_DEADLINE = { outcome: 'timeout', code: 'UAG_ERR_UPSTREAM_TIMEOUT', blamesUpstream: true } as const;
 /** RFC 9110 9.2.2 idempotent methods: sending them twice has the effect of sending them once. */
 const IDEMPOTENT_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
 /** Failures after which the upstream cannot have acted on the request, or said it did not. */
@@ -117,7 +122,7 @@ export function createProxyHandler(app: FastifyInstance, deps: ProxyDependencies
     const clientIp = proxyAddr(raw, trust);
     const trace = tracer?.begin(raw.headers, `${raw.method} ${UNMATCHED_ROUTE}`);
     trace?.span?.setAttributes({ [ATTR_HTTP_REQUEST_METHOD]: raw.method, [ATTR_CLIENT_ADDRESS]: clientIp, 'uag.request_id': requestId });
-    request.uag = { requestId, route: UNMATCHED_ROUTE, variant: NO_VARIANT, path: raw.url ?? '/', trace, responseBytes: undefined, clientIp, exchange: undefined, clientGone: false, startedAt };
+    request.uag = { requestId, route: UNMATCHED_ROUTE, variant: NO_VARIANT, path: raw.url ?? '/', trace, responseBytes: undefined, clientIp, exchange: undefined, body: undefined, clientGone: false, startedAt };
     reply.header(REQUEST_ID_HEADER, requestId);
     // The response's own close, not Fastify's onResponse: proxied answers are written past Fastify.
     reply.raw.once('close', () => onResponseClosed(request, reply));
@@ -126,6 +131,7 @@ export function createProxyHandler(app: FastifyInstance, deps: ProxyDependencies
   /** Stops upstream work nobody will receive, then writes the request's metrics, span and access line. */
   function onResponseClosed(request: FastifyRequest, reply: FastifyReply): void {
     const state = request.uag;
+    state.body?.dispose();
     if (!reply.raw.writableFinished) {
       state.clientGone = true;
       state.exchange?.abort(CLIENT_GONE);
@@ -192,8 +198,9 @@ export function createProxyHandler(app: FastifyInstance, deps: ProxyDependencies
       serverSpan.setAttributes({ [ATTR_HTTP_ROUTE]: config.match.pathPrefix, [ATTR_URL_PATH]: admitted.path });
     }
 
-    const declaredLength = raw.headers['content-length'];
-    if (declaredLength !== undefined && Number(declaredLength) > config.maxBodyBytes) {
+    const lengthHeader = raw.headers['content-length'];
+    const declaredLength = lengthHeader === undefined ? undefined : Number(lengthHeader);
+    if (declaredLength !== undefined && declaredLength > config.maxBodyBytes) {
       reply.header('connection', 'close');
       return sendError(reply, state, 'UAG_ERR_BODY_TOO_LARGE', `limit is ${config.maxBodyBytes} bytes`);
     }
@@ -241,20 +248,31 @@ export function createProxyHandler(app: FastifyInstance, deps: ProxyDependencies
     if (identity !== undefined) Object.assign(headers, identity.forwardHeaders);
     headers[REQUEST_ID_HEADER] = state.requestId;
 
-    let bodyTooLarge = false;
-    const hasBody = declaredLength !== undefined ? Number(declaredLength) > 0 : raw.headers['transfer-encoding'] !== undefined;
-    const body = !hasBody
-      ? null
-      : declaredLength !== undefined
-        ? raw
-        : limitBody(raw, config.maxBodyBytes, () => {
-            bodyTooLarge = true;
-          });
+    const hasBody = declaredLength !== undefined ? declaredLength > 0 : raw.headers['transfer-encoding'] !== undefined;
+    // A body small enough is read whole here, before any upstream connection is taken; a larger
+    // one is streamed below, on one of the upstream's upload slots.
+    let body: Buffer | Readable | null = null;
+    let upload: RequestBody | undefined;
+    if (hasBody) {
+      upload = new RequestBody(
+        raw,
+        reply.raw,
+        { maxBodyBytes: config.maxBodyBytes, bufferBytes: config.bodyBufferBytes, idleTimeoutMs: config.bodyIdleTimeoutMs, deadline: state.startedAt + config.timeoutMs },
+        declaredLength,
+      );
+      state.body = upload;
+      body = (await upload.buffer()) ?? null;
+      if (upload.failure !== undefined) return answerBodyFailure(reply, state, upload.failure, config.maxBodyBytes);
+    }
 
     // Only a request that can be sent again unchanged may be retried: idempotent and bodiless.
     const retry = route.retry !== undefined && !hasBody && IDEMPOTENT_METHODS.has(method) ? route.retry : undefined;
     retry?.budget.recordRequest();
-    const tryTimeoutMs = retry === undefined ? config.timeoutMs : Math.min(config.timeoutMs, retry.config.perTryTimeoutMs);
+    // The upload counts against the route's timeout too: what is left of it bounds the wait for the head.
+    const tryTimeoutMs =
+      upload !== undefined ? Math.max(1, Math.ceil(state.startedAt + config.timeoutMs - performance.now()))
+      : retry === undefined ? config.timeoutMs
+      : Math.min(config.timeoutMs, retry.config.perTryTimeoutMs);
 
     for (let retriesDone = 0; ; retriesDone++) {
       const upstream = pickTarget(variant);
@@ -269,6 +287,14 @@ export function createProxyHandler(app: FastifyInstance, deps: ProxyDependencies
         return false;
       };
 
+      if (upload !== undefined && body === null) {
+        if (!upstream.uploads.tryAcquire()) {
+          upstream.breaker?.record('ignored');
+          reply.headers({ 'retry-after': '1', connection: 'close' });
+          return sendError(reply, state, 'UAG_ERR_UPLOADS_BUSY');
+        }
+        body = upload.stream(() => upstream.uploads.release());
+      }
       const upstreamPathOnly = upstreamPath(route, upstream, admitted.path, '');
       const clientSpan =
         serverSpan === undefined || tracer === undefined
@@ -296,24 +322,23 @@ export function createProxyHandler(app: FastifyInstance, deps: ProxyDependencies
         bodyTimeout: config.timeoutMs,
       });
       state.exchange = exchange;
+      upload?.sentWith(exchange);
       let head: UpstreamResponseHead;
       try {
         head = await exchange.head;
       } catch (error) {
-        const failure = classifyUpstreamError(error);
-        // Neither a client that left or sent too much nor a request the gateway could not build says anything about the upstream.
-        const upstreamAtFault = failure.blamesUpstream && !state.clientGone && !bodyTooLarge;
+        const bodyFailure = upload?.failure;
+        const failure = bodyFailure === 'upstream-timeout' ? UPSTREAM_DEADLINE : classifyUpstreamError(error);
+        // Neither a client that left or sent a bad body nor a request the gateway could not build says anything about the upstream.
+        const upstreamAtFault = failure.blamesUpstream && !state.clientGone && (bodyFailure === undefined || bodyFailure === 'upstream-timeout');
         upstream.breaker?.record(upstreamAtFault ? 'failure' : 'ignored');
         if (upstreamAtFault) metrics.observeUpstream(route.name, failure.outcome, secondsSince(attemptStartedAt));
         if (clientSpan !== undefined) {
           clientSpan.recordException(error as Error);
-          clientSpan.setStatus({ code: SpanStatusCode.ERROR, message: failure.outcome });
+          clientSpan.setStatus({ code: SpanStatusCode.ERROR, message: bodyFailure ?? failure.outcome });
           clientSpan.end();
         }
-        if (bodyTooLarge) {
-          reply.header('connection', 'close');
-          return sendError(reply, state, 'UAG_ERR_BODY_TOO_LARGE', `limit is ${config.maxBodyBytes} bytes`);
-        }
+        if (bodyFailure !== undefined && bodyFailure !== 'upstream-timeout') return answerBodyFailure(reply, state, bodyFailure, config.maxBodyBytes);
         if (state.clientGone) return answerGoneClient(reply);
         if (!failure.blamesUpstream) {
           logger.error({ route: route.name, upstream: upstream.origin, err: error, request_id: state.requestId }, 'upstream request could not be built');
@@ -329,6 +354,7 @@ export function createProxyHandler(app: FastifyInstance, deps: ProxyDependencies
       }
 
       metrics.observeUpstream(route.name, 'success', secondsSince(attemptStartedAt));
+      upload?.upstreamAnswered();
       const status = head.statusCode;
       upstream.breaker?.record(status >= 500 ? 'failure' : 'success');
       if (clientSpan !== undefined) {
@@ -386,6 +412,15 @@ export function createProxyHandler(app: FastifyInstance, deps: ProxyDependencies
     metrics.upstreamRetries.inc({ route: route.name });
     const delay = backoffDelayMs(retriesDone, config.backoffBaseMs, config.backoffMaxMs);
     if (delay > 0) await sleep(delay);
+  }
+
+  function answerBodyFailure(reply: FastifyReply, state: ExchangeState, failure: BodyFailure, maxBodyBytes: number): FastifyReply {
+    if (failure === 'client-gone') return answerGoneClient(reply);
+    if (failure === 'upstream-timeout') return sendError(reply, state, 'UAG_ERR_UPSTREAM_TIMEOUT');
+    // The rest of the body is still on the connection: it cannot carry another request.
+    reply.header('connection', 'close');
+    if (failure === 'too-large') return sendError(reply, state, 'UAG_ERR_BODY_TOO_LARGE', `limit is ${maxBodyBytes} bytes`);
+    return sendError(reply, state, 'UAG_ERR_BODY_TIMEOUT');
   }
 
   /** An answer before any route is known carries the gateway's default security headers. */

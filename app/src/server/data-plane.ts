@@ -54,6 +54,9 @@ export function createDataPlane(options: DataPlaneOptions): DataPlane {
       );
       // Node drops header lines past its cap unseen; one more than the limit lets the gateway see them and answer 431.
       server.maxHeadersCount = maxHeaderLines + 1;
+      // Expect: 100-continue requests come to the proxy like any other; it sends 100 Continue
+      // only once it wants the body, so a refused request is answered before it uploads.
+      server.on('checkContinue', handler);
       server.on('connection', (socket) => httpConnections.count(socket));
       server.on('upgrade', (request, socket, head) => websockets.handleUpgrade(request, socket as Socket, head));
       return server;

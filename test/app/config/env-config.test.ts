@@ -56,6 +56,7 @@ describe('loadEnvConfig', () => {
     [{ UAG_TRUSTED_PROXIES: 'gateway.local' }, 'UAG_TRUSTED_PROXIES: must be a comma-separated list of IP addresses or CIDRs, e.g. 10.0.0.0/8,127.0.0.1 (got "gateway.local")'],
     [{ UAG_MAX_HEADER_BYTES: '10' }, 'UAG_MAX_HEADER_BYTES: must be a whole number of bytes 1024..1048576 (got "10")'],
     [{ UAG_MAX_HEADER_COUNT: '0' }, 'UAG_MAX_HEADER_COUNT: must be a whole number of header lines 1..10000 (got "0")'],
+    [{ UAG_UPSTREAM_UPLOAD_SLOTS: '512' }, 'UAG_UPSTREAM_UPLOAD_SLOTS: must be a whole number of uploads 1..511 (got "512")'],
     [{ OTEL_EXPORTER_OTLP_ENDPOINT: 'jaeger:4318' }, 'OTEL_EXPORTER_OTLP_ENDPOINT: must be an http:// or https:// URL such as http://jaeger-collector.observability:4318 (got "jaeger:4318")'],
     [{ OTEL_TRACES_SAMPLER: 'sometimes' }, 'OTEL_TRACES_SAMPLER: must be one of always_on, always_off, traceidratio, parentbased_always_on, parentbased_always_off, parentbased_traceidratio (got "sometimes")'],
     [{ OTEL_TRACES_SAMPLER_ARG: '2' }, 'OTEL_TRACES_SAMPLER_ARG: must be a number 0..1 (got "2")'],
