@@ -16,10 +16,11 @@ const MAX_PORT_DIGITS = 5;
 /**
  * The host name of a Host value or absolute-form authority (`host[:port]`, RFC 9112 3.2 and
  * RFC 3986 3.2.2) as routing compares it: lower case, without the port and without one trailing
- * dot (the FQDN spelling, which names the same host), as nginx compares it. Undefined when the
+ * dot (the FQDN spelling, which names the same host), as nginx compares it
+ * (ngx_http_validate_host in src/http/ngx_http_request.c at release-1.22.1). Undefined when the
  * value is not a valid host[:port]: empty, an empty label (`a..b`), a character outside the
- * reg-name set (space, "/", "?", "@", "%"...), an unclosed IP literal, or a port that is not 0-5 digits.
- * Allocates nothing for a lower-case host without port or dot.
+ * reg-name set (space, "/", "?", "@", "%"...), an unclosed IP literal, or a port that is not 0-5
+ * digits. Allocates nothing for a lower-case host without port or dot.
  */
 export function hostName(value: string): string | undefined {
   const length = value.length;
