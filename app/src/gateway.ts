@@ -52,7 +52,7 @@ export class Gateway {
     const { env, logger, build } = options;
     this.metrics = metrics;
     this.edge = edge;
-    this.pools = new UpstreamPools(options.pool);
+    this.pools = new UpstreamPools(env.UAG_UPSTREAM_UPLOAD_SLOTS, options.pool);
     const routes = buildRouteRuntimes(options.routeTable, this.pools, this.edge, env.inKubernetes, logger);
     this.dataPlane = createDataPlane({
       env,
@@ -61,7 +61,6 @@ export class Gateway {
       logger,
       lifecycle: this.lifecycle,
       tracer: options.tracer,
-      identityHeaders: this.edge.identityHeaders,
     });
     this.tcpProxies = options.routeTable.tcp.map((listener) => new TcpProxy(listener, env.inKubernetes, this.metrics, logger));
     const dataPlane = this.dataPlane.app;

@@ -1,14 +1,14 @@
 import { createAuthGuard } from '../auth/auth-guard';
 import type { JwtVerifier } from '../auth/jwt-verifier';
 import type { EnvConfig } from '../config/env-config';
-import { EDGE_DEFAULTS, type RouteConfig, type RouteTable } from '../contract';
+import { EDGE_DEFAULTS, type RateLimitConfig, type RouteConfig, type RouteTable } from '../contract';
 import { createRateLimitGuard } from '../ratelimit/rate-limit-guard';
 import type { BucketStore } from '../ratelimit/bucket-store';
 import { LocalBucketStore } from '../ratelimit/local-bucket-store';
 import { BreakerRegistry } from '../resilience/breaker-registry';
 import type { GatewayMetrics } from '../telemetry/gateway-metrics';
 import type { Logger } from '../telemetry/logger';
-import type { RequestGuard } from './request-guard';
+import { chargeFailuresTo, type RequestGuard } from './request-guard';
 
 type EdgeEnv = Pick<EnvConfig, 'UAG_REDIS_URL' | 'UAG_REDIS_TIMEOUT_MS' | 'UAG_JWT_PUBLIC_KEY'>;
 
@@ -55,13 +55,21 @@ export class EdgeServices {
     return new EdgeServices(table, verifier, bucketStore, metrics, logger);
   }
 
-  /** Auth first (the limiter and the variant picker may key on the user), then the rate limit. */
+  /**
+   * The rate limit before authentication, so a flood of bad tokens is limited instead of each
+   * costing a verification and a 401. A limit keyed by user can only count verified users: it
+   * runs after authentication, and requests that fail authentication are charged to their
+   * client address instead (with the same rate), so they meet a limit too.
+   */
   guardsFor(route: RouteConfig): RequestGuard[] {
-    const guards: RequestGuard[] = [];
     // The schema rejects auth: jwt without auth.jwt, so the verifier exists here.
-    if (route.auth === 'jwt') guards.push(createAuthGuard(route, this.verifier!, this.metrics));
-    if (route.rateLimit !== undefined) guards.push(createRateLimitGuard(route.name, route.rateLimit, this.bucketStore!, this.metrics, this.logger));
-    return guards;
+    const auth = route.auth === 'jwt' ? createAuthGuard(route, this.verifier!, this.metrics) : undefined;
+    const limit = route.rateLimit;
+    if (limit === undefined) return auth === undefined ? [] : [auth];
+    const limiter = (config: RateLimitConfig) => createRateLimitGuard(route.name, config, this.bucketStore!, this.metrics, this.logger);
+    if (auth === undefined) return [limiter(limit)];
+    if (limit.key !== 'user') return [limiter(limit), auth];
+    return [chargeFailuresTo(auth, limiter({ ...limit, key: 'ip' })), limiter(limit)];
   }
 
   async close(): Promise<void> {

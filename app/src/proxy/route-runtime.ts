@@ -7,6 +7,7 @@ import type { CircuitBreaker } from '../resilience/circuit-breaker';
 import { RetryBudget } from '../resilience/retry-budget';
 import { VariantPicker } from '../splitting/variant-picker';
 import type { Logger } from '../telemetry/logger';
+import { ClientHeaderPolicy } from './client-headers';
 import { RoundRobin, upstreamUrls, type UpstreamPools, type UpstreamTarget } from './upstreams';
 
 /** An upstream address as a route uses it: with the origin's breaker when the route has one. */
@@ -29,6 +30,8 @@ export interface RouteRuntime {
   readonly variants: readonly VariantRuntime[];
   readonly picker: VariantPicker<VariantRuntime> | undefined;
   readonly guards: readonly RequestGuard[];
+  /** Which client request headers reach the upstream. */
+  readonly clientHeaders: ClientHeaderPolicy;
   readonly cors: CorsPolicy | undefined;
   readonly securityHeaders: SecurityHeaderSets | undefined;
   readonly retry: { readonly config: RetryConfig; readonly budget: RetryBudget } | undefined;
@@ -59,6 +62,7 @@ export function buildRouteRuntimes(table: RouteTable, pools: UpstreamPools, edge
       variants,
       picker: declared === undefined ? undefined : new VariantPicker(variants, config),
       guards: edge.guardsFor(config),
+      clientHeaders: new ClientHeaderPolicy(edge.identityHeaders, config.underscoresInHeaders),
       cors: config.cors === undefined ? undefined : new CorsPolicy(config.cors),
       securityHeaders: securityHeaderSets(config.securityHeaders),
       retry: config.retry === undefined ? undefined : { config: config.retry, budget: new RetryBudget(config.retry) },

@@ -33,6 +33,33 @@ export interface UpstreamTarget {
   readonly port: number;
   readonly basePath: string;
   readonly pool: Pool;
+  /** Streamed request bodies in flight to the origin; shared like the pool. */
+  readonly uploads: UploadSlots;
+}
+
+/**
+ * Request bodies streaming to one origin at once. A streamed upload holds a pooled connection
+ * for as long as its client takes to send it, so slow clients could otherwise hold every
+ * connection of the pool and leave other requests queued behind them.
+ */
+export class UploadSlots {
+  private inUse = 0;
+
+  constructor(readonly capacity: number) {}
+
+  tryAcquire(): boolean {
+    if (this.inUse >= this.capacity) return false;
+    this.inUse++;
+    return true;
+  }
+
+  release(): void {
+    this.inUse--;
+  }
+
+  get used(): number {
+    return this.inUse;
+  }
 }
 
 /** An upstream as the route table names it: static URLs, or a Service with a local stand-in. */
@@ -56,28 +83,39 @@ export function upstreamUrls(upstream: UpstreamAddress, inKubernetes: boolean, s
 
 /** Owns one pool per origin so routes that share an upstream share its connections. */
 export class UpstreamPools {
-  private readonly pools = new Map<string, Pool>();
+  private readonly pools = new Map<string, { readonly pool: Pool; readonly uploads: UploadSlots }>();
   private readonly options: Required<Omit<PoolOptions, 'lookup'>> & Pick<PoolOptions, 'lookup'>;
 
-  constructor(options: PoolOptions = {}) {
+  /** @param uploadSlotsPerOrigin UAG_UPSTREAM_UPLOAD_SLOTS: streamed uploads per origin, below its connections */
+  constructor(
+    private readonly uploadSlotsPerOrigin: number,
+    options: PoolOptions = {},
+  ) {
     this.options = { ...POOL_DEFAULTS, ...options };
+    if (uploadSlotsPerOrigin >= this.options.maxConnectionsPerOrigin) {
+      throw new Error(
+        `UAG_UPSTREAM_UPLOAD_SLOTS (${uploadSlotsPerOrigin}) must be below the ${this.options.maxConnectionsPerOrigin} connections of an upstream pool, or uploads could take all of them`,
+      );
+    }
   }
 
   target(url: string): UpstreamTarget {
     const parsed = new URL(url);
-    let pool = this.pools.get(parsed.origin);
-    if (pool === undefined) {
-      pool = new Pool(parsed.origin, {
+    let shared = this.pools.get(parsed.origin);
+    if (shared === undefined) {
+      const pool = new Pool(parsed.origin, {
         connections: this.options.maxConnectionsPerOrigin,
         connectTimeout: this.options.connectTimeoutMs,
         keepAliveTimeout: this.options.keepAliveTimeoutMs,
         ...(this.options.lookup !== undefined ? { connect: { lookup: this.options.lookup } } : {}),
       });
-      this.pools.set(parsed.origin, pool);
+      shared = { pool, uploads: new UploadSlots(this.uploadSlotsPerOrigin) };
+      this.pools.set(parsed.origin, shared);
     }
     // The route table admits http and https URLs only; URL leaves their default ports out.
     const port = parsed.port !== '' ? Number(parsed.port) : parsed.protocol === 'https:' ? 443 : 80;
-    return { origin: parsed.origin, hostname: parsed.hostname, port, basePath: parsed.pathname === '/' ? '' : parsed.pathname.replace(/\/$/, ''), pool };
+    const basePath = parsed.pathname === '/' ? '' : parsed.pathname.replace(/\/$/, '');
+    return { origin: parsed.origin, hostname: parsed.hostname, port, basePath, pool: shared.pool, uploads: shared.uploads };
   }
 
   /** Waits for queued upstream requests, then closes idle sockets. */
@@ -91,7 +129,7 @@ export class UpstreamPools {
   }
 
   private open(): Pool[] {
-    return [...this.pools.values()].filter((pool) => !pool.destroyed && !pool.closed);
+    return [...this.pools.values()].map((shared) => shared.pool).filter((pool) => !pool.destroyed && !pool.closed);
   }
 }
 
