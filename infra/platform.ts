@@ -11,6 +11,7 @@ import { GatewayWorkload } from './k8s/gateway-workload';
 import { GatewayAccessPolicies } from './k8s/mesh/gateway-access-policies';
 import { IngressRouting } from './k8s/mesh/ingress-routing';
 import { MeshTelemetry } from './k8s/mesh/mesh-telemetry';
+import { PreviewAccess } from './k8s/mesh/preview-access';
 import { UpstreamTrafficPolicies } from './k8s/mesh/upstream-traffic-policies';
 import { AlertRouting } from './k8s/observability/alert-routing';
 import { gatewayDashboard } from './k8s/observability/dashboards/gateway-dashboard';
@@ -84,7 +85,7 @@ export function synthesizePlatform(props: PlatformProps): App {
   });
 
   const meshChart = new Chart(app, 'mesh');
-  new GatewayAccessPolicies(meshChart, 'access', { workload, jwt: spec.jwt });
+  new GatewayAccessPolicies(meshChart, 'access', { workload });
   const routing = new IngressRouting(meshChart, 'ingress', {
     workload,
     serviceName: services.httpServiceName,
@@ -96,6 +97,12 @@ export function synthesizePlatform(props: PlatformProps): App {
     previewServiceName: services.previewServiceName,
     faultInjection: spec.faultInjection,
   });
+  new PreviewAccess(meshChart, 'preview-access', {
+    name: `${workload.name}-preview-header`,
+    labels: workload.labels,
+    previewHeaderName: spec.rollout.previewHeaderName,
+    testerCidrs: spec.rollout.previewTesterCidrs,
+  });
   new GatewayRollout(gatewayChart, 'rollout', {
     workload,
     strategy: spec.rollout.strategy,
@@ -105,7 +112,7 @@ export function synthesizePlatform(props: PlatformProps): App {
     services,
   });
   new UpstreamTrafficPolicies(meshChart, 'upstreams', { namespace: workload.namespace, labels: workload.labels, routes, policy: spec.upstreamTrafficPolicy });
-  new MeshTelemetry(meshChart, 'telemetry', { namespace: workload.namespace, labels: workload.labels, samplingRatio: spec.observability.traceSamplingRatio });
+  new MeshTelemetry(meshChart, 'telemetry', { labels: PLATFORM_LABELS, samplingRatio: spec.observability.traceSamplingRatio });
 
   const observabilityChart = new Chart(app, 'observability');
   const observability = new WorkloadNamespace(observabilityChart, 'namespace', { name: NAMESPACES.observability });

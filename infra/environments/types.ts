@@ -51,12 +51,6 @@ const ingressSchema = z.strictObject({
   tlsCredentialName: z.string().min(1),
 });
 
-const jwtSchema = z.strictObject({
-  issuer: z.string().min(1),
-  jwksUri: z.url(),
-  audiences: z.array(z.string().min(1)).min(1).readonly(),
-});
-
 /** One traffic stage of a canary rollout. */
 const canaryStageSchema = z.strictObject({
   /** Share of traffic the canary receives at this stage, 1..100. */
@@ -102,10 +96,19 @@ const rolloutAnalysisSchema = z.strictObject({
   maxLatencyP95Seconds: z.number(),
 });
 
+const cidr = z.union([z.cidrv4(), z.cidrv6()], { error: 'must be an IPv4 or IPv6 CIDR like 203.0.113.0/24 or 2001:db8::/32' });
+
 const rolloutSchema = z.strictObject({
   strategy: rolloutStrategySchema,
   /** Requests carrying this header with value `true` reach the new version (canary or blue-green preview) at any stage. */
   previewHeaderName: z.string(),
+  /**
+   * Client networks allowed to send the preview header through the ingress; a request carrying it
+   * from any other address is refused (403) before routing, so the internet cannot choose the
+   * untested version. The address is the client's as the ingress gateway sees it (the load
+   * balancer must preserve it). `0.0.0.0/0` and `::/0` open it to everyone; empty closes it.
+   */
+  previewTesterCidrs: z.array(cidr).readonly(),
   /** Pods of the new version started before any traffic weight moves (canary), or the preview set's size (blue-green). */
   previewReplicas: z.number(),
   analysis: rolloutAnalysisSchema,
@@ -119,11 +122,14 @@ const faultInjectionSchema = z.strictObject({
   fixedDelay: duration,
 });
 
+/**
+ * The mesh's retries at the ingress. Only requests that never reached a gateway pod are retried
+ * (`connect-failure,refused-stream`), without a per-try timeout: the gateway retries idempotent
+ * requests itself, within a budget (the route table's `retry`), so the conditions are fixed here.
+ */
 const retrySchema = z.strictObject({
+  /** Retries after a failed connection or a refused HTTP/2 stream; 0 turns the mesh's retries off. */
   attempts: z.int().nonnegative(),
-  /** Istio duration, e.g. `2s`. */
-  perTryTimeout: duration,
-  retryOn: z.string(),
 });
 
 const upstreamTrafficPolicySchema = z.strictObject({
@@ -202,7 +208,6 @@ export const environmentSpecSchema = z.strictObject({
   name: z.enum(ENVIRONMENT_NAMES),
   gateway: gatewaySchema,
   ingress: ingressSchema,
-  jwt: jwtSchema,
   /** The gateway's route table, as the gateway reads it from UAG_ROUTES_FILE; checked by the gateway's own schema. */
   routes: z.custom<RouteTableInput>((value) => typeof value === 'object' && value !== null, { error: 'must be a route table object' }),
   rollout: rolloutSchema,
@@ -218,7 +223,6 @@ export type ComputeResources = z.output<typeof computeResourcesSchema>;
 export type AutoscalingSpec = z.output<typeof autoscalingSchema>;
 export type GatewaySpec = z.output<typeof gatewaySchema>;
 export type IngressSpec = z.output<typeof ingressSchema>;
-export type JwtSpec = z.output<typeof jwtSchema>;
 export type CanaryStageSpec = z.output<typeof canaryStageSchema>;
 export type RolloutStrategySpec = z.output<typeof rolloutStrategySchema>;
 export type RolloutAnalysisSpec = z.output<typeof rolloutAnalysisSchema>;

@@ -202,6 +202,13 @@ function rolloutProblems(rollout: RolloutSpec): RuleProblem[] {
     if (strategy.previewPause !== undefined) duration('strategy.previewPause', strategy.previewPause, true);
   }
   if (!/^[a-z0-9][a-z0-9-]*$/.test(rollout.previewHeaderName)) problem(`rollout.previewHeaderName (${rollout.previewHeaderName}) must be a lower-case header name`, 'previewHeaderName');
+  if (strategy.type === 'blueGreen' && rollout.previewTesterCidrs.length === 0) {
+    problem(
+      'rollout.previewTesterCidrs must list at least one CIDR with a blueGreen strategy: the preview pods only get requests carrying the preview header, and its analysis needs them',
+      'previewTesterCidrs',
+      'strategy',
+    );
+  }
   if (!(Number.isInteger(rollout.previewReplicas) && rollout.previewReplicas >= 1)) {
     problem(`rollout.previewReplicas (${rollout.previewReplicas}) must be a whole number of at least 1`, 'previewReplicas');
   }

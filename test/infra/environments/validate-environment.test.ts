@@ -118,6 +118,18 @@ describe('validateEnvironment', () => {
   });
 
   it('accepts a blue-green strategy without stages', () => {
-    expect(() => validateEnvironment(defineEnvironment({ ...base, rollout: { strategy: { type: 'blueGreen', promotion: 'manual' } } }))).not.toThrow();
+    const blueGreen = { strategy: { type: 'blueGreen', promotion: 'manual' }, previewTesterCidrs: ['203.0.113.0/24'] } as const;
+    expect(() => validateEnvironment(defineEnvironment({ ...base, rollout: blueGreen }))).not.toThrow();
+  });
+
+  it('refuses a blue-green strategy nobody can send preview requests to, and tester networks that are not CIDRs', () => {
+    expect(() => validateEnvironment(defineEnvironment({ ...base, rollout: { strategy: { type: 'blueGreen', promotion: 'manual' } } }))).toThrow(
+      new EnvironmentError([
+        'infra/environments/staging.ts: rollout.previewTesterCidrs must list at least one CIDR with a blueGreen strategy: the preview pods only get requests carrying the preview header, and its analysis needs them',
+      ]),
+    );
+    expect(() => validateEnvironment(defineEnvironment({ ...base, rollout: { previewTesterCidrs: ['203.0.113.7'] } }))).toThrow(
+      new EnvironmentError(['infra/environments/staging.ts: rollout.previewTesterCidrs[0] ("203.0.113.7") must be an IPv4 or IPv6 CIDR like 203.0.113.0/24 or 2001:db8::/32']),
+    );
   });
 });
