@@ -59,7 +59,7 @@ export const ENVIRONMENT_DEFAULTS: Omit<EnvironmentSpec, 'name' | 'ingress' | 's
     // Closed until an environment declares its testers' networks.
     previewTesterCidrs: [],
     previewReplicas: 1,
-    analysis: { interval: '1m', count: 3, failureLimit: 1, window: '2m', minSuccessRatio: 0.95, maxLatencyP95Seconds: 0.5 },
+    analysis: { interval: '1m', count: 3, failureLimit: 1, window: '2m', maxErrorRatio: 0.05, minRequests: 50, maxLatencyP95Seconds: 0.5 },
   },
   faultInjection: { enabled: false, delayPercent: 0, fixedDelay: '0s' },
   retries: { attempts: 3 },

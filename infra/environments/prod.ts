@@ -29,7 +29,7 @@ export const prodOverrides: EnvironmentOverrides = {
       ],
     },
     previewReplicas: 2,
-    analysis: { count: 5, failureLimit: 0, minSuccessRatio: 0.99 },
+    analysis: { count: 5, failureLimit: 0, maxErrorRatio: 0.01, minRequests: 200 },
   },
   observability: {
     prometheusReplicas: 2,

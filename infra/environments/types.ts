@@ -90,8 +90,13 @@ const rolloutAnalysisSchema = z.strictObject({
   failureLimit: z.number(),
   /** PromQL rate window, e.g. `2m`; the first measurement waits this long so the window holds canary traffic. */
   window: duration,
-  /** Lowest share of non-5xx responses the canary may answer with, 0..1. */
-  minSuccessRatio: ratio,
+  /** Highest share of 5xx responses the canary may answer with, 0..1; above it a measurement fails. */
+  maxErrorRatio: ratio,
+  /**
+   * Fewest canary requests in the window for a measurement to count; below it the measurement is
+   * inconclusive (the rollout pauses), so a handful of requests neither passes nor fails a version.
+   */
+  minRequests: z.int().positive(),
   /** Highest p95 request latency of the canary, in seconds. */
   maxLatencyP95Seconds: z.number(),
 });

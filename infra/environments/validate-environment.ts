@@ -222,8 +222,8 @@ function rolloutProblems(rollout: RolloutSpec): RuleProblem[] {
       'analysis.count',
     );
   }
-  if (!(analysis.minSuccessRatio > 0 && analysis.minSuccessRatio <= 1)) {
-    problem(`rollout.analysis.minSuccessRatio (${analysis.minSuccessRatio}) must be above 0 and at most 1`, 'analysis.minSuccessRatio');
+  if (!(analysis.maxErrorRatio >= 0 && analysis.maxErrorRatio < 1)) {
+    problem(`rollout.analysis.maxErrorRatio (${analysis.maxErrorRatio}) must be at least 0 and below 1`, 'analysis.maxErrorRatio');
   }
   if (!(analysis.maxLatencyP95Seconds > 0)) problem(`rollout.analysis.maxLatencyP95Seconds (${analysis.maxLatencyP95Seconds}) must be above 0`, 'analysis.maxLatencyP95Seconds');
   return problems;

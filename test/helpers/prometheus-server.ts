@@ -44,6 +44,18 @@ async function waitUntil(check: () => Promise<boolean>, timeoutMs: number): Prom
 }
 
 /**
+ * Waits until `selector` has at least one series in Prometheus: a counter's first sample is not
+ * counted by `increase`/`rate`, so traffic meant to be measured goes after it.
+ */
+export async function waitForSeries(prometheus: PrometheusServer, selector: string, timeoutMs: number): Promise<void> {
+  const seen = await prometheus.waitUntil(async () => {
+    const result = await prometheus.query(selector);
+    return result.status === 'success' && (result.data.result as unknown[]).length > 0;
+  }, timeoutMs);
+  if (!seen) throw new Error(`Prometheus held no series for ${selector} within ${timeoutMs} ms`);
+}
+
+/**
  * The Debian `prometheus` on 127.0.0.1 and a free port, with a throw-away data folder and a
  * generated configuration.
  */

@@ -103,7 +103,7 @@ describe('validateEnvironment', () => {
         rollout: {
           previewHeaderName: 'X-Canary',
           previewReplicas: 0,
-          analysis: { interval: '1', window: '0m', count: 2, failureLimit: 2, minSuccessRatio: 1.5, maxLatencyP95Seconds: 0 },
+          analysis: { interval: '1', window: '0m', count: 2, failureLimit: 2, maxErrorRatio: 1.5, maxLatencyP95Seconds: 0 },
         },
       }),
     ).toEqual([
@@ -112,7 +112,7 @@ describe('validateEnvironment', () => {
       `infra/environments/staging.ts: rollout.analysis.interval (1) must be a duration like 30s, 5m or 1h`,
       `infra/environments/staging.ts: rollout.analysis.window (0m) must be a duration like 30s, 5m or 1h`,
       `infra/environments/staging.ts: rollout.analysis.failureLimit (2) must be a whole number from 0 to below rollout.analysis.count (2)`,
-      `infra/environments/staging.ts: rollout.analysis.minSuccessRatio (1.5) must be above 0 and at most 1`,
+      `infra/environments/staging.ts: rollout.analysis.maxErrorRatio (1.5) must be at least 0 and below 1`,
       `infra/environments/staging.ts: rollout.analysis.maxLatencyP95Seconds (0) must be above 0`,
     ]);
   });

@@ -1,4 +1,4 @@
-import { requestShareQuery } from '../gateway-queries';
+import { errorRatioQuery } from '../gateway-queries';
 import type { AlertContext, AlertDefinition } from './alert';
 
 /** Errors: share of requests the gateway answered with 5xx. */
@@ -6,7 +6,7 @@ export function errorAlerts({ selector, thresholds }: AlertContext): AlertDefini
   return [
     {
       alert: 'GatewayHighErrorRate',
-      expr: `${requestShareQuery('=~"5.."', { selector, by: ['namespace', 'route'], window: '5m' })} > ${thresholds.errorRatio}`,
+      expr: `${errorRatioQuery({ selector, by: ['namespace', 'route'], window: '5m' })} > ${thresholds.errorRatio}`,
       for: '5m',
       severity: 'critical',
       summary: 'Gateway route answers too many 5xx.',
