@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # Installs the Debian packages that the integration tests run for real (see test-tools.txt),
-# only those whose binary is missing. Needs root for apt-get; says what to run otherwise.
+# only those whose binary (or the Python module a line names) is missing. Needs root for apt-get; says what to run otherwise.
 set -euo pipefail
 list="$(dirname "$0")/test-tools.txt"
 missing=()
-while read -r binary package; do
+while read -r binary package module; do
   [[ -z "$binary" || "$binary" == \#* ]] && continue
-  command -v "$binary" >/dev/null 2>&1 || missing+=("$package")
+  if ! command -v "$binary" >/dev/null 2>&1; then
+    missing+=("$package")
+  elif [[ -n "$module" ]] && ! "$binary" -c "import $module" >/dev/null 2>&1; then
+    missing+=("$package")
+  fi
 done < "$list"
 if [[ ${#missing[@]} -eq 0 ]]; then
   echo "test tools: all present"

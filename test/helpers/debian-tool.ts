@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { accessSync, constants, readFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 
@@ -29,6 +29,19 @@ export function requireTool(binary: string): string {
     }
   }
   throw new Error(`${binary} is not installed; run: sudo apt-get update && sudo apt-get install -y ${debianPackage} (npm test's pretest does this as root)`);
+}
+
+/**
+ * The path of a Python interpreter that imports `module`, from a test-tools.txt line naming it; a
+ * missing module fails the test with the command that installs it.
+ */
+export function requirePythonModule(module: string): string {
+  const python = requireTool('python3');
+  const probe = spawnSync(python, ['-c', `import ${module}`], { stdio: 'ignore', timeout: 15_000 });
+  if (probe.status !== 0) {
+    throw new Error(`the Python module ${module} is not installed; run: sudo apt-get update && sudo apt-get install -y ${debianPackageOf('python3')} (npm test's pretest does this as root)`);
+  }
+  return python;
 }
 
 export interface ToolRun {
