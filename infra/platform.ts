@@ -14,6 +14,7 @@ import { MeshTelemetry } from './k8s/mesh/mesh-telemetry';
 import { PreviewAccess } from './k8s/mesh/preview-access';
 import { UpstreamTrafficPolicies } from './k8s/mesh/upstream-traffic-policies';
 import { AlertRouting } from './k8s/observability/alert-routing';
+import { ALERT_INHIBITIONS } from './k8s/observability/alerts';
 import { gatewayDashboard } from './k8s/observability/dashboards/gateway-dashboard';
 import { GatewayMonitoring } from './k8s/observability/gateway-monitoring';
 import { Grafana } from './k8s/observability/grafana';
@@ -74,6 +75,7 @@ export function synthesizePlatform(props: PlatformProps): App {
     workload,
     adminServiceName: services.adminServiceName,
     thresholds: spec.alerts,
+    slo: spec.slo,
     resources: spec.gateway.resources,
   });
 
@@ -127,6 +129,7 @@ export function synthesizePlatform(props: PlatformProps): App {
     labels: PLATFORM_LABELS,
     selectorLabels: PLATFORM_SELECTOR,
     repeatInterval: spec.observability.alertRepeatInterval,
+    inhibitions: ALERT_INHIBITIONS,
   });
   const requestsPerSecond = new RequestsPerSecondMetric(observabilityChart, 'requests-per-second', { namespace: observability.name });
   new PrometheusAdapter(observabilityChart, 'prometheus-adapter', { namespace: observability.name, rulesConfigMapName: requestsPerSecond.configMapName });

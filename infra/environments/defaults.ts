@@ -73,12 +73,15 @@ export const ENVIRONMENT_DEFAULTS: Omit<EnvironmentSpec, 'name' | 'ingress' | 's
     maxEjectionPercent: 50,
   },
   alerts: {
-    errorRatio: 0.05,
-    latencyP95Seconds: 0.5,
     cpuRatio: 0.8,
     memoryRatio: 0.85,
     restartsPerHour: 3,
     upstreamFailureRatio: 0.5,
+  },
+  slo: {
+    availability: 0.995,
+    latency: { thresholdSeconds: 0.5, objective: 0.99 },
+    minRequestsPerSecond: 0.1,
   },
   observability: {
     prometheusReplicas: 1,

@@ -16,7 +16,7 @@ export const devOverrides: EnvironmentOverrides = {
     logLevel: 'debug',
   },
   faultInjection: { enabled: true, delayPercent: 5, fixedDelay: '2s' },
-  alerts: { latencyP95Seconds: 1 },
+  slo: { availability: 0.99, latency: { thresholdSeconds: 1, objective: 0.95 } },
   rollout: {
     strategy: { type: 'canary', stages: [{ weightPercent: 50, analysis: true }] },
     // Dev serves developers only: anyone may try the new version by header.

@@ -16,7 +16,7 @@ export const prodOverrides: EnvironmentOverrides = {
     drainDelayMs: 10_000,
     logLevel: 'warn',
   },
-  alerts: { errorRatio: 0.02 },
+  slo: { availability: 0.999 },
   rollout: {
     strategy: {
       type: 'canary',

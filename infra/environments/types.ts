@@ -148,10 +148,6 @@ const upstreamTrafficPolicySchema = z.strictObject({
 });
 
 const alertThresholdsSchema = z.strictObject({
-  /** 5xx share of requests above which GatewayHighErrorRate fires. */
-  errorRatio: ratio,
-  /** p95 request latency in seconds above which GatewayHighLatency fires. */
-  latencyP95Seconds: z.number().positive(),
   /** CPU use as a share of the limit above which GatewayHighCpu fires. */
   cpuRatio: ratio,
   /** Memory working set as a share of the limit above which GatewayHighMemory fires. */
@@ -160,6 +156,26 @@ const alertThresholdsSchema = z.strictObject({
   restartsPerHour: z.number().positive(),
   /** Upstream failure share above which GatewayUpstreamFailing fires. */
   upstreamFailureRatio: ratio,
+});
+
+/**
+ * The gateway's service level objectives over a rolling 30 days, which its error-budget alerts
+ * watch (multi-window, multi-burn-rate: infra/k8s/observability/alerts/slo.ts).
+ */
+const sloSchema = z.strictObject({
+  /** Share of requests answered without 5xx, e.g. 0.999. */
+  availability: ratio,
+  latency: z.strictObject({
+    /** A request is fast when answered within this many seconds: one of the request histogram's bucket bounds. */
+    thresholdSeconds: z.number().positive(),
+    /** Share of requests that must be fast, e.g. 0.99. */
+    objective: ratio,
+  }),
+  /**
+   * Request rate (per second, over an alert's short window) below which the budget alerts stay
+   * silent: one failed request out of two is not an outage worth a page.
+   */
+  minRequestsPerSecond: z.number().positive(),
 });
 
 const traceStorageSchema = z.discriminatedUnion('type', [
@@ -220,6 +236,7 @@ export const environmentSpecSchema = z.strictObject({
   retries: retrySchema,
   upstreamTrafficPolicy: upstreamTrafficPolicySchema,
   alerts: alertThresholdsSchema,
+  slo: sloSchema,
   observability: observabilitySchema,
   source: z.custom<EnvironmentSource>(),
 });
@@ -236,6 +253,7 @@ export type FaultInjectionSpec = z.output<typeof faultInjectionSchema>;
 export type RetrySpec = z.output<typeof retrySchema>;
 export type UpstreamTrafficPolicySpec = z.output<typeof upstreamTrafficPolicySchema>;
 export type AlertThresholds = z.output<typeof alertThresholdsSchema>;
+export type SloSpec = z.output<typeof sloSchema>;
 export type TraceStorageSpec = z.output<typeof traceStorageSchema>;
 export type ObservabilitySpec = z.output<typeof observabilitySchema>;
 export type EnvironmentSpec = z.output<typeof environmentSpecSchema>;

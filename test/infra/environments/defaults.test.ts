@@ -47,7 +47,7 @@ describe('declaredPaths', () => {
       'gateway.shutdownTimeoutMs',
       'gateway.drainDelayMs',
       'gateway.logLevel',
-      'alerts.errorRatio',
+      'slo.availability',
       'rollout.strategy',
       'rollout.previewReplicas',
       'rollout.analysis.count',

@@ -117,6 +117,16 @@ describe('validateEnvironment', () => {
     ]);
   });
 
+  it('refuses objectives that leave no error budget and a latency threshold the request histogram cannot tell', () => {
+    expect(() => validateEnvironment(defineEnvironment({ ...base, slo: { availability: 1, latency: { thresholdSeconds: 0.3, objective: 0 } } }))).toThrow(
+      new EnvironmentError([
+        'infra/environments/staging.ts: slo.availability (1) must be above 0 and below 1: a share of requests, leaving an error budget',
+        'infra/environments/staging.ts: slo.latency.objective (0) must be above 0 and below 1: a share of requests, leaving an error budget',
+        'infra/environments/staging.ts: slo.latency.thresholdSeconds (0.3) must be a bucket bound of gateway_request_duration_seconds (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10): the fast share is read from one bucket',
+      ]),
+    );
+  });
+
   it('accepts a blue-green strategy without stages', () => {
     const blueGreen = { strategy: { type: 'blueGreen', promotion: 'manual' }, previewTesterCidrs: ['203.0.113.0/24'] } as const;
     expect(() => validateEnvironment(defineEnvironment({ ...base, rollout: blueGreen }))).not.toThrow();

@@ -21,6 +21,10 @@ import { scrapeConfigFor, serviceMonitorTargets, targetInNamespace, type Service
  * upstream answers only 500, one whose upstream answers 200, one that gets no traffic. The
  * synthesized AnalysisTemplate queries of every environment run against them, and their
  * conditions are judged as Argo Rollouts judges them (test/helpers/argo-analysis.ts).
+ *
+ * The same Prometheus evaluates dev's rules over the three (one gateway namespace): the
+ * availability budget alert stays silent while only healthy traffic has arrived and pages once
+ * the broken canary's 500s do.
  */
 
 const CHARTS_OUT = join(__dirname, '..', '..', '..', '..', 'charts-out');
@@ -46,6 +50,10 @@ function canaryTarget(hash: Canary): ServiceMonitorTarget {
 
 let prometheus: PrometheusServer;
 const baseUrls = new Map<Canary, string>();
+/** The rules' alerts once the healthy canary's traffic, and no 5xx, had been recorded. */
+let alertsBeforeErrors: string[];
+const FAST_BURN = 'GatewayErrorBudgetFastBurn';
+const firingNames = async () => (await prometheus.alerts()).filter((alert) => alert.state === 'firing').map((alert) => alert.labels.alertname!);
 
 const send = (canary: Canary, count: number) => sendRequests(`${baseUrls.get(canary)!}/api/users/1`, count);
 
@@ -77,12 +85,26 @@ beforeAll(async () => {
       interval: SCRAPE_INTERVAL,
     }),
   );
-  for (const canary of ['broken', 'healthy'] as const) {
+  for (const canary of ['healthy', 'broken'] as const) {
     await send(canary, 1);
     await waitForSeries(prometheus, `gateway_requests_total{rollouts_pod_template_hash="${canary}"}`, DEADLINE_MS);
+    if (canary === 'broken') {
+      // Healthy traffic recorded, above the floor, and its error ratio an explicit 0 (no 5xx series exists yet).
+      await waitForSeries(prometheus, 'namespace:gateway_request_errors:ratio_rate5m == 0 and on (namespace) namespace:gateway_requests:rate5m > 0', DEADLINE_MS);
+      alertsBeforeErrors = await firingNames();
+    }
     await send(canary, REQUESTS);
   }
-}, 60_000);
+}, 90_000);
+
+describe('the error-budget alerts of charts-out/dev over the same gateways', () => {
+  it('stay silent while only healthy traffic arrives, and page (availability fast burn) once a canary answers only 500', async () => {
+    expect(alertsBeforeErrors).not.toContain(FAST_BURN);
+    const paged = await prometheus.waitUntil(async () => (await firingNames()).includes(FAST_BURN), DEADLINE_MS);
+    const alert = (await prometheus.alerts()).find((a) => a.labels.alertname === FAST_BURN);
+    expect({ paged, labels: alert?.labels }).toEqual({ paged: true, labels: { alertname: FAST_BURN, namespace: NAMESPACES.gateway, severity: 'critical', slo: 'availability' } });
+  }, DEADLINE_MS + 5_000);
+});
 
 // Manifests are plain data read back from YAML.
 type Metric = { name: string; successCondition: string; failureCondition: string; provider: { prometheus: { query: string } } };
