@@ -4,7 +4,7 @@ import { Names, type App } from 'cdk8s';
 import { Document, Scalar, visit } from 'yaml';
 
 /**
- * Plain scalars that YAML 1.1 readers (PyYAML, SnakeYAML) resolve to a type other than string and
+ * Plain scalars that YAML 1.1 readers (PyYAML among them) resolve to a type other than string and
  * that the `yaml` library's 1.1 schema leaves unquoted: `=` (the 1.1 "value" type, which PyYAML's
  * safe loader cannot construct) and `<<` (the merge key). Every other 1.1 look-alike (`yes`, `on`,
  * `~`, `0x1f`, `1:20`, dates) the library already quotes.

@@ -41,7 +41,11 @@ function percent(ratio: number): string {
   return `${decimal(ratio * 100)}%`;
 }
 
-/** `le` matcher for a bucket bound: Prometheus 3 writes integral bounds as `1.0` on ingestion, Prometheus 2 as exposed (`1`). */
+/**
+ * `le` matcher for a bucket bound: Prometheus 3 stores integral bounds as `1.0` whatever the scrape
+ * format, Prometheus 2 as exposed in the text format (`1`) (docs/migration.md, "`le` and
+ * `quantile` label values", in prometheus/prometheus).
+ */
 function bucketMatcher(bound: number): string {
   return Number.isInteger(bound) ? `le=~"${bound}(\\\\.0)?"` : `le="${bound}"`;
 }
