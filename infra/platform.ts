@@ -73,7 +73,7 @@ export function synthesizePlatform(props: PlatformProps): App {
     traceSamplingRatio: spec.observability.traceSamplingRatio,
   });
   const services = new GatewayServices(gatewayChart, 'services', { workload, preview: spec.rollout.strategy.type === 'blueGreen' });
-  new GatewayNetworkPolicies(gatewayChart, 'network-policies', { workload, routes, externalEgress: props.gatewayExternalEgress });
+  new GatewayNetworkPolicies(gatewayChart, 'network-policies', { workload, routes, upstreamTargetPorts: spec.upstreamTargetPorts, externalEgress: props.gatewayExternalEgress });
   const monitoring = new GatewayMonitoring(gatewayChart, 'monitoring', {
     workload,
     adminServiceName: services.adminServiceName,

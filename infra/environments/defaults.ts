@@ -52,6 +52,8 @@ export const ENVIRONMENT_DEFAULTS: Omit<EnvironmentSpec, 'name' | 'ingress' | 's
       },
     ],
   },
+  // The shared upstreams' Services forward to the port they listen on.
+  upstreamTargetPorts: {},
   rollout: {
     strategy: {
       type: 'canary',

@@ -12,6 +12,10 @@ import { LOG_LEVELS, type RouteTableInput } from '../../app/src/contract';
 export const ENVIRONMENT_NAMES = ['dev', 'staging', 'prod'] as const;
 export type EnvironmentName = (typeof ENVIRONMENT_NAMES)[number];
 
+const portNumber = z.int().min(1, { error: 'must be a port number 1..65535' }).max(65_535, { error: 'must be a port number 1..65535' });
+const DNS_LABEL = '[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?';
+/** An upstream Service port as the routes name it: `<service>.<namespace>:<port>`. */
+const upstreamServicePort = z.string().regex(new RegExp(`^${DNS_LABEL}\\.${DNS_LABEL}:[0-9]{1,5}$`), { error: 'must name a Service port as <service>.<namespace>:<port>, e.g. billing.billing:80' });
 const quantity = z.string().regex(/^[0-9]+(\.[0-9]+)?(m|k|Ki|Mi|Gi|Ti|M|G|T)?$/, { error: 'must be a Kubernetes quantity like 250m, 1, 512Mi or 2Gi' });
 const duration = z.string();
 const ratio = z.number();
@@ -205,6 +209,13 @@ export const environmentSpecSchema = z.strictObject({
   jwt: jwtSchema,
   /** The gateway's route table, as the gateway reads it from UAG_ROUTES_FILE; checked by the gateway's own schema. */
   routes: z.custom<RouteTableInput>((value) => typeof value === 'object' && value !== null, { error: 'must be a route table object' }),
+  /**
+   * The port the pods behind an upstream Service listen on, for each Service port the routes use
+   * whose `targetPort` differs from it: `{ 'billing.billing:80': 8080 }`. The gateway dials the
+   * Service port, but NetworkPolicy matches the destination pod's port, so the gateway's egress
+   * opens these. Service ports not listed forward to the same number (a Service without `targetPort`).
+   */
+  upstreamTargetPorts: z.record(upstreamServicePort, portNumber),
   rollout: rolloutSchema,
   faultInjection: faultInjectionSchema,
   retries: retrySchema,

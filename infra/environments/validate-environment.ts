@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { routeTableSchema, type RouteTable } from '../../app/src/contract';
+import { upstreamServiceKey, upstreamServices } from '../k8s/upstream-services';
 import { DEFAULTS_FILE } from './defaults';
 import { appendPath } from './field-path';
 import { environmentSpecSchema, type DeclarationSite, type EnvironmentSpec, type RolloutSpec } from './types';
@@ -43,7 +44,9 @@ function describeIssue(issue: z.core.$ZodIssue, path: string, suggest: (key: str
     });
   }
   if (issue.code === 'invalid_type' && issue.input === undefined) return [{ path, text: `${path} is required` }];
-  const message = issue.message.charAt(0).toLowerCase() + issue.message.slice(1);
+  // A record key's own rule says what the key should look like; the outer issue only says "invalid key".
+  const rule = issue.code === 'invalid_key' ? (issue.issues[0]?.message ?? issue.message) : issue.message;
+  const message = rule.charAt(0).toLowerCase() + rule.slice(1);
   return [{ path, text: `${path} ${quoted(issue.input)}${message}` }];
 }
 
@@ -130,6 +133,12 @@ export function validateEnvironment(spec: EnvironmentSpec): RouteTable {
     fail(['observability.traceSamplingRatio'], `observability.traceSamplingRatio (${observability.traceSamplingRatio}) must be 0..1`);
   }
   if (spec.ingress.hosts.length === 0) fail(['ingress.hosts'], 'ingress.hosts must list at least one host name');
+  if (routes !== undefined) {
+    const dialled = upstreamServices(routes).map(upstreamServiceKey);
+    for (const key of Object.keys(spec.upstreamTargetPorts).filter((declared) => !dialled.includes(declared))) {
+      fail([`upstreamTargetPorts.${key}`], `upstreamTargetPorts["${key}"] names no Service port the routes send to (${dialled.join(', ')}): remove it or correct the key`);
+    }
+  }
 
   if (problems.length > 0 || routes === undefined) throw new EnvironmentError(problems);
   return routes;

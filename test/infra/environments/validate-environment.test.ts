@@ -43,6 +43,16 @@ describe('validateEnvironment', () => {
     ]);
   });
 
+  it('rejects a target port declared for a Service port no route sends to, and a key that names no Service port', () => {
+    const billing = { name: 'billing', match: { pathPrefix: '/api/billing' }, upstream: { service: 'billing', namespace: 'billing', port: 80 } };
+    expect(problemsOf({ routes: { add: [billing] }, upstreamTargetPorts: { 'billing.billing:8080': 8080 } })).toEqual([
+      `infra/environments/staging.ts: upstreamTargetPorts["billing.billing:8080"] names no Service port the routes send to (billing.billing:80, order-service.orders:8080, user-service.users:8080): remove it or correct the key`,
+    ]);
+    expect(problemsOf({ routes: { add: [billing] }, upstreamTargetPorts: { 'billing/billing:80': 8080 } })).toEqual([
+      `infra/environments/staging.ts: upstreamTargetPorts.billing/billing:80 ("billing/billing:80") must name a Service port as <service>.<namespace>:<port>, e.g. billing.billing:80`,
+    ]);
+  });
+
   it('names a misspelt setting and the closest real one, instead of merging it in and ignoring it', () => {
     const misspelt = { gateway: { autoscalng: { minReplicas: 2 } } } as unknown as Omit<EnvironmentOverrides, 'name' | 'ingress'>;
     expect(problemsOf(misspelt)).toEqual([`infra/environments/staging.ts: gateway.autoscalng is not a setting (did you mean gateway.autoscaling?): remove or correct it`]);
