@@ -3,6 +3,7 @@ import { App, Chart } from 'cdk8s';
 import { PolicyBundle, repositoryPolicyOptions, type PolicyOptions } from '../policies/k8s';
 import type { EnvironmentSpec } from './environments/types';
 import { validateEnvironment } from './environments/validate-environment';
+import { gatewayTrustedProxies } from './k8s/client-address';
 import { GatewayAutoscaler } from './k8s/gateway-autoscaler';
 import { GatewayNetworkPolicies } from './k8s/gateway-network-policies';
 import { GatewayRollout } from './k8s/gateway-rollout';
@@ -71,6 +72,7 @@ export function synthesizePlatform(props: PlatformProps): App {
     shutdownTimeoutMs: spec.gateway.shutdownTimeoutMs,
     logLevel: spec.gateway.logLevel,
     traceSamplingRatio: spec.observability.traceSamplingRatio,
+    trustedProxies: gatewayTrustedProxies(spec.clientAddress),
   });
   const services = new GatewayServices(gatewayChart, 'services', { workload, preview: spec.rollout.strategy.type === 'blueGreen' });
   new GatewayNetworkPolicies(gatewayChart, 'network-policies', { workload, routes, upstreamTargetPorts: spec.upstreamTargetPorts, externalEgress: props.gatewayExternalEgress });

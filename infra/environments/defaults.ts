@@ -33,6 +33,10 @@ export const ENVIRONMENT_DEFAULTS: Omit<EnvironmentSpec, 'name' | 'ingress' | 's
     shutdownTimeoutMs: 30_000,
     logLevel: 'info',
   },
+  // Every environment takes clients straight from its load balancer (an AWS NLB on EKS, whatever
+  // the cluster offers locally): it passes the client's address at L4, nothing in front of it adds
+  // X-Forwarded-For, and an entry a client sends itself must never count.
+  clientAddress: { trustedProxyHops: 0, trustedProxyCidrs: [] },
   jwt: {
     issuer: 'https://auth.uag.example.com/',
     jwksUri: 'https://auth.uag.example.com/.well-known/jwks.json',

@@ -55,6 +55,30 @@ const ingressSchema = z.strictObject({
   tlsCredentialName: z.string().min(1),
 });
 
+/**
+ * How the client's address reaches the gateway. The ingress gateway (Envoy with
+ * `use_remote_address`) appends the address it received the connection from to X-Forwarded-For;
+ * the gateway's sidecar passes the header on unchanged; the gateway trusts the sidecar and takes
+ * the rightmost entry it does not trust as the client. The load balancer keeps the client's own
+ * address at L4 (the ingress Service's `externalTrafficPolicy: Local`), so with no proxy in front
+ * of it the entry the ingress gateway appends is the client.
+ */
+const clientAddressSchema = z.strictObject({
+  /**
+   * Proxies in front of the load balancer that append the client to X-Forwarded-For (a CDN, an L7
+   * load balancer): the ingress gateway takes the client from that many entries, counted from the
+   * right (Istio `gatewayTopology.numTrustedProxies`). 0 when clients connect to the load balancer
+   * directly: client-supplied X-Forwarded-For entries are then never believed.
+   */
+  trustedProxyHops: z.int().nonnegative(),
+  /**
+   * The addresses those proxies connect from, as IPs or CIDRs. The gateway trusts them too, to
+   * look past the entry the ingress gateway appends (the last proxy's address) to the client. Empty
+   * exactly when `trustedProxyHops` is 0.
+   */
+  trustedProxyCidrs: z.array(z.string()).readonly(),
+});
+
 const jwtSchema = z.strictObject({
   issuer: z.string().min(1),
   jwksUri: z.url(),
@@ -206,6 +230,7 @@ export const environmentSpecSchema = z.strictObject({
   name: z.enum(ENVIRONMENT_NAMES),
   gateway: gatewaySchema,
   ingress: ingressSchema,
+  clientAddress: clientAddressSchema,
   jwt: jwtSchema,
   /** The gateway's route table, as the gateway reads it from UAG_ROUTES_FILE; checked by the gateway's own schema. */
   routes: z.custom<RouteTableInput>((value) => typeof value === 'object' && value !== null, { error: 'must be a route table object' }),
@@ -229,6 +254,7 @@ export type ComputeResources = z.output<typeof computeResourcesSchema>;
 export type AutoscalingSpec = z.output<typeof autoscalingSchema>;
 export type GatewaySpec = z.output<typeof gatewaySchema>;
 export type IngressSpec = z.output<typeof ingressSchema>;
+export type ClientAddressSpec = z.output<typeof clientAddressSchema>;
 export type JwtSpec = z.output<typeof jwtSchema>;
 export type CanaryStageSpec = z.output<typeof canaryStageSchema>;
 export type RolloutStrategySpec = z.output<typeof rolloutStrategySchema>;

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { routeTableSchema, type RouteTable } from '../../app/src/contract';
+import { ENV_VARS, routeTableSchema, type RouteTable } from '../../app/src/contract';
 import { upstreamServiceKey, upstreamServices } from '../k8s/upstream-services';
 import { DEFAULTS_FILE } from './defaults';
 import { appendPath } from './field-path';
@@ -133,6 +133,7 @@ export function validateEnvironment(spec: EnvironmentSpec): RouteTable {
     fail(['observability.traceSamplingRatio'], `observability.traceSamplingRatio (${observability.traceSamplingRatio}) must be 0..1`);
   }
   if (spec.ingress.hosts.length === 0) fail(['ingress.hosts'], 'ingress.hosts must list at least one host name');
+  for (const { paths, rule } of clientAddressProblems(spec.clientAddress)) fail(paths, rule);
   if (routes !== undefined) {
     const dialled = upstreamServices(routes).map(upstreamServiceKey);
     for (const key of Object.keys(spec.upstreamTargetPorts).filter((declared) => !dialled.includes(declared))) {
@@ -179,6 +180,26 @@ function routeTableProblems(spec: EnvironmentSpec, problems: string[]): RouteTab
     );
   });
   return result.success ? result.data : undefined;
+}
+
+function clientAddressProblems({ trustedProxyHops, trustedProxyCidrs }: EnvironmentSpec['clientAddress']): RuleProblem[] {
+  const hops = 'clientAddress.trustedProxyHops';
+  const cidrs = 'clientAddress.trustedProxyCidrs';
+  const problems: RuleProblem[] = [];
+  // The gateway's own schema for the variable these become part of (UAG_TRUSTED_PROXIES).
+  trustedProxyCidrs.forEach((cidr, index) => {
+    if (!ENV_VARS.UAG_TRUSTED_PROXIES.schema.safeParse(cidr).success) problems.push({ paths: [cidrs], rule: `${cidrs}[${index}] (${cidr}) must be an IP address or CIDR, e.g. 192.0.2.0/24` });
+  });
+  if (trustedProxyHops === 0 && trustedProxyCidrs.length > 0) {
+    problems.push({
+      paths: [hops, cidrs],
+      rule: `${cidrs} (${trustedProxyCidrs.join(', ')}) must be empty while ${hops} is 0: the gateway would skip the client's own address whenever it falls in them, and believe what that client wrote into X-Forwarded-For`,
+    });
+  }
+  if (trustedProxyHops > 0 && trustedProxyCidrs.length === 0) {
+    problems.push({ paths: [hops, cidrs], rule: `${cidrs} must list the addresses of the ${trustedProxyHops} proxies in front of the load balancer (${hops} is ${trustedProxyHops}), or every client is that proxy` });
+  }
+  return problems;
 }
 
 /** Argo Rollouts and Prometheus durations this platform writes: a whole number of s, m or h. */

@@ -57,6 +57,11 @@ export interface GatewayWorkloadProps {
   readonly terminationMarginSeconds?: number;
   /** Raw TCP listeners to expose next to HTTP. @default the route table's `tcp` listeners */
   readonly tcpListeners?: readonly TcpListener[];
+  /**
+   * UAG_TRUSTED_PROXIES: the addresses whose X-Forwarded-For the gateway believes (in the mesh,
+   * its sidecar's, see client-address.ts). @default none: every client is the connection's peer
+   */
+  readonly trustedProxies?: readonly string[];
 }
 
 /**
@@ -124,6 +129,7 @@ export class GatewayWorkload extends Construct {
       OTEL_EXPORTER_OTLP_ENDPOINT: props.otlpEndpoint ?? OTLP_ENDPOINT,
       OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
       OTEL_TRACES_SAMPLER_ARG: String(props.traceSamplingRatio ?? 1),
+      ...(props.trustedProxies === undefined || props.trustedProxies.length === 0 ? {} : { UAG_TRUSTED_PROXIES: props.trustedProxies.join(',') }),
     });
     const adminProbe = (path: string, timing: { initialDelaySeconds?: number; periodSeconds: number; failureThreshold: number }) =>
       kplus.Probe.fromHttpGet(path, {

@@ -1,5 +1,7 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
+import type { ClientAddressSpec } from '../environments/types';
+import { INGRESS_EXTERNAL_TRAFFIC_POLICY, ingressGatewayProxyConfig } from '../k8s/client-address';
 import { PLATFORM_NAMES } from './platform-contract';
 import { ARGO_ROLLOUTS, serviceHost } from '../k8s/platform-names';
 import { HELM_CHARTS, ISTIO_IMAGE_HUB, ISTIO_VERSION, type HelmChartVersion } from './versions';
@@ -43,10 +45,12 @@ export interface OperatorsArgs {
   readonly highlyAvailable: boolean;
   /** Expose the ingress gateway through an AWS Network Load Balancer (EKS); otherwise a plain LoadBalancer Service. */
   readonly awsLoadBalancer: boolean;
+  /** The environment's `clientAddress`: what the ingress gateway's Service and Envoy need to pass the client's address on. */
+  readonly clientAddress: ClientAddressSpec;
 }
 
 /** Every Helm release, with its values and order. */
-export function operatorReleases(args: Pick<OperatorsArgs, 'highlyAvailable' | 'awsLoadBalancer'>): OperatorRelease[] {
+export function operatorReleases(args: Pick<OperatorsArgs, 'highlyAvailable' | 'awsLoadBalancer' | 'clientAddress'>): OperatorRelease[] {
   const controllerReplicas = args.highlyAvailable ? 2 : 1;
   const { jaeger, meshProviders, namespaces } = PLATFORM_NAMES;
   return [
@@ -117,8 +121,14 @@ export function operatorReleases(args: Pick<OperatorsArgs, 'highlyAvailable' | '
         },
         service: {
           type: 'LoadBalancer',
+          // templates/service.yaml writes it when set; the NLB's instance targets keep the client's address (client-address.ts).
+          externalTrafficPolicy: INGRESS_EXTERNAL_TRAFFIC_POLICY,
           annotations: args.awsLoadBalancer ? { 'service.beta.kubernetes.io/aws-load-balancer-type': 'nlb', 'service.beta.kubernetes.io/aws-load-balancer-cross-zone-load-balancing-enabled': 'true' } : {},
         },
+        // Merged over the chart's own pod annotations (the `gateway` injection template, the scrape
+        // annotations: templates/zzz_profile.yaml merges user values over the defaults), and read by
+        // the injector and istio-agent as the pods' ProxyConfig (pkg/kube/inject/webhook.go).
+        podAnnotations: { 'proxy.istio.io/config': JSON.stringify(ingressGatewayProxyConfig(args.clientAddress)) },
       },
       after: ['istiod'],
       platformPrerequisite: false,

@@ -240,6 +240,7 @@ export async function deployStack(config: StackConfig, platform: PlatformSource)
     provider: access.provider,
     highlyAvailable: environment === 'prod',
     awsLoadBalancer: access.awsLoadBalancer,
+    clientAddress: platform.clientAddress(environment),
   });
   new PlatformDeploy('platform', {
     provider: access.provider,

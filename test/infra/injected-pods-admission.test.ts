@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { ENVIRONMENT_DEFAULTS } from '../../infra/environments';
 import { operatorReleases } from '../../infra/pulumi/operators';
 import { buildAdmissionPolicies, repositoryPolicyOptions } from '../../policies/k8s';
 import { evaluateAdmission } from '../../policies/k8s/admission-evaluator';
@@ -12,7 +13,7 @@ const POD_TEMPLATE_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'R
 const ENVIRONMENTS = ['dev', 'staging', 'prod'] as const;
 
 /** The istiod values the Pulumi program installs (the same in every stack). */
-const ISTIOD_VALUES = operatorReleases({ highlyAvailable: false, awsLoadBalancer: true }).find((release) => release.key === 'istiod')?.values as Record<string, unknown>;
+const ISTIOD_VALUES = operatorReleases({ highlyAvailable: false, awsLoadBalancer: true, clientAddress: ENVIRONMENT_DEFAULTS.clientAddress }).find((release) => release.key === 'istiod')?.values as Record<string, unknown>;
 
 interface PodUnderTest {
   readonly workload: string;

@@ -1,10 +1,11 @@
 import { join } from 'node:path';
+import { ENVIRONMENT_DEFAULTS } from '../../../infra/environments';
 import { ISTIO_CNI_NAMESPACE, OPERATOR_NAMESPACES, operatorReleases } from '../../../infra/pulumi/operators';
 import { repositoryPolicyOptions } from '../../../policies/k8s';
 import { HELM_CHARTS } from '../../../infra/pulumi/versions';
 
 describe('operatorReleases', () => {
-  const releases = operatorReleases({ highlyAvailable: true, awsLoadBalancer: true });
+  const releases = operatorReleases({ highlyAvailable: true, awsLoadBalancer: true, clientAddress: ENVIRONMENT_DEFAULTS.clientAddress });
   const byKey = new Map(releases.map((release) => [release.key, release]));
 
   it('installs every release only after the releases it names, which come earlier in the list', () => {
