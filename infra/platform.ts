@@ -130,7 +130,11 @@ export function synthesizePlatform(props: PlatformProps): App {
     repeatInterval: spec.observability.alertRepeatInterval,
   });
   const requestsPerSecond = new RequestsPerSecondMetric(observabilityChart, 'requests-per-second', { namespace: observability.name });
-  new PrometheusAdapter(observabilityChart, 'prometheus-adapter', { namespace: observability.name, rulesConfigMapName: requestsPerSecond.configMapName });
+  new PrometheusAdapter(observabilityChart, 'prometheus-adapter', {
+    namespace: observability.name,
+    rulesConfigMapName: requestsPerSecond.configMapName,
+    replicas: spec.observability.prometheusAdapterReplicas,
+  });
   const storageClassName = props.storageClassName === undefined ? ENCRYPTED_STORAGE_CLASS : (props.storageClassName ?? undefined);
   const jaeger = new Jaeger(observabilityChart, 'jaeger', { namespace: observability.name, storage: spec.observability.traceStorage, storageClassName });
   const dashboard = gatewayDashboard(monitoring.selector);

@@ -91,6 +91,7 @@ export const ENVIRONMENT_DEFAULTS: Omit<EnvironmentSpec, 'name' | 'ingress' | 's
   },
   observability: {
     prometheusReplicas: 1,
+    prometheusAdapterReplicas: 1,
     prometheusRetention: '7d',
     alertmanagerReplicas: 1,
     traceSamplingRatio: 1,

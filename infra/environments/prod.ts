@@ -33,6 +33,7 @@ export const prodOverrides: EnvironmentOverrides = {
   },
   observability: {
     prometheusReplicas: 2,
+    prometheusAdapterReplicas: 2,
     prometheusRetention: '15d',
     alertmanagerReplicas: 3,
     traceSamplingRatio: 0.1,

@@ -186,6 +186,8 @@ const traceStorageSchema = z.discriminatedUnion('type', [
 
 const observabilitySchema = z.strictObject({
   prometheusReplicas: z.int().positive(),
+  /** prometheus-adapter pods, which serve the HPA's requests-per-second metric; above one they spread across nodes with a disruption budget. */
+  prometheusAdapterReplicas: z.int().positive(),
   /** Prometheus TSDB retention, e.g. `15d`. */
   prometheusRetention: duration,
   alertmanagerReplicas: z.int().positive(),

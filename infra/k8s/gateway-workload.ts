@@ -17,6 +17,7 @@ import { CONFIG_CHECKSUM_ANNOTATION, configChecksum } from './config-checksum';
 import { appLabels, versionedLabels, type Labels } from './labels';
 import { GATEWAY_NAME, OTLP_ENDPOINT } from './platform-names';
 import { restrictedContainer, type RestrictedPodsProps } from './restricted-pods';
+import { PREFERRED_SPREAD } from './topology-spread';
 
 /** Where the route table ConfigMap is mounted; UAG_ROUTES_FILE points here. */
 export const ROUTES_MOUNT_PATH = '/etc/uag';
@@ -152,7 +153,7 @@ export class GatewayWorkload extends Construct {
       },
       serviceAccount: this.serviceAccount,
       terminationGracePeriod: Duration.seconds(this.terminationGracePeriodSeconds),
-      spreadAcross: ['topology.kubernetes.io/zone', 'kubernetes.io/hostname'],
+      spread: PREFERRED_SPREAD,
       containers: [
         restrictedContainer({
           name: GATEWAY_NAME,

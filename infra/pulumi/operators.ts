@@ -3,7 +3,9 @@ import * as pulumi from '@pulumi/pulumi';
 import type { ClientAddressSpec } from '../environments/types';
 import { INGRESS_EXTERNAL_TRAFFIC_POLICY, ingressGatewayProxyConfig } from '../k8s/client-address';
 import { PLATFORM_NAMES } from './platform-contract';
-import { ARGO_ROLLOUTS, serviceHost } from '../k8s/platform-names';
+import { ARGO_ROLLOUTS, INGRESS_GATEWAY_POD_LABELS, serviceHost } from '../k8s/platform-names';
+import { CONTROL_PATH_SPREAD, topologySpreadConstraints } from '../k8s/topology-spread';
+import type { ControlPlaneSpec } from './cloud-environments';
 import { HELM_CHARTS, ISTIO_IMAGE_HUB, ISTIO_VERSION, type HelmChartVersion } from './versions';
 
 export type OperatorKey = 'istioBase' | 'istioCni' | 'istiod' | 'ingressGateway' | 'prometheusOperatorCrds' | 'prometheusOperator' | 'argoRollouts';
@@ -19,6 +21,9 @@ export const ISTIO_CNI_NAMESPACE = 'kube-system';
 export const OPERATOR_NAMESPACES = [PLATFORM_NAMES.namespaces.istio, 'prometheus-operator', ARGO_ROLLOUTS.namespace] as const;
 
 const RUNTIME_DEFAULT_SECCOMP = { type: 'RuntimeDefault' } as const;
+
+/** Labels istiod's pods carry whatever the revision (istio-discovery templates/deployment.yaml). */
+const ISTIOD_POD_LABELS = { app: 'istiod' } as const;
 
 /** Images of the Istio charts, explicit so the proxy image injected into every meshed pod is pinned by this file. */
 const ISTIO_IMAGES = { hub: ISTIO_IMAGE_HUB, tag: ISTIO_VERSION } as const;
@@ -41,8 +46,8 @@ export interface OperatorRelease {
 
 export interface OperatorsArgs {
   readonly provider: k8s.Provider;
-  /** Run the controllers with two replicas (and the ingress gateway with three) to survive a node loss. */
-  readonly highlyAvailable: boolean;
+  /** Replicas of istiod, the ingress gateway and the Argo Rollouts controller (cloud-environments.ts). */
+  readonly controlPlane: ControlPlaneSpec;
   /** Expose the ingress gateway through an AWS Network Load Balancer (EKS); otherwise a plain LoadBalancer Service. */
   readonly awsLoadBalancer: boolean;
   /** The environment's `clientAddress`: what the ingress gateway's Service and Envoy need to pass the client's address on. */
@@ -50,8 +55,8 @@ export interface OperatorsArgs {
 }
 
 /** Every Helm release, with its values and order. */
-export function operatorReleases(args: Pick<OperatorsArgs, 'highlyAvailable' | 'awsLoadBalancer' | 'clientAddress'>): OperatorRelease[] {
-  const controllerReplicas = args.highlyAvailable ? 2 : 1;
+export function operatorReleases(args: Pick<OperatorsArgs, 'controlPlane' | 'awsLoadBalancer' | 'clientAddress'>): OperatorRelease[] {
+  const { istiodReplicas, ingressGatewayReplicas, argoRolloutsReplicas } = args.controlPlane;
   const { jaeger, meshProviders, namespaces } = PLATFORM_NAMES;
   return [
     { key: 'istioBase', releaseName: 'istio-base', namespace: namespaces.istio, chart: HELM_CHARTS.istioBase, values: {}, after: [], platformPrerequisite: true },
@@ -75,8 +80,11 @@ export function operatorReleases(args: Pick<OperatorsArgs, 'highlyAvailable' | '
       chart: HELM_CHARTS.istiod,
       // istio-discovery values.yaml at 1.29.2 (top-level keys; the `pilot.` prefix is only a legacy alias, templates/zzy_descope_legacy.yaml).
       values: {
-        autoscaleMin: controllerReplicas,
-        replicaCount: controllerReplicas,
+        // The HPA (autoscaleEnabled, on by default) owns the count, so templates/deployment.yaml
+        // ignores `replicaCount`. With autoscaleMin above 1 the chart's own PodDisruptionBudget
+        // exists (global.defaultPodDisruptionBudget.enabled, pdb.minAvailable 1, templates/poddisruptionbudget.yaml).
+        autoscaleMin: istiodReplicas,
+        topologySpreadConstraints: topologySpreadConstraints(CONTROL_PATH_SPREAD, ISTIOD_POD_LABELS),
         // Injection template: with cni.enabled the init container is `istio-validation` (uid 1337, no
         // capabilities, read-only root) instead of `istio-init` (root, NET_ADMIN, NET_RAW).
         cni: { enabled: true },
@@ -105,8 +113,13 @@ export function operatorReleases(args: Pick<OperatorsArgs, 'highlyAvailable' | '
       releaseName: PLATFORM_NAMES.ingressGateway,
       namespace: namespaces.istio,
       chart: HELM_CHARTS.istioIngressGateway,
+      // gateway values.yaml (and values.schema.json) at 1.29.2.
       values: {
-        autoscaling: { minReplicas: args.highlyAvailable ? 3 : 1 },
+        autoscaling: { minReplicas: ingressGatewayReplicas },
+        // templates/poddisruptionbudget.yaml renders it only with autoscaling.minReplicas above 1.
+        ...(ingressGatewayReplicas > 1 ? { podDisruptionBudget: { maxUnavailable: 1 } } : {}),
+        // Also what keeps the NLB's per-node share even with externalTrafficPolicy Local (client-address.ts).
+        topologySpreadConstraints: topologySpreadConstraints(CONTROL_PATH_SPREAD, INGRESS_GATEWAY_POD_LABELS),
         // gateway values.yaml at 1.29.2: a non-empty containerSecurityContext replaces the chart's
         // default one (templates/deployment.yaml), so it repeats it and adds the seccomp profile.
         containerSecurityContext: {
@@ -178,7 +191,17 @@ export function operatorReleases(args: Pick<OperatorsArgs, 'highlyAvailable' | '
       namespace: ARGO_ROLLOUTS.namespace,
       chart: HELM_CHARTS.argoRollouts,
       // argo-rollouts values.yaml at 2.40.9: probes and a restricted security context by default, `controller.resources: {}`.
-      values: { installCRDs: true, controller: { replicas: controllerReplicas, resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '512Mi' } } } },
+      values: {
+        installCRDs: true,
+        controller: {
+          replicas: argoRolloutsReplicas,
+          resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '512Mi' } },
+          // templates/controller/deployment.yaml adds the Deployment's own pod selector to a constraint without one.
+          topologySpreadConstraints: topologySpreadConstraints(CONTROL_PATH_SPREAD),
+          // templates/controller/poddisruptionbudget.yaml; off by default.
+          ...(argoRolloutsReplicas > 1 ? { pdb: { enabled: true, minAvailable: 1 } } : {}),
+        },
+      },
       // The controller queries Prometheus for canary analysis, which accepts mesh mTLS only: it needs a sidecar.
       namespaceLabels: { 'istio-injection': 'enabled' },
       after: ['istiod'],

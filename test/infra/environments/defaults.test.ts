@@ -54,6 +54,7 @@ describe('declaredPaths', () => {
       'rollout.analysis.failureLimit',
       'rollout.analysis.minSuccessRatio',
       'observability.prometheusReplicas',
+      'observability.prometheusAdapterReplicas',
       'observability.prometheusRetention',
       'observability.alertmanagerReplicas',
       'observability.traceSamplingRatio',

@@ -5,6 +5,7 @@ import { stringify } from 'yaml';
 import { ENVIRONMENT_NAMES, defineEnvironment, type ClientAddressSpec } from '../../../infra/environments';
 import { synthesizePlatform } from '../../../infra/platform';
 import { cdk8sPlatform } from '../../../infra/pulumi/cdk8s-platform';
+import { CLOUD_ENVIRONMENTS } from '../../../infra/pulumi/cloud-environments';
 import { operatorReleases } from '../../../infra/pulumi/operators';
 import { readManifests } from '../../../infra/synth/write-charts';
 import { useCleanup } from '../../helpers/cleanup';
@@ -34,7 +35,7 @@ type Manifest = any;
 
 /** The ingress gateway's Service policy and Envoy trusted hops, from the Helm values the Pulumi program installs. */
 function ingressSettings(clientAddress: ClientAddressSpec): IngressSettings {
-  const release = operatorReleases({ highlyAvailable: true, awsLoadBalancer: true, clientAddress }).find((candidate) => candidate.key === 'ingressGateway');
+  const release = operatorReleases({ controlPlane: CLOUD_ENVIRONMENTS.prod.controlPlane, awsLoadBalancer: true, clientAddress }).find((candidate) => candidate.key === 'ingressGateway');
   const values = release?.values as { service: { externalTrafficPolicy?: string }; podAnnotations?: Record<string, string> };
   const proxyConfig = JSON.parse(values.podAnnotations?.['proxy.istio.io/config'] ?? '{}') as { gatewayTopology?: { numTrustedProxies?: number } };
   return { externalTrafficPolicy: values.service.externalTrafficPolicy, numTrustedProxies: proxyConfig.gatewayTopology?.numTrustedProxies ?? 0 };

@@ -1,11 +1,12 @@
 import { join } from 'node:path';
 import { ENVIRONMENT_DEFAULTS } from '../../../infra/environments';
+import { CLOUD_ENVIRONMENTS, CLOUD_ENVIRONMENT_NAMES } from '../../../infra/pulumi/cloud-environments';
 import { ISTIO_CNI_NAMESPACE, OPERATOR_NAMESPACES, operatorReleases } from '../../../infra/pulumi/operators';
 import { repositoryPolicyOptions } from '../../../policies/k8s';
 import { HELM_CHARTS } from '../../../infra/pulumi/versions';
 
 describe('operatorReleases', () => {
-  const releases = operatorReleases({ highlyAvailable: true, awsLoadBalancer: true, clientAddress: ENVIRONMENT_DEFAULTS.clientAddress });
+  const releases = operatorReleases({ controlPlane: CLOUD_ENVIRONMENTS.prod.controlPlane, awsLoadBalancer: true, clientAddress: ENVIRONMENT_DEFAULTS.clientAddress });
   const byKey = new Map(releases.map((release) => [release.key, release]));
 
   it('installs every release only after the releases it names, which come earlier in the list', () => {
@@ -70,5 +71,63 @@ describe('operatorReleases', () => {
     const audited = repositoryPolicyOptions(join(__dirname, '..', '..', '..')).auditedNamespaces ?? [];
     expect([...new Set(releases.filter((release) => release.namespace !== ISTIO_CNI_NAMESPACE).map((release) => release.namespace))].sort()).toEqual([...OPERATOR_NAMESPACES].sort());
     expect([...audited].sort()).toEqual([...OPERATOR_NAMESPACES].sort());
+  });
+});
+
+/**
+ * Whether each chart renders a PodDisruptionBudget for the values given, by the conditions in its
+ * template: istio-discovery and gateway templates/poddisruptionbudget.yaml at 1.29.2 (the budget
+ * only exists above one autoscaled replica; istiod's is on by default through
+ * global.defaultPodDisruptionBudget.enabled), argo-rollouts 2.40.9
+ * templates/controller/poddisruptionbudget.yaml (controller.pdb.enabled).
+ */
+function chartDisruptionBudgets(byKey: Map<string, { values: Record<string, any> }>): Record<string, boolean> {
+  const istiod = byKey.get('istiod')!.values;
+  const gateway = byKey.get('ingressGateway')!.values;
+  const argo = byKey.get('argoRollouts')!.values;
+  return {
+    istiod: (istiod.global?.defaultPodDisruptionBudget?.enabled ?? true) && (istiod.autoscaleMin ?? 1) > 1,
+    ingressGateway: Object.keys(gateway.podDisruptionBudget ?? {}).length > 0 && (gateway.autoscaling?.minReplicas ?? 1) > 1,
+    argoRollouts: argo.controller?.pdb?.enabled === true,
+  };
+}
+
+describe.each(CLOUD_ENVIRONMENT_NAMES)('control-plane availability in %s', (environment) => {
+  const { controlPlane } = CLOUD_ENVIRONMENTS[environment];
+  const byKey = new Map(operatorReleases({ controlPlane, awsLoadBalancer: true, clientAddress: ENVIRONMENT_DEFAULTS.clientAddress }).map((release) => [release.key as string, release as { values: Record<string, any> }]));
+  const values = (key: string) => byKey.get(key)!.values;
+  const spread = (labelSelector?: Record<string, string>) => [
+    { maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'DoNotSchedule', ...(labelSelector === undefined ? {} : { labelSelector: { matchLabels: labelSelector } }) },
+    { maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', ...(labelSelector === undefined ? {} : { labelSelector: { matchLabels: labelSelector } }) },
+  ];
+
+  it('runs istiod, the ingress gateway and the Argo Rollouts controller at the environment’s replicas, through keys the charts read, spread across nodes (regression: no PDB or spread, and an ignored replicaCount)', () => {
+    expect({
+      istiod: { autoscaleMin: values('istiod').autoscaleMin, replicaCount: values('istiod').replicaCount, spread: values('istiod').topologySpreadConstraints },
+      ingressGateway: { minReplicas: values('ingressGateway').autoscaling.minReplicas, spread: values('ingressGateway').topologySpreadConstraints },
+      argoRollouts: { replicas: values('argoRollouts').controller.replicas, spread: values('argoRollouts').controller.topologySpreadConstraints },
+    }).toEqual({
+      // `replicaCount` is only read with the autoscaler off (templates/deployment.yaml): set, it would be ignored.
+      istiod: { autoscaleMin: controlPlane.istiodReplicas, replicaCount: undefined, spread: spread({ app: 'istiod' }) },
+      ingressGateway: { minReplicas: controlPlane.ingressGatewayReplicas, spread: spread({ istio: 'ingressgateway' }) },
+      // The chart fills in the controller's own pod selector.
+      argoRollouts: { replicas: controlPlane.argoRolloutsReplicas, spread: spread() },
+    });
+  });
+
+  it('gets a disruption budget from each chart exactly where more than one replica runs', () => {
+    expect(chartDisruptionBudgets(byKey)).toEqual({
+      istiod: controlPlane.istiodReplicas > 1,
+      ingressGateway: controlPlane.ingressGatewayReplicas > 1,
+      argoRollouts: controlPlane.argoRolloutsReplicas > 1,
+    });
+  });
+});
+
+it('runs the control plane replicated in staging and prod, and singly on dev’s spot nodes', () => {
+  expect(Object.fromEntries(CLOUD_ENVIRONMENT_NAMES.map((environment) => [environment, CLOUD_ENVIRONMENTS[environment].controlPlane]))).toEqual({
+    dev: { istiodReplicas: 1, ingressGatewayReplicas: 1, argoRolloutsReplicas: 1 },
+    staging: { istiodReplicas: 2, ingressGatewayReplicas: 2, argoRolloutsReplicas: 2 },
+    prod: { istiodReplicas: 2, ingressGatewayReplicas: 3, argoRolloutsReplicas: 2 },
   });
 });

@@ -1,3 +1,4 @@
+import { ENVIRONMENTS, ENVIRONMENT_NAMES } from '../../../../infra/environments';
 import { PrometheusAdapter } from '../../../../infra/k8s/observability/prometheus-adapter';
 import { find, synth } from '../../fixtures';
 
@@ -24,5 +25,37 @@ describe('PrometheusAdapter', () => {
     const binding = find(objects, 'ClusterRoleBinding', 'uag-hpa-custom-metrics');
     expect(binding.subjects).toEqual([{ apiGroup: '', kind: 'ServiceAccount', name: 'horizontal-pod-autoscaler', namespace: 'kube-system' }]);
     expect(find(objects, 'ClusterRole', binding.roleRef.name).rules).toEqual([{ apiGroups: ['custom.metrics.k8s.io'], resources: ['*'], resourceNames: [], verbs: ['get', 'list', 'watch'] }]);
+  });
+
+  it.each(ENVIRONMENT_NAMES)('runs as many adapter pods as %s declares, replicated ones spread across nodes with a disruption budget and an autoscaler (regression: one pod, so a node drain stopped the HPA’s request-rate metric)', (environment) => {
+    const rendered = synth((chart) => new PrometheusAdapter(chart, 'a', { namespace: 'observability', rulesConfigMapName: 'rules', replicas: ENVIRONMENTS[environment].observability.prometheusAdapterReplicas }));
+    const deployment = find(rendered, 'Deployment', 'prometheus-adapter');
+    const selector = { matchLabels: deployment.spec.selector.matchLabels };
+    const availability = {
+      replicas: deployment.spec.replicas,
+      spread: deployment.spec.template.spec.topologySpreadConstraints,
+      budget: rendered.find((o) => o.kind === 'PodDisruptionBudget')?.spec,
+      autoscaler: rendered.find((o) => o.kind === 'HorizontalPodAutoscaler')?.spec,
+    };
+    if (environment === 'dev') {
+      expect(availability).toEqual({ replicas: 1, spread: undefined, budget: undefined, autoscaler: undefined });
+      return;
+    }
+    expect(availability).toEqual({
+      // The autoscaler owns the count.
+      replicas: undefined,
+      spread: [
+        { maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'DoNotSchedule', labelSelector: selector },
+        { maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: selector },
+      ],
+      budget: { maxUnavailable: 1, selector },
+      // cdk8s-plus also states Kubernetes' default scaling behaviour.
+      autoscaler: expect.objectContaining({
+        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'prometheus-adapter' },
+        minReplicas: 2,
+        maxReplicas: 4,
+        metrics: [{ type: 'ContainerResource', containerResource: { name: 'cpu', container: 'prometheus-adapter', target: { type: 'Utilization', averageUtilization: 80 } } }],
+      }),
+    });
   });
 });
