@@ -117,10 +117,13 @@ export function synthesizePlatform(props: PlatformProps): App {
 
   const observabilityChart = new Chart(app, 'observability');
   const observability = new WorkloadNamespace(observabilityChart, 'namespace', { name: NAMESPACES.observability });
+  const storageClassName = props.storageClassName === undefined ? ENCRYPTED_STORAGE_CLASS : (props.storageClassName ?? undefined);
   new PrometheusStack(observabilityChart, 'prometheus', {
     namespace: observability.name,
     prometheusReplicas: spec.observability.prometheusReplicas,
     retention: spec.observability.prometheusRetention,
+    storage: spec.observability.prometheusStorage,
+    storageClassName,
     alertmanagerReplicas: spec.observability.alertmanagerReplicas,
   });
   new AlertRouting(observabilityChart, 'alert-routing', {
@@ -135,7 +138,6 @@ export function synthesizePlatform(props: PlatformProps): App {
     rulesConfigMapName: requestsPerSecond.configMapName,
     replicas: spec.observability.prometheusAdapterReplicas,
   });
-  const storageClassName = props.storageClassName === undefined ? ENCRYPTED_STORAGE_CLASS : (props.storageClassName ?? undefined);
   const jaeger = new Jaeger(observabilityChart, 'jaeger', { namespace: observability.name, storage: spec.observability.traceStorage, storageClassName });
   const dashboard = gatewayDashboard(monitoring.selector);
   const grafana = new Grafana(observabilityChart, 'grafana', {

@@ -93,6 +93,7 @@ export const ENVIRONMENT_DEFAULTS: Omit<EnvironmentSpec, 'name' | 'ingress' | 's
     prometheusReplicas: 1,
     prometheusAdapterReplicas: 1,
     prometheusRetention: '7d',
+    prometheusStorage: { type: 'emptyDir', sizeLimit: '5Gi' },
     alertmanagerReplicas: 1,
     traceSamplingRatio: 1,
     traceStorage: { type: 'memory', maxTraces: 50_000 },

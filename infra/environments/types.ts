@@ -184,12 +184,24 @@ const traceStorageSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('badger'), volumeSize: quantity, retention: duration }),
 ]);
 
+/**
+ * Where Prometheus keeps its TSDB. `emptyDir` lives and dies with the pod (a restart starts from
+ * nothing); `persistent` is a ReadWriteOnce volume per replica that outlives pods and rollouts.
+ * Either way Prometheus deletes the oldest blocks before the data reaches 80 % of the size
+ * (`retentionSize`), leaving room for compaction.
+ */
+const prometheusStorageSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('emptyDir'), sizeLimit: quantity }),
+  z.strictObject({ type: z.literal('persistent'), volumeSize: quantity }),
+]);
+
 const observabilitySchema = z.strictObject({
   prometheusReplicas: z.int().positive(),
   /** prometheus-adapter pods, which serve the HPA's requests-per-second metric; above one they spread across nodes with a disruption budget. */
   prometheusAdapterReplicas: z.int().positive(),
-  /** Prometheus TSDB retention, e.g. `15d`. */
+  /** Prometheus TSDB retention, e.g. `15d`; the size bound of `prometheusStorage` may cut it shorter. */
   prometheusRetention: duration,
+  prometheusStorage: prometheusStorageSchema,
   alertmanagerReplicas: z.int().positive(),
   /** OTEL_TRACES_SAMPLER_ARG for the parent-based ratio sampler, 0..1. */
   traceSamplingRatio: ratio,
@@ -267,6 +279,7 @@ export type RetrySpec = z.output<typeof retrySchema>;
 export type UpstreamTrafficPolicySpec = z.output<typeof upstreamTrafficPolicySchema>;
 export type AlertThresholds = z.output<typeof alertThresholdsSchema>;
 export type TraceStorageSpec = z.output<typeof traceStorageSchema>;
+export type PrometheusStorageSpec = z.output<typeof prometheusStorageSchema>;
 export type ObservabilitySpec = z.output<typeof observabilitySchema>;
 export type EnvironmentSpec = z.output<typeof environmentSpecSchema>;
 

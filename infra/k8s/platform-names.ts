@@ -41,9 +41,12 @@ export const OTLP_ENDPOINT = `http://${serviceHost(JAEGER.name, NAMESPACES.obser
 
 export const PROMETHEUS = { name: 'prometheus', port: 9090 } as const;
 
-/** Prometheus's in-cluster address: the Service prometheus-operator puts in front of every instance it runs. */
+/**
+ * Where readers (Grafana, prometheus-adapter, Argo Rollouts' analyses) query Prometheus: the
+ * platform's `prometheus` Service, which keeps each caller on one replica (prometheus-stack.ts).
+ */
 export function prometheusUrl(namespace: string): string {
-  return `http://${serviceHost(`${PROMETHEUS.name}-operated`, namespace)}:${PROMETHEUS.port}`;
+  return `http://${serviceHost(PROMETHEUS.name, namespace)}:${PROMETHEUS.port}`;
 }
 
 /** The Argo Rollouts controller (installed with its CRDs as a cluster add-on), which queries Prometheus during an analysis. */

@@ -56,6 +56,7 @@ describe('declaredPaths', () => {
       'observability.prometheusReplicas',
       'observability.prometheusAdapterReplicas',
       'observability.prometheusRetention',
+      'observability.prometheusStorage',
       'observability.alertmanagerReplicas',
       'observability.traceSamplingRatio',
       'observability.traceStorage',

@@ -14,7 +14,7 @@ describe('PrometheusAdapter', () => {
   it('queries the in-cluster Prometheus with the mounted rules, and can reach the API', () => {
     const deployment = find(objects, 'Deployment', 'prometheus-adapter');
     const [container] = deployment.spec.template.spec.containers;
-    expect(container.args).toContain('--prometheus-url=http://prometheus-operated.observability.svc.cluster.local:9090/');
+    expect(container.args).toContain('--prometheus-url=http://prometheus.observability.svc.cluster.local:9090/');
     expect(container.args).toContain('--config=/etc/adapter/config.yaml');
     expect(deployment.spec.template.spec.volumes).toContainEqual({ name: 'config', configMap: { name: 'prometheus-adapter-rules' } });
     expect(deployment.spec.template.spec.automountServiceAccountToken).toBe(true);
