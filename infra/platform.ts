@@ -20,6 +20,7 @@ import { Grafana } from './k8s/observability/grafana';
 import { Jaeger } from './k8s/observability/jaeger';
 import { ObservabilityAccessPolicies } from './k8s/observability/observability-access-policies';
 import { ObservabilityNetworkPolicies } from './k8s/observability/observability-network-policies';
+import { PlatformMonitoring, allowEnvoyMetrics } from './k8s/observability/platform-monitoring';
 import { PrometheusAdapter } from './k8s/observability/prometheus-adapter';
 import { RolloutAnalysis } from './k8s/observability/rollout-analysis';
 import { PLATFORM_SELECTOR, PrometheusStack } from './k8s/observability/prometheus-stack';
@@ -144,6 +145,8 @@ export function synthesizePlatform(props: PlatformProps): App {
     namespace: observability.name,
     dashboards: { [`${dashboard.uid}.json`]: dashboard },
   });
+  new PlatformMonitoring(observabilityChart, 'platform-monitoring', { namespace: observability.name, jaegerSelector: jaeger.app.selector });
+  allowEnvoyMetrics(gatewayChart, 'envoy-metrics', { namespace: gatewayNamespace.name, prometheusNamespace: observability.name });
   new ObservabilityNetworkPolicies(observabilityChart, 'network-policies', {
     namespace: observability.name,
     grafanaSelector: grafana.app.selector,

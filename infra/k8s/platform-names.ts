@@ -34,12 +34,23 @@ export const JAEGER = {
   otlpHttpPort: 4318,
   queryPort: 16686,
   healthPort: 13133,
+  /** The collector's own metrics (its internal telemetry's Prometheus reader). */
+  metricsPort: 8888,
 } as const;
 
 /** OTLP/HTTP base URL the gateway exports traces to (OTEL_EXPORTER_OTLP_ENDPOINT). */
 export const OTLP_ENDPOINT = `http://${serviceHost(JAEGER.name, NAMESPACES.observability)}:${JAEGER.otlpHttpPort}`;
 
 export const PROMETHEUS = { name: 'prometheus', port: 9090 } as const;
+
+/**
+ * Label that ServiceMonitors and PodMonitors carry to be scraped by the platform's Prometheus: the
+ * platform's own, and those the charts of its cluster add-ons create (infra/pulumi/operators.ts).
+ * The charts label their objects `app.kubernetes.io/part-of: <chart>` themselves, so the
+ * platform's `part-of` label, which rules and Alertmanager configurations are selected by, could
+ * not be given to them.
+ */
+export const MONITOR_SELECTOR = { 'monitoring.uag.example.com/prometheus': 'platform' } as const;
 
 /**
  * Where readers (Grafana, prometheus-adapter, Argo Rollouts' analyses) query Prometheus: the

@@ -3,7 +3,8 @@ import * as pulumi from '@pulumi/pulumi';
 import type { ClientAddressSpec } from '../environments/types';
 import { INGRESS_EXTERNAL_TRAFFIC_POLICY, ingressGatewayProxyConfig } from '../k8s/client-address';
 import { PLATFORM_NAMES } from './platform-contract';
-import { ARGO_ROLLOUTS, INGRESS_GATEWAY_POD_LABELS, serviceHost } from '../k8s/platform-names';
+import { ARGO_ROLLOUTS, INGRESS_GATEWAY_POD_LABELS, MONITOR_SELECTOR, serviceHost } from '../k8s/platform-names';
+import { PROMETHEUS_OPERATOR_NAMESPACE } from '../k8s/observability/cluster-scrape-targets';
 import { CONTROL_PATH_SPREAD, topologySpreadConstraints } from '../k8s/topology-spread';
 import type { ControlPlaneSpec } from './cloud-environments';
 import { HELM_CHARTS, ISTIO_IMAGE_HUB, ISTIO_VERSION, type HelmChartVersion } from './versions';
@@ -13,12 +14,15 @@ export type OperatorKey = 'istioBase' | 'istioCni' | 'istiod' | 'ingressGateway'
 /** Where the Istio CNI node agent runs: its DaemonSet needs root, host paths and NET_ADMIN, which only kube-system admits. */
 export const ISTIO_CNI_NAMESPACE = 'kube-system';
 
+/** Where node-exporter runs, for the same reason: the host's network, PID namespace and root filesystem. */
+export const NODE_EXPORTER_NAMESPACE = 'kube-system';
+
 /**
  * The namespaces the Helm releases run in, besides kube-system. The admission policies audit
  * (Warn + Audit) rather than deny in these (policies/exceptions.yaml, `auditedNamespaces`): the
  * charts are upstream code whose pods cannot be checked in CI.
  */
-export const OPERATOR_NAMESPACES = [PLATFORM_NAMES.namespaces.istio, 'prometheus-operator', ARGO_ROLLOUTS.namespace] as const;
+export const OPERATOR_NAMESPACES = [PLATFORM_NAMES.namespaces.istio, PROMETHEUS_OPERATOR_NAMESPACE, ARGO_ROLLOUTS.namespace] as const;
 
 const RUNTIME_DEFAULT_SECCOMP = { type: 'RuntimeDefault' } as const;
 
@@ -146,23 +150,43 @@ export function operatorReleases(args: Pick<OperatorsArgs, 'controlPlane' | 'aws
       after: ['istiod'],
       platformPrerequisite: false,
     },
-    { key: 'prometheusOperatorCrds', releaseName: 'prometheus-operator-crds', namespace: 'prometheus-operator', chart: HELM_CHARTS.prometheusOperatorCrds, values: {}, after: [], platformPrerequisite: true },
+    { key: 'prometheusOperatorCrds', releaseName: 'prometheus-operator-crds', namespace: PROMETHEUS_OPERATOR_NAMESPACE, chart: HELM_CHARTS.prometheusOperatorCrds, values: {}, after: [], platformPrerequisite: true },
     {
       key: 'prometheusOperator',
       releaseName: 'prometheus-operator',
-      namespace: 'prometheus-operator',
+      namespace: PROMETHEUS_OPERATOR_NAMESPACE,
       chart: HELM_CHARTS.prometheusOperator,
-      // Only the operator: the platform brings its own Prometheus, Alertmanager, Grafana and rules.
+      // The operator and the cluster's exporters: the platform brings its own Prometheus,
+      // Alertmanager, Grafana and rules (infra/k8s/observability/). kube-prometheus-stack 79.5.0
+      // values.yaml and Chart.yaml (subcharts kube-state-metrics 6.4.1, prometheus-node-exporter 4.49.1).
       values: {
         crds: { enabled: false },
         defaultRules: { create: false },
         prometheus: { enabled: false },
         alertmanager: { enabled: false },
         grafana: { enabled: false },
-        kubeStateMetrics: { enabled: false },
-        nodeExporter: { enabled: false },
+        // Objects' states (pods waiting in CrashLoopBackOff, HPAs, PodDisruptionBudgets); its
+        // ServiceMonitor (`prometheus.monitor`, enabled by kube-prometheus-stack) labelled for the platform's Prometheus.
+        kubeStateMetrics: { enabled: true },
+        'kube-state-metrics': {
+          prometheus: { monitor: { additionalLabels: { ...MONITOR_SELECTOR } } },
+          // kube-state-metrics values.yaml at 6.4.1: `resources: {}`; probes and a restricted security context by default.
+          resources: { requests: { cpu: '10m', memory: '64Mi' }, limits: { memory: '256Mi' } },
+        },
+        // Nodes' filesystems, CPU and memory, in NODE_EXPORTER_NAMESPACE, where the admission
+        // policies do not apply (like the Istio CNI agent), rather than this release's audited namespace.
+        nodeExporter: { enabled: true },
+        'prometheus-node-exporter': {
+          namespaceOverride: NODE_EXPORTER_NAMESPACE,
+          prometheus: { monitor: { additionalLabels: { ...MONITOR_SELECTOR } } },
+          // prometheus-node-exporter values.yaml at 4.49.1: `resources: {}`.
+          resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '128Mi' } },
+        },
         kubeApiServer: { enabled: false },
-        kubelet: { enabled: false },
+        // The kubelets' /metrics (volume usage), /metrics/cadvisor (containers' CPU throttling) and
+        // /metrics/probes, through the kube-system Service the operator keeps
+        // (`prometheusOperator.kubeletService`, on by default), over HTTPS with the scraper's token.
+        kubelet: { enabled: true, serviceMonitor: { additionalLabels: { ...MONITOR_SELECTOR } } },
         kubeControllerManager: { enabled: false },
         coreDns: { enabled: false },
         kubeEtcd: { enabled: false },
@@ -178,6 +202,8 @@ export function operatorReleases(args: Pick<OperatorsArgs, 'controlPlane' | 'aws
           // (prometheus-operator v0.86.2 pkg/operator/config_reloader.go), which the admission
           // policies require of pods in `observability`.
           prometheusConfigReloader: { enableProbe: true, resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '64Mi' } } },
+          // The operator's own ServiceMonitor (`selfMonitor`, on by default), labelled for the platform's Prometheus.
+          serviceMonitor: { additionalLabels: { ...MONITOR_SELECTOR } },
           // The certificate Jobs of the admission webhook (admission-webhooks/job-patch/*.yaml).
           admissionWebhooks: { patch: { resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '64Mi' } } } },
         },
@@ -200,6 +226,8 @@ export function operatorReleases(args: Pick<OperatorsArgs, 'controlPlane' | 'aws
           topologySpreadConstraints: topologySpreadConstraints(CONTROL_PATH_SPREAD),
           // templates/controller/poddisruptionbudget.yaml; off by default.
           ...(argoRolloutsReplicas > 1 ? { pdb: { enabled: true, minAvailable: 1 } } : {}),
+          // The `argo-rollouts-metrics` Service and its ServiceMonitor (templates/controller/metrics-service.yaml, servicemonitor.yaml), both off by default.
+          metrics: { enabled: true, serviceMonitor: { enabled: true, additionalLabels: { ...MONITOR_SELECTOR } } },
         },
       },
       // The controller queries Prometheus for canary analysis, which accepts mesh mTLS only: it needs a sidecar.

@@ -1,14 +1,13 @@
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { requireTool } from './debian-tool';
-import { closedPort } from './loopback-server';
+import { startLoopbackDaemon, waitUntil } from './loopback-daemon';
 
 export interface PrometheusServerOptions {
-  /** `scrape_configs` entries, as in prometheus.yml. */
-  readonly scrapeConfigs: readonly object[];
+  /** `scrape_configs` entries, as in prometheus.yml; a function receives the server's own `host:port`, for scraping itself. */
+  readonly scrapeConfigs: readonly object[] | ((self: string) => readonly object[]);
+  /** `host:port` of Alertmanagers to send alerts to. @default none */
+  readonly alertmanagers?: readonly string[];
   /** Rule files (absolute paths) to evaluate. */
   readonly ruleFiles?: readonly string[];
   /** Scrape and rule evaluation interval. @default '1s' */
@@ -31,58 +30,30 @@ export interface PrometheusServer {
   stop(): Promise<void>;
 }
 
-const POLL_MS = 200;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function waitUntil(check: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await check().catch(() => false)) return true;
-    if (Date.now() >= deadline) return false;
-    await sleep(POLL_MS);
-  }
-}
-
 /**
  * The Debian `prometheus` on 127.0.0.1 and a free port, with a throw-away data folder and a
  * generated configuration.
  */
 export async function startPrometheus(options: PrometheusServerOptions): Promise<PrometheusServer> {
-  const binary = requireTool('prometheus');
-  const dir = mkdtempSync(join(tmpdir(), 'uag-prometheus-'));
   const interval = options.interval ?? '1s';
-  const configFile = join(dir, 'prometheus.yml');
-  writeFileSync(
-    configFile,
-    stringify({ global: { scrape_interval: interval, evaluation_interval: interval }, rule_files: options.ruleFiles ?? [], scrape_configs: options.scrapeConfigs }),
-  );
-  const port = await closedPort();
-  const url = `http://127.0.0.1:${port}`;
-  const child = spawn(binary, [`--config.file=${configFile}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'], {
-    stdio: ['ignore', 'ignore', 'pipe'],
+  const daemon = await startLoopbackDaemon('prometheus', {
+    args: (address, dir) => {
+      const configFile = join(dir, 'prometheus.yml');
+      const scrapeConfigs = typeof options.scrapeConfigs === 'function' ? options.scrapeConfigs(address) : options.scrapeConfigs;
+      const alerting = options.alertmanagers === undefined ? {} : { alerting: { alertmanagers: [{ static_configs: [{ targets: [...options.alertmanagers] }] }] } };
+      writeFileSync(
+        configFile,
+        stringify({ global: { scrape_interval: interval, evaluation_interval: interval }, rule_files: options.ruleFiles ?? [], scrape_configs: scrapeConfigs, ...alerting }),
+      );
+      return [`--config.file=${configFile}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=${address}`, '--log.level=warn'];
+    },
+    readyPath: '/-/ready',
+    readyTimeoutMs: options.readyTimeoutMs,
   });
-  const log: string[] = [];
-  child.stderr!.on('data', (chunk: Buffer) => log.push(chunk.toString('utf8')));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      const killer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-      await exited;
-      clearTimeout(killer);
-    }
-    rmSync(dir, { recursive: true, force: true });
-  };
-  const ready = await waitUntil(async () => child.exitCode === null && (await fetch(`${url}/-/ready`)).ok, options.readyTimeoutMs ?? 15_000);
-  if (!ready) {
-    await stop();
-    throw new Error(`prometheus did not become ready on ${url}: ${log.join('')}`);
-  }
   return {
-    url,
-    query: async (expr) => (await (await fetch(`${url}/api/v1/query`, { method: 'POST', body: new URLSearchParams({ query: expr }) })).json()) as QueryResult,
+    url: daemon.url,
+    query: async (expr) => (await (await fetch(`${daemon.url}/api/v1/query`, { method: 'POST', body: new URLSearchParams({ query: expr }) })).json()) as QueryResult,
     waitUntil,
-    stop,
+    stop: () => daemon.stop(),
   };
 }

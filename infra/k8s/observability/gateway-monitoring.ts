@@ -5,6 +5,7 @@ import { ADMIN_PATHS, PORT_NAMES } from '../../../app/src/contract';
 import type { AlertThresholds, ComputeResources } from '../../environments/types';
 import { addObject } from '../api-object';
 import type { GatewayWorkload } from '../gateway-workload';
+import { MONITOR_SELECTOR } from '../platform-names';
 import { alertGroups, toRule } from './alerts';
 
 /**
@@ -47,7 +48,7 @@ export class GatewayMonitoring extends Construct {
       this,
       'service-monitor',
       new ServiceMonitor({
-        metadata: metadata(workload.name),
+        metadata: { ...metadata(workload.name), labels: { ...workload.labels, ...MONITOR_SELECTOR } },
         spec: {
           selector: { matchLabels: { ...workload.selector } },
           endpoints: [

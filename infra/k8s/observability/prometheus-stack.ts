@@ -7,7 +7,7 @@ import { DestinationRule } from '@kubernetes-models/istio/networking.istio.io/v1
 import type { PrometheusStorageSpec } from '../../environments/types';
 import { clusterIpService } from '../cluster-ip-service';
 import { PART_OF, appLabels, versionedLabels } from '../labels';
-import { ALERTMANAGER, PROMETHEUS, serviceHost } from '../platform-names';
+import { ALERTMANAGER, MONITOR_SELECTOR, PROMETHEUS, serviceHost } from '../platform-names';
 import { quantityToBytes } from '../quantity';
 import { CONTROL_PATH_SPREAD, topologySpreadConstraints } from '../topology-spread';
 import { OPERATOR_POD_SECURITY_CONTEXT } from '../pod-security';
@@ -16,8 +16,9 @@ import { OPERATOR_POD_SECURITY_CONTEXT } from '../pod-security';
 export const PROMETHEUS_VERSION = 'v3.1.0';
 export const ALERTMANAGER_VERSION = 'v0.28.1';
 
-/** Label that ServiceMonitors, PrometheusRules and AlertmanagerConfigs carry to be picked up. */
+/** Label that PrometheusRules and AlertmanagerConfigs carry to be picked up. */
 export const PLATFORM_SELECTOR = { 'app.kubernetes.io/part-of': PART_OF } as const;
+
 
 /** Share of its storage the TSDB may fill before Prometheus deletes the oldest blocks: the rest is compaction's headroom. */
 const RETENTION_SIZE_SHARE = 0.8;
@@ -77,6 +78,8 @@ export class PrometheusStack extends Construct {
     const discovery = new kplus.ClusterRole(this, 'cluster-role', { metadata: { name: `uag-${PROMETHEUS.name}`, labels: { ...prometheusLabels } } });
     discovery.allowRead(kplus.ApiResource.SERVICES, kplus.ApiResource.ENDPOINTS, kplus.ApiResource.PODS, kplus.ApiResource.ENDPOINT_SLICES);
     discovery.allowGet(kplus.NonApiResource.of('/metrics'));
+    // The kubelet authorizes /metrics, /metrics/cadvisor and /metrics/probes as nodes/metrics.
+    discovery.allowGet(kplus.ApiResource.custom({ apiGroup: '', resourceType: 'nodes/metrics' }));
     new kplus.ClusterRoleBinding(this, 'cluster-role-binding', {
       metadata: { name: `uag-${PROMETHEUS.name}`, labels: { ...prometheusLabels } },
       role: discovery,
@@ -111,12 +114,15 @@ export class PrometheusStack extends Construct {
           topologySpreadConstraints: topologySpreadConstraints(CONTROL_PATH_SPREAD, prometheusPods),
           serviceAccountName: PROMETHEUS.name,
           podMetadata: { labels: { ...prometheusWorkloadLabels } },
-          serviceMonitorSelector: { matchLabels: { ...PLATFORM_SELECTOR } },
+          serviceMonitorSelector: { matchLabels: { ...MONITOR_SELECTOR } },
           serviceMonitorNamespaceSelector: {},
+          podMonitorSelector: { matchLabels: { ...MONITOR_SELECTOR } },
+          podMonitorNamespaceSelector: {},
           ruleSelector: { matchLabels: { ...PLATFORM_SELECTOR } },
           ruleNamespaceSelector: {},
           alerting: { alertmanagers: [{ namespace, name: `${ALERTMANAGER.name}-operated`, port: 'web' }] },
-          resources: { requests: { cpu: '200m', memory: '512Mi' }, limits: { memory: '1Gi' } },
+          // Sized for the cluster's own series too (kubelet/cAdvisor, kube-state-metrics, every proxy's Envoy).
+          resources: { requests: { cpu: '250m', memory: '1024Mi' }, limits: { memory: '2048Mi' } },
           securityContext: OPERATOR_POD_SECURITY_CONTEXT,
         },
       }),
@@ -142,6 +148,15 @@ export class PrometheusStack extends Construct {
         },
       }),
     );
+    // The operator's alertmanager-operated is not synthesized here; this one is, so Alertmanager's
+    // ServiceMonitor, and the `job="alertmanager"` its series get, are checked with the rest.
+    clusterIpService(this, 'alertmanager-service', {
+      name: ALERTMANAGER.name,
+      namespace,
+      labels: alertmanagerLabels,
+      selector: { 'app.kubernetes.io/name': ALERTMANAGER.name },
+      ports: [{ name: 'web', port: ALERTMANAGER.port, appProtocol: 'http' }],
+    });
     clusterIpService(this, 'query-service', {
       name: PROMETHEUS.name,
       namespace,

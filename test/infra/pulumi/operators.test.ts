@@ -3,6 +3,7 @@ import { ENVIRONMENT_DEFAULTS } from '../../../infra/environments';
 import { CLOUD_ENVIRONMENTS, CLOUD_ENVIRONMENT_NAMES } from '../../../infra/pulumi/cloud-environments';
 import { ISTIO_CNI_NAMESPACE, OPERATOR_NAMESPACES, operatorReleases } from '../../../infra/pulumi/operators';
 import { repositoryPolicyOptions } from '../../../policies/k8s';
+import { resolvePolicyOptions } from '../../../policies/k8s/policy-options';
 import { HELM_CHARTS } from '../../../infra/pulumi/versions';
 
 describe('operatorReleases', () => {
@@ -22,12 +23,29 @@ describe('operatorReleases', () => {
     expect(values.meshConfig.extensionProviders).toContainEqual({ name: 'jaeger', opentelemetry: { service: 'jaeger.observability.svc.cluster.local', port: 4317 } });
   });
 
-  it('installs only the operator from kube-prometheus-stack, its CRDs coming from their own chart', () => {
+  it('installs the operator and the cluster exporters from kube-prometheus-stack, not its Prometheus, Alertmanager or Grafana, its CRDs coming from their own chart', () => {
     const values = byKey.get('prometheusOperator')?.values as Record<string, { enabled?: boolean }>;
     expect(values.crds?.enabled).toBe(false);
     expect(values.prometheusOperator?.enabled).toBe(true);
-    for (const component of ['prometheus', 'alertmanager', 'grafana', 'kubeStateMetrics', 'nodeExporter']) expect(values[component]?.enabled).toBe(false);
+    for (const component of ['prometheus', 'alertmanager', 'grafana', 'kubeApiServer']) expect(values[component]?.enabled).toBe(false);
+    for (const component of ['kubeStateMetrics', 'nodeExporter', 'kubelet']) expect(values[component]?.enabled).toBe(true);
     expect(byKey.get('prometheusOperatorCrds')?.chart).toBe(HELM_CHARTS.prometheusOperatorCrds);
+  });
+
+  it('labels every ServiceMonitor the charts create for the platform’s Prometheus, and puts node-exporter where host access is allowed (regression: nothing watched the cluster, the operator or Argo Rollouts)', () => {
+    const stack = byKey.get('prometheusOperator')?.values as Record<string, any>;
+    const argo = byKey.get('argoRollouts')?.values as { controller: Record<string, any> };
+    const monitorLabels = {
+      kubeStateMetrics: stack['kube-state-metrics']?.prometheus?.monitor?.additionalLabels,
+      nodeExporter: stack['prometheus-node-exporter']?.prometheus?.monitor?.additionalLabels,
+      kubelet: stack.kubelet?.serviceMonitor?.additionalLabels,
+      prometheusOperator: stack.prometheusOperator?.serviceMonitor?.additionalLabels,
+      argoRollouts: argo.controller.metrics?.enabled && argo.controller.metrics?.serviceMonitor?.enabled ? argo.controller.metrics.serviceMonitor.additionalLabels : undefined,
+    };
+    const selector = { 'monitoring.uag.example.com/prometheus': 'platform' };
+    expect(monitorLabels).toEqual({ kubeStateMetrics: selector, nodeExporter: selector, kubelet: selector, prometheusOperator: selector, argoRollouts: selector });
+    expect(stack['prometheus-node-exporter']?.namespaceOverride).toBe('kube-system');
+    expect(resolvePolicyOptions(repositoryPolicyOptions(join(__dirname, '..', '..', '..'))).unenforcedNamespaces).toContain('kube-system');
   });
 
   it('pins every chart to an exact version', () => {

@@ -2,6 +2,7 @@ import type { AlertContext, AlertDefinition } from './alert';
 import { availabilityAlerts } from './availability';
 import { errorAlerts } from './errors';
 import { latencyAlerts } from './latency';
+import { platformAlertGroups } from './platform';
 import { restartAlerts } from './restarts';
 import { saturationAlerts } from './saturation';
 import { upstreamAlerts } from './upstreams';
@@ -19,5 +20,6 @@ export function alertGroups(context: AlertContext): { name: string; alerts: Aler
     { name: 'gateway-restarts', alerts: restartAlerts(context) },
     { name: 'gateway-upstreams', alerts: upstreamAlerts(context) },
     { name: 'watchdog', alerts: watchdogAlerts() },
+    ...platformAlertGroups(context),
   ];
 }
