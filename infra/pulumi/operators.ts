@@ -232,7 +232,8 @@ export function operatorReleases(args: Pick<OperatorsArgs, 'controlPlane' | 'aws
       },
       // The controller queries Prometheus for canary analysis, which accepts mesh mTLS only: it needs a sidecar.
       namespaceLabels: { 'istio-injection': 'enabled' },
-      after: ['istiod'],
+      // Its ServiceMonitor needs the monitoring CRDs, which their own release installs.
+      after: ['istiod', 'prometheusOperatorCrds'],
       platformPrerequisite: true,
     },
   ];

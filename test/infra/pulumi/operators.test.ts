@@ -61,7 +61,8 @@ describe('operatorReleases', () => {
   it('gives the Argo Rollouts controller a sidecar so its analysis can reach Prometheus over mesh mTLS', () => {
     const argo = byKey.get('argoRollouts');
     expect(argo?.namespaceLabels).toEqual({ 'istio-injection': 'enabled' });
-    expect(argo?.after).toEqual(['istiod']);
+    // After the monitoring CRDs too: the chart creates a ServiceMonitor (regression: the release could install before its kind existed).
+    expect(argo?.after).toEqual(['istiod', 'prometheusOperatorCrds']);
   });
 
   it('installs the Istio CNI node agent at the pinned Istio version into kube-system, and istiod injects for it (regression: istio-init ran as root with NET_ADMIN)', () => {
