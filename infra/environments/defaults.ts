@@ -33,6 +33,10 @@ export const ENVIRONMENT_DEFAULTS: Omit<EnvironmentSpec, 'name' | 'ingress' | 's
     shutdownTimeoutMs: 30_000,
     logLevel: 'info',
   },
+  // Every environment takes clients straight from its load balancer (an AWS NLB on EKS, whatever
+  // the cluster offers locally): it passes the client's address at L4, nothing in front of it adds
+  // X-Forwarded-For, and an entry a client sends itself must never count.
+  clientAddress: { trustedProxyHops: 0, trustedProxyCidrs: [] },
   routes: {
     routes: [
       {
@@ -47,6 +51,8 @@ export const ENVIRONMENT_DEFAULTS: Omit<EnvironmentSpec, 'name' | 'ingress' | 's
       },
     ],
   },
+  // The shared upstreams' Services forward to the port they listen on.
+  upstreamTargetPorts: {},
   rollout: {
     strategy: {
       type: 'canary',
@@ -85,7 +91,9 @@ export const ENVIRONMENT_DEFAULTS: Omit<EnvironmentSpec, 'name' | 'ingress' | 's
   },
   observability: {
     prometheusReplicas: 1,
+    prometheusAdapterReplicas: 1,
     prometheusRetention: '7d',
+    prometheusStorage: { type: 'emptyDir', sizeLimit: '5Gi' },
     alertmanagerReplicas: 1,
     traceSamplingRatio: 1,
     traceStorage: { type: 'memory', maxTraces: 50_000 },

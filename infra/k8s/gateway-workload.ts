@@ -17,6 +17,7 @@ import { CONFIG_CHECKSUM_ANNOTATION, configChecksum } from './config-checksum';
 import { appLabels, versionedLabels, type Labels } from './labels';
 import { GATEWAY_NAME, OTLP_ENDPOINT } from './platform-names';
 import { restrictedContainer, type RestrictedPodsProps } from './restricted-pods';
+import { PREFERRED_SPREAD } from './topology-spread';
 
 /** Where the route table ConfigMap is mounted; UAG_ROUTES_FILE points here. */
 export const ROUTES_MOUNT_PATH = '/etc/uag';
@@ -57,6 +58,11 @@ export interface GatewayWorkloadProps {
   readonly terminationMarginSeconds?: number;
   /** Raw TCP listeners to expose next to HTTP. @default the route table's `tcp` listeners */
   readonly tcpListeners?: readonly TcpListener[];
+  /**
+   * UAG_TRUSTED_PROXIES: the addresses whose X-Forwarded-For the gateway believes (in the mesh,
+   * its sidecar's, see client-address.ts). @default none: every client is the connection's peer
+   */
+  readonly trustedProxies?: readonly string[];
 }
 
 /**
@@ -124,6 +130,7 @@ export class GatewayWorkload extends Construct {
       OTEL_EXPORTER_OTLP_ENDPOINT: props.otlpEndpoint ?? OTLP_ENDPOINT,
       OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
       OTEL_TRACES_SAMPLER_ARG: String(props.traceSamplingRatio ?? 1),
+      ...(props.trustedProxies === undefined || props.trustedProxies.length === 0 ? {} : { UAG_TRUSTED_PROXIES: props.trustedProxies.join(',') }),
     });
     const adminProbe = (path: string, timing: { initialDelaySeconds?: number; periodSeconds: number; failureThreshold: number }) =>
       kplus.Probe.fromHttpGet(path, {
@@ -146,7 +153,7 @@ export class GatewayWorkload extends Construct {
       },
       serviceAccount: this.serviceAccount,
       terminationGracePeriod: Duration.seconds(this.terminationGracePeriodSeconds),
-      spreadAcross: ['topology.kubernetes.io/zone', 'kubernetes.io/hostname'],
+      spread: PREFERRED_SPREAD,
       containers: [
         restrictedContainer({
           name: GATEWAY_NAME,

@@ -1,7 +1,12 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
+import type { ClientAddressSpec } from '../environments/types';
+import { INGRESS_EXTERNAL_TRAFFIC_POLICY, ingressGatewayProxyConfig } from '../k8s/client-address';
 import { PLATFORM_NAMES } from './platform-contract';
-import { ARGO_ROLLOUTS, serviceHost } from '../k8s/platform-names';
+import { ARGO_ROLLOUTS, INGRESS_GATEWAY_POD_LABELS, MONITOR_SELECTOR, serviceHost } from '../k8s/platform-names';
+import { PROMETHEUS_OPERATOR_NAMESPACE } from '../k8s/observability/cluster-scrape-targets';
+import { CONTROL_PATH_SPREAD, topologySpreadConstraints } from '../k8s/topology-spread';
+import type { ControlPlaneSpec } from './cloud-environments';
 import { HELM_CHARTS, ISTIO_IMAGE_HUB, ISTIO_VERSION, type HelmChartVersion } from './versions';
 
 export type OperatorKey = 'istioBase' | 'istioCni' | 'istiod' | 'ingressGateway' | 'prometheusOperatorCrds' | 'prometheusOperator' | 'argoRollouts';
@@ -9,14 +14,20 @@ export type OperatorKey = 'istioBase' | 'istioCni' | 'istiod' | 'ingressGateway'
 /** Where the Istio CNI node agent runs: its DaemonSet needs root, host paths and NET_ADMIN, which only kube-system admits. */
 export const ISTIO_CNI_NAMESPACE = 'kube-system';
 
+/** Where node-exporter runs, for the same reason: the host's network, PID namespace and root filesystem. */
+export const NODE_EXPORTER_NAMESPACE = 'kube-system';
+
 /**
  * The namespaces the Helm releases run in, besides kube-system. The admission policies audit
  * (Warn + Audit) rather than deny in these (policies/exceptions.yaml, `auditedNamespaces`): the
  * charts are upstream code whose pods cannot be checked in CI.
  */
-export const OPERATOR_NAMESPACES = [PLATFORM_NAMES.namespaces.istio, 'prometheus-operator', ARGO_ROLLOUTS.namespace] as const;
+export const OPERATOR_NAMESPACES = [PLATFORM_NAMES.namespaces.istio, PROMETHEUS_OPERATOR_NAMESPACE, ARGO_ROLLOUTS.namespace] as const;
 
 const RUNTIME_DEFAULT_SECCOMP = { type: 'RuntimeDefault' } as const;
+
+/** Labels istiod's pods carry whatever the revision (istio-discovery templates/deployment.yaml). */
+const ISTIOD_POD_LABELS = { app: 'istiod' } as const;
 
 /** Images of the Istio charts, explicit so the proxy image injected into every meshed pod is pinned by this file. */
 const ISTIO_IMAGES = { hub: ISTIO_IMAGE_HUB, tag: ISTIO_VERSION } as const;
@@ -39,15 +50,17 @@ export interface OperatorRelease {
 
 export interface OperatorsArgs {
   readonly provider: k8s.Provider;
-  /** Run the controllers with two replicas (and the ingress gateway with three) to survive a node loss. */
-  readonly highlyAvailable: boolean;
+  /** Replicas of istiod, the ingress gateway and the Argo Rollouts controller (cloud-environments.ts). */
+  readonly controlPlane: ControlPlaneSpec;
   /** Expose the ingress gateway through an AWS Network Load Balancer (EKS); otherwise a plain LoadBalancer Service. */
   readonly awsLoadBalancer: boolean;
+  /** The environment's `clientAddress`: what the ingress gateway's Service and Envoy need to pass the client's address on. */
+  readonly clientAddress: ClientAddressSpec;
 }
 
 /** Every Helm release, with its values and order. */
-export function operatorReleases(args: Pick<OperatorsArgs, 'highlyAvailable' | 'awsLoadBalancer'>): OperatorRelease[] {
-  const controllerReplicas = args.highlyAvailable ? 2 : 1;
+export function operatorReleases(args: Pick<OperatorsArgs, 'controlPlane' | 'awsLoadBalancer' | 'clientAddress'>): OperatorRelease[] {
+  const { istiodReplicas, ingressGatewayReplicas, argoRolloutsReplicas } = args.controlPlane;
   const { jaeger, meshProviders, namespaces } = PLATFORM_NAMES;
   return [
     { key: 'istioBase', releaseName: 'istio-base', namespace: namespaces.istio, chart: HELM_CHARTS.istioBase, values: {}, after: [], platformPrerequisite: true },
@@ -71,8 +84,11 @@ export function operatorReleases(args: Pick<OperatorsArgs, 'highlyAvailable' | '
       chart: HELM_CHARTS.istiod,
       // istio-discovery values.yaml at 1.29.2 (top-level keys; the `pilot.` prefix is only a legacy alias, templates/zzy_descope_legacy.yaml).
       values: {
-        autoscaleMin: controllerReplicas,
-        replicaCount: controllerReplicas,
+        // The HPA (autoscaleEnabled, on by default) owns the count, so templates/deployment.yaml
+        // ignores `replicaCount`. With autoscaleMin above 1 the chart's own PodDisruptionBudget
+        // exists (global.defaultPodDisruptionBudget.enabled, pdb.minAvailable 1, templates/poddisruptionbudget.yaml).
+        autoscaleMin: istiodReplicas,
+        topologySpreadConstraints: topologySpreadConstraints(CONTROL_PATH_SPREAD, ISTIOD_POD_LABELS),
         // Injection template: with cni.enabled the init container is `istio-validation` (uid 1337, no
         // capabilities, read-only root) instead of `istio-init` (root, NET_ADMIN, NET_RAW).
         cni: { enabled: true },
@@ -101,8 +117,13 @@ export function operatorReleases(args: Pick<OperatorsArgs, 'highlyAvailable' | '
       releaseName: PLATFORM_NAMES.ingressGateway,
       namespace: namespaces.istio,
       chart: HELM_CHARTS.istioIngressGateway,
+      // gateway values.yaml (and values.schema.json) at 1.29.2.
       values: {
-        autoscaling: { minReplicas: args.highlyAvailable ? 3 : 1 },
+        autoscaling: { minReplicas: ingressGatewayReplicas },
+        // templates/poddisruptionbudget.yaml renders it only with autoscaling.minReplicas above 1.
+        ...(ingressGatewayReplicas > 1 ? { podDisruptionBudget: { maxUnavailable: 1 } } : {}),
+        // Also what keeps the NLB's per-node share even with externalTrafficPolicy Local (client-address.ts).
+        topologySpreadConstraints: topologySpreadConstraints(CONTROL_PATH_SPREAD, INGRESS_GATEWAY_POD_LABELS),
         // gateway values.yaml at 1.29.2: a non-empty containerSecurityContext replaces the chart's
         // default one (templates/deployment.yaml), so it repeats it and adds the seccomp profile.
         containerSecurityContext: {
@@ -117,29 +138,55 @@ export function operatorReleases(args: Pick<OperatorsArgs, 'highlyAvailable' | '
         },
         service: {
           type: 'LoadBalancer',
+          // templates/service.yaml writes it when set; the NLB's instance targets keep the client's address (client-address.ts).
+          externalTrafficPolicy: INGRESS_EXTERNAL_TRAFFIC_POLICY,
           annotations: args.awsLoadBalancer ? { 'service.beta.kubernetes.io/aws-load-balancer-type': 'nlb', 'service.beta.kubernetes.io/aws-load-balancer-cross-zone-load-balancing-enabled': 'true' } : {},
         },
+        // Merged over the chart's own pod annotations (the `gateway` injection template, the scrape
+        // annotations: templates/zzz_profile.yaml merges user values over the defaults), and read by
+        // the injector and istio-agent as the pods' ProxyConfig (pkg/kube/inject/webhook.go).
+        podAnnotations: { 'proxy.istio.io/config': JSON.stringify(ingressGatewayProxyConfig(args.clientAddress)) },
       },
       after: ['istiod'],
       platformPrerequisite: false,
     },
-    { key: 'prometheusOperatorCrds', releaseName: 'prometheus-operator-crds', namespace: 'prometheus-operator', chart: HELM_CHARTS.prometheusOperatorCrds, values: {}, after: [], platformPrerequisite: true },
+    { key: 'prometheusOperatorCrds', releaseName: 'prometheus-operator-crds', namespace: PROMETHEUS_OPERATOR_NAMESPACE, chart: HELM_CHARTS.prometheusOperatorCrds, values: {}, after: [], platformPrerequisite: true },
     {
       key: 'prometheusOperator',
       releaseName: 'prometheus-operator',
-      namespace: 'prometheus-operator',
+      namespace: PROMETHEUS_OPERATOR_NAMESPACE,
       chart: HELM_CHARTS.prometheusOperator,
-      // Only the operator: the platform brings its own Prometheus, Alertmanager, Grafana and rules.
+      // The operator and the cluster's exporters: the platform brings its own Prometheus,
+      // Alertmanager, Grafana and rules (infra/k8s/observability/). kube-prometheus-stack 79.5.0
+      // values.yaml and Chart.yaml (subcharts kube-state-metrics 6.4.1, prometheus-node-exporter 4.49.1).
       values: {
         crds: { enabled: false },
         defaultRules: { create: false },
         prometheus: { enabled: false },
         alertmanager: { enabled: false },
         grafana: { enabled: false },
-        kubeStateMetrics: { enabled: false },
-        nodeExporter: { enabled: false },
+        // Objects' states (pods waiting in CrashLoopBackOff, HPAs, PodDisruptionBudgets); its
+        // ServiceMonitor (`prometheus.monitor`, enabled by kube-prometheus-stack) labelled for the platform's Prometheus.
+        kubeStateMetrics: { enabled: true },
+        'kube-state-metrics': {
+          prometheus: { monitor: { additionalLabels: { ...MONITOR_SELECTOR } } },
+          // kube-state-metrics values.yaml at 6.4.1: `resources: {}`; probes and a restricted security context by default.
+          resources: { requests: { cpu: '10m', memory: '64Mi' }, limits: { memory: '256Mi' } },
+        },
+        // Nodes' filesystems, CPU and memory, in NODE_EXPORTER_NAMESPACE, where the admission
+        // policies do not apply (like the Istio CNI agent), rather than this release's audited namespace.
+        nodeExporter: { enabled: true },
+        'prometheus-node-exporter': {
+          namespaceOverride: NODE_EXPORTER_NAMESPACE,
+          prometheus: { monitor: { additionalLabels: { ...MONITOR_SELECTOR } } },
+          // prometheus-node-exporter values.yaml at 4.49.1: `resources: {}`.
+          resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '128Mi' } },
+        },
         kubeApiServer: { enabled: false },
-        kubelet: { enabled: false },
+        // The kubelets' /metrics (volume usage), /metrics/cadvisor (containers' CPU throttling) and
+        // /metrics/probes, through the kube-system Service the operator keeps
+        // (`prometheusOperator.kubeletService`, on by default), over HTTPS with the scraper's token.
+        kubelet: { enabled: true, serviceMonitor: { additionalLabels: { ...MONITOR_SELECTOR } } },
         kubeControllerManager: { enabled: false },
         coreDns: { enabled: false },
         kubeEtcd: { enabled: false },
@@ -155,6 +202,8 @@ export function operatorReleases(args: Pick<OperatorsArgs, 'highlyAvailable' | '
           // (prometheus-operator v0.86.2 pkg/operator/config_reloader.go), which the admission
           // policies require of pods in `observability`.
           prometheusConfigReloader: { enableProbe: true, resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '64Mi' } } },
+          // The operator's own ServiceMonitor (`selfMonitor`, on by default), labelled for the platform's Prometheus.
+          serviceMonitor: { additionalLabels: { ...MONITOR_SELECTOR } },
           // The certificate Jobs of the admission webhook (admission-webhooks/job-patch/*.yaml).
           admissionWebhooks: { patch: { resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '64Mi' } } } },
         },
@@ -168,10 +217,23 @@ export function operatorReleases(args: Pick<OperatorsArgs, 'highlyAvailable' | '
       namespace: ARGO_ROLLOUTS.namespace,
       chart: HELM_CHARTS.argoRollouts,
       // argo-rollouts values.yaml at 2.40.9: probes and a restricted security context by default, `controller.resources: {}`.
-      values: { installCRDs: true, controller: { replicas: controllerReplicas, resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '512Mi' } } } },
+      values: {
+        installCRDs: true,
+        controller: {
+          replicas: argoRolloutsReplicas,
+          resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '512Mi' } },
+          // templates/controller/deployment.yaml adds the Deployment's own pod selector to a constraint without one.
+          topologySpreadConstraints: topologySpreadConstraints(CONTROL_PATH_SPREAD),
+          // templates/controller/poddisruptionbudget.yaml; off by default.
+          ...(argoRolloutsReplicas > 1 ? { pdb: { enabled: true, minAvailable: 1 } } : {}),
+          // The `argo-rollouts-metrics` Service and its ServiceMonitor (templates/controller/metrics-service.yaml, servicemonitor.yaml), both off by default.
+          metrics: { enabled: true, serviceMonitor: { enabled: true, additionalLabels: { ...MONITOR_SELECTOR } } },
+        },
+      },
       // The controller queries Prometheus for canary analysis, which accepts mesh mTLS only: it needs a sidecar.
       namespaceLabels: { 'istio-injection': 'enabled' },
-      after: ['istiod'],
+      // Its ServiceMonitor needs the monitoring CRDs, which their own release installs.
+      after: ['istiod', 'prometheusOperatorCrds'],
       platformPrerequisite: true,
     },
   ];

@@ -238,8 +238,9 @@ export async function deployStack(config: StackConfig, platform: PlatformSource)
   });
   const operators = new Operators('platform-operators', {
     provider: access.provider,
-    highlyAvailable: environment === 'prod',
+    controlPlane: CLOUD_ENVIRONMENTS[environment].controlPlane,
     awsLoadBalancer: access.awsLoadBalancer,
+    clientAddress: platform.clientAddress(environment),
   });
   new PlatformDeploy('platform', {
     provider: access.provider,

@@ -1,10 +1,13 @@
 import { join } from 'node:path';
+import { ENVIRONMENT_DEFAULTS } from '../../../infra/environments';
+import { CLOUD_ENVIRONMENTS, CLOUD_ENVIRONMENT_NAMES } from '../../../infra/pulumi/cloud-environments';
 import { ISTIO_CNI_NAMESPACE, OPERATOR_NAMESPACES, operatorReleases } from '../../../infra/pulumi/operators';
 import { repositoryPolicyOptions } from '../../../policies/k8s';
+import { resolvePolicyOptions } from '../../../policies/k8s/policy-options';
 import { HELM_CHARTS } from '../../../infra/pulumi/versions';
 
 describe('operatorReleases', () => {
-  const releases = operatorReleases({ highlyAvailable: true, awsLoadBalancer: true });
+  const releases = operatorReleases({ controlPlane: CLOUD_ENVIRONMENTS.prod.controlPlane, awsLoadBalancer: true, clientAddress: ENVIRONMENT_DEFAULTS.clientAddress });
   const byKey = new Map(releases.map((release) => [release.key, release]));
 
   it('installs every release only after the releases it names, which come earlier in the list', () => {
@@ -20,12 +23,29 @@ describe('operatorReleases', () => {
     expect(values.meshConfig.extensionProviders).toContainEqual({ name: 'jaeger', opentelemetry: { service: 'jaeger.observability.svc.cluster.local', port: 4317 } });
   });
 
-  it('installs only the operator from kube-prometheus-stack, its CRDs coming from their own chart', () => {
+  it('installs the operator and the cluster exporters from kube-prometheus-stack, not its Prometheus, Alertmanager or Grafana, its CRDs coming from their own chart', () => {
     const values = byKey.get('prometheusOperator')?.values as Record<string, { enabled?: boolean }>;
     expect(values.crds?.enabled).toBe(false);
     expect(values.prometheusOperator?.enabled).toBe(true);
-    for (const component of ['prometheus', 'alertmanager', 'grafana', 'kubeStateMetrics', 'nodeExporter']) expect(values[component]?.enabled).toBe(false);
+    for (const component of ['prometheus', 'alertmanager', 'grafana', 'kubeApiServer']) expect(values[component]?.enabled).toBe(false);
+    for (const component of ['kubeStateMetrics', 'nodeExporter', 'kubelet']) expect(values[component]?.enabled).toBe(true);
     expect(byKey.get('prometheusOperatorCrds')?.chart).toBe(HELM_CHARTS.prometheusOperatorCrds);
+  });
+
+  it('labels every ServiceMonitor the charts create for the platform’s Prometheus, and puts node-exporter where host access is allowed (regression: nothing watched the cluster, the operator or Argo Rollouts)', () => {
+    const stack = byKey.get('prometheusOperator')?.values as Record<string, any>;
+    const argo = byKey.get('argoRollouts')?.values as { controller: Record<string, any> };
+    const monitorLabels = {
+      kubeStateMetrics: stack['kube-state-metrics']?.prometheus?.monitor?.additionalLabels,
+      nodeExporter: stack['prometheus-node-exporter']?.prometheus?.monitor?.additionalLabels,
+      kubelet: stack.kubelet?.serviceMonitor?.additionalLabels,
+      prometheusOperator: stack.prometheusOperator?.serviceMonitor?.additionalLabels,
+      argoRollouts: argo.controller.metrics?.enabled && argo.controller.metrics?.serviceMonitor?.enabled ? argo.controller.metrics.serviceMonitor.additionalLabels : undefined,
+    };
+    const selector = { 'monitoring.uag.example.com/prometheus': 'platform' };
+    expect(monitorLabels).toEqual({ kubeStateMetrics: selector, nodeExporter: selector, kubelet: selector, prometheusOperator: selector, argoRollouts: selector });
+    expect(stack['prometheus-node-exporter']?.namespaceOverride).toBe('kube-system');
+    expect(resolvePolicyOptions(repositoryPolicyOptions(join(__dirname, '..', '..', '..'))).unenforcedNamespaces).toContain('kube-system');
   });
 
   it('pins every chart to an exact version', () => {
@@ -41,7 +61,8 @@ describe('operatorReleases', () => {
   it('gives the Argo Rollouts controller a sidecar so its analysis can reach Prometheus over mesh mTLS', () => {
     const argo = byKey.get('argoRollouts');
     expect(argo?.namespaceLabels).toEqual({ 'istio-injection': 'enabled' });
-    expect(argo?.after).toEqual(['istiod']);
+    // After the monitoring CRDs too: the chart creates a ServiceMonitor (regression: the release could install before its kind existed).
+    expect(argo?.after).toEqual(['istiod', 'prometheusOperatorCrds']);
   });
 
   it('installs the Istio CNI node agent at the pinned Istio version into kube-system, and istiod injects for it (regression: istio-init ran as root with NET_ADMIN)', () => {
@@ -69,5 +90,63 @@ describe('operatorReleases', () => {
     const audited = repositoryPolicyOptions(join(__dirname, '..', '..', '..')).auditedNamespaces ?? [];
     expect([...new Set(releases.filter((release) => release.namespace !== ISTIO_CNI_NAMESPACE).map((release) => release.namespace))].sort()).toEqual([...OPERATOR_NAMESPACES].sort());
     expect([...audited].sort()).toEqual([...OPERATOR_NAMESPACES].sort());
+  });
+});
+
+/**
+ * Whether each chart renders a PodDisruptionBudget for the values given, by the conditions in its
+ * template: istio-discovery and gateway templates/poddisruptionbudget.yaml at 1.29.2 (the budget
+ * only exists above one autoscaled replica; istiod's is on by default through
+ * global.defaultPodDisruptionBudget.enabled), argo-rollouts 2.40.9
+ * templates/controller/poddisruptionbudget.yaml (controller.pdb.enabled).
+ */
+function chartDisruptionBudgets(byKey: Map<string, { values: Record<string, any> }>): Record<string, boolean> {
+  const istiod = byKey.get('istiod')!.values;
+  const gateway = byKey.get('ingressGateway')!.values;
+  const argo = byKey.get('argoRollouts')!.values;
+  return {
+    istiod: (istiod.global?.defaultPodDisruptionBudget?.enabled ?? true) && (istiod.autoscaleMin ?? 1) > 1,
+    ingressGateway: Object.keys(gateway.podDisruptionBudget ?? {}).length > 0 && (gateway.autoscaling?.minReplicas ?? 1) > 1,
+    argoRollouts: argo.controller?.pdb?.enabled === true,
+  };
+}
+
+describe.each(CLOUD_ENVIRONMENT_NAMES)('control-plane availability in %s', (environment) => {
+  const { controlPlane } = CLOUD_ENVIRONMENTS[environment];
+  const byKey = new Map(operatorReleases({ controlPlane, awsLoadBalancer: true, clientAddress: ENVIRONMENT_DEFAULTS.clientAddress }).map((release) => [release.key as string, release as { values: Record<string, any> }]));
+  const values = (key: string) => byKey.get(key)!.values;
+  const spread = (labelSelector?: Record<string, string>) => [
+    { maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'DoNotSchedule', ...(labelSelector === undefined ? {} : { labelSelector: { matchLabels: labelSelector } }) },
+    { maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', ...(labelSelector === undefined ? {} : { labelSelector: { matchLabels: labelSelector } }) },
+  ];
+
+  it('runs istiod, the ingress gateway and the Argo Rollouts controller at the environment’s replicas, through keys the charts read, spread across nodes (regression: no PDB or spread, and an ignored replicaCount)', () => {
+    expect({
+      istiod: { autoscaleMin: values('istiod').autoscaleMin, replicaCount: values('istiod').replicaCount, spread: values('istiod').topologySpreadConstraints },
+      ingressGateway: { minReplicas: values('ingressGateway').autoscaling.minReplicas, spread: values('ingressGateway').topologySpreadConstraints },
+      argoRollouts: { replicas: values('argoRollouts').controller.replicas, spread: values('argoRollouts').controller.topologySpreadConstraints },
+    }).toEqual({
+      // `replicaCount` is only read with the autoscaler off (templates/deployment.yaml): set, it would be ignored.
+      istiod: { autoscaleMin: controlPlane.istiodReplicas, replicaCount: undefined, spread: spread({ app: 'istiod' }) },
+      ingressGateway: { minReplicas: controlPlane.ingressGatewayReplicas, spread: spread({ istio: 'ingressgateway' }) },
+      // The chart fills in the controller's own pod selector.
+      argoRollouts: { replicas: controlPlane.argoRolloutsReplicas, spread: spread() },
+    });
+  });
+
+  it('gets a disruption budget from each chart exactly where more than one replica runs', () => {
+    expect(chartDisruptionBudgets(byKey)).toEqual({
+      istiod: controlPlane.istiodReplicas > 1,
+      ingressGateway: controlPlane.ingressGatewayReplicas > 1,
+      argoRollouts: controlPlane.argoRolloutsReplicas > 1,
+    });
+  });
+});
+
+it('runs the control plane replicated in staging and prod, and singly on dev’s spot nodes', () => {
+  expect(Object.fromEntries(CLOUD_ENVIRONMENT_NAMES.map((environment) => [environment, CLOUD_ENVIRONMENTS[environment].controlPlane]))).toEqual({
+    dev: { istiodReplicas: 1, ingressGatewayReplicas: 1, argoRolloutsReplicas: 1 },
+    staging: { istiodReplicas: 2, ingressGatewayReplicas: 2, argoRolloutsReplicas: 2 },
+    prod: { istiodReplicas: 2, ingressGatewayReplicas: 3, argoRolloutsReplicas: 2 },
   });
 });
