@@ -13,5 +13,6 @@ export function cdk8sPlatform(): PlatformSource {
     },
     imageTag: (root) => imageContentTag(root),
     ingressTlsSecretName: (environment) => ENVIRONMENTS[environment].ingress.tlsCredentialName,
+    ingressHosts: (environment) => ENVIRONMENTS[environment].ingress.hosts,
   };
 }

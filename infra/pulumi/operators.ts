@@ -2,9 +2,11 @@ import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { PLATFORM_NAMES } from './platform-contract';
 import { ARGO_ROLLOUTS, serviceHost } from '../k8s/platform-names';
+import { LOAD_BALANCER_CONTROLLER, ingressLoadBalancerAnnotations, loadBalancerControllerValues, type LoadBalancerControllerValuesArgs } from './load-balancer-controller';
+import { localIngressServicePorts } from './local-ingress';
 import { HELM_CHARTS, ISTIO_IMAGE_HUB, ISTIO_VERSION, type HelmChartVersion } from './versions';
 
-export type OperatorKey = 'istioBase' | 'istioCni' | 'istiod' | 'ingressGateway' | 'prometheusOperatorCrds' | 'prometheusOperator' | 'argoRollouts';
+export type OperatorKey = 'istioBase' | 'istioCni' | 'istiod' | 'awsLoadBalancerController' | 'ingressGateway' | 'prometheusOperatorCrds' | 'prometheusOperator' | 'argoRollouts';
 
 /** Where the Istio CNI node agent runs: its DaemonSet needs root, host paths and NET_ADMIN, which only kube-system admits. */
 export const ISTIO_CNI_NAMESPACE = 'kube-system';
@@ -35,18 +37,62 @@ export interface OperatorRelease {
   readonly namespaceLabels?: Readonly<Record<string, string>>;
   /** The namespace exists in every cluster (kube-system): neither Helm nor the program creates it. @default false */
   readonly namespaceExists?: boolean;
+  /** Cloud resources the release needs first and must outlive on destroy (its IAM grants). @default none */
+  readonly dependsOn?: readonly pulumi.Resource[];
 }
+
+/**
+ * How the ingress gateway is reached from outside the cluster.
+ * - `aws-nlb`: an NLB with IP targets, provisioned by the AWS Load Balancer Controller the program
+ *   installs first (load-balancer-controller.ts).
+ * - `node-port`: fixed node ports a local cluster maps to the host (local-ingress.ts); nothing waits
+ *   for a load balancer address that a kind cluster never hands out.
+ */
+export type IngressExposure =
+  | { readonly kind: 'aws-nlb'; readonly controller: LoadBalancerControllerValuesArgs; readonly controllerGrants: readonly pulumi.Resource[] }
+  | { readonly kind: 'node-port' };
 
 export interface OperatorsArgs {
   readonly provider: k8s.Provider;
   /** Run the controllers with two replicas (and the ingress gateway with three) to survive a node loss. */
   readonly highlyAvailable: boolean;
-  /** Expose the ingress gateway through an AWS Network Load Balancer (EKS); otherwise a plain LoadBalancer Service. */
-  readonly awsLoadBalancer: boolean;
+  readonly ingressExposure: IngressExposure;
+}
+
+/** The ingress gateway chart's `service` values (manifests/charts/gateway/templates/service.yaml at 1.29.2). */
+function ingressServiceValues(exposure: IngressExposure): Record<string, unknown> {
+  if (exposure.kind === 'node-port') return { type: 'NodePort', ports: localIngressServicePorts() };
+  // `loadBalancerClass` is written only for type LoadBalancer; it hands the Service to the controller.
+  return { type: 'LoadBalancer', loadBalancerClass: LOAD_BALANCER_CONTROLLER.loadBalancerClass, annotations: ingressLoadBalancerAnnotations() };
+}
+
+/**
+ * The AWS Load Balancer Controller, in kube-system, before the ingress gateway: its release owns
+ * the NLB through the gateway Service's finalizer. Destroying the ingress gateway release first
+ * (Helm uninstall waits for the Service to be gone, pulumi-kubernetes helm_release.go Delete with
+ * `atomic`) lets the controller delete the NLB before it is uninstalled itself, and before the VPC.
+ */
+function loadBalancerControllerRelease(exposure: IngressExposure): OperatorRelease[] {
+  if (exposure.kind !== 'aws-nlb') return [];
+  return [
+    {
+      key: 'awsLoadBalancerController',
+      releaseName: LOAD_BALANCER_CONTROLLER.releaseName,
+      namespace: LOAD_BALANCER_CONTROLLER.namespace,
+      chart: HELM_CHARTS.awsLoadBalancerController,
+      values: loadBalancerControllerValues(exposure.controller),
+      namespaceExists: true,
+      after: [],
+      // Its webhook mutates Services and pods cluster-wide (failurePolicy Fail): the platform's
+      // objects are applied once it answers.
+      platformPrerequisite: true,
+      dependsOn: exposure.controllerGrants,
+    },
+  ];
 }
 
 /** Every Helm release, with its values and order. */
-export function operatorReleases(args: Pick<OperatorsArgs, 'highlyAvailable' | 'awsLoadBalancer'>): OperatorRelease[] {
+export function operatorReleases(args: Pick<OperatorsArgs, 'highlyAvailable' | 'ingressExposure'>): OperatorRelease[] {
   const controllerReplicas = args.highlyAvailable ? 2 : 1;
   const { jaeger, meshProviders, namespaces } = PLATFORM_NAMES;
   return [
@@ -96,6 +142,7 @@ export function operatorReleases(args: Pick<OperatorsArgs, 'highlyAvailable' | '
       after: ['istioBase', 'istioCni'],
       platformPrerequisite: true,
     },
+    ...loadBalancerControllerRelease(args.ingressExposure),
     {
       key: 'ingressGateway',
       releaseName: PLATFORM_NAMES.ingressGateway,
@@ -115,12 +162,9 @@ export function operatorReleases(args: Pick<OperatorsArgs, 'highlyAvailable' | '
           runAsNonRoot: true,
           seccompProfile: RUNTIME_DEFAULT_SECCOMP,
         },
-        service: {
-          type: 'LoadBalancer',
-          annotations: args.awsLoadBalancer ? { 'service.beta.kubernetes.io/aws-load-balancer-type': 'nlb', 'service.beta.kubernetes.io/aws-load-balancer-cross-zone-load-balancing-enabled': 'true' } : {},
-        },
+        service: ingressServiceValues(args.ingressExposure),
       },
-      after: ['istiod'],
+      after: args.ingressExposure.kind === 'aws-nlb' ? ['istiod', 'awsLoadBalancerController'] : ['istiod'],
       platformPrerequisite: false,
     },
     { key: 'prometheusOperatorCrds', releaseName: 'prometheus-operator-crds', namespace: 'prometheus-operator', chart: HELM_CHARTS.prometheusOperatorCrds, values: {}, after: [], platformPrerequisite: true },
@@ -184,14 +228,22 @@ export function operatorReleases(args: Pick<OperatorsArgs, 'highlyAvailable' | '
  * serves the requests-per-second HPA metric, is part of the synthesized platform itself.
  */
 export class Operators extends pulumi.ComponentResource {
-  readonly releases: Readonly<Record<OperatorKey, k8s.helm.v3.Release>>;
+  /** The releases this cluster gets (the load balancer controller on AWS only). */
+  readonly releases: Readonly<Partial<Record<OperatorKey, k8s.helm.v3.Release>>>;
   /** What the platform's objects must be applied after. */
   readonly platformPrerequisites: k8s.helm.v3.Release[];
+  /** The release whose Service receives the cluster's inbound traffic. */
+  readonly ingressGateway: k8s.helm.v3.Release;
 
   constructor(name: string, args: OperatorsArgs, opts?: pulumi.ComponentResourceOptions) {
     super('uag:cloud:Operators', name, {}, opts);
     const plans = operatorReleases(args);
-    const releases = {} as Record<OperatorKey, k8s.helm.v3.Release>;
+    const releases: Partial<Record<OperatorKey, k8s.helm.v3.Release>> = {};
+    const installed = (key: OperatorKey): k8s.helm.v3.Release => {
+      const release = releases[key];
+      if (release === undefined) throw new Error(`Operators: a release waits for '${key}', which is not installed before it; list it earlier in operatorReleases`);
+      return release;
+    };
     for (const plan of plans) {
       const namespace =
         plan.namespaceLabels === undefined
@@ -210,11 +262,16 @@ export class Operators extends pulumi.ComponentResource {
           atomic: true,
           timeout: 900,
         },
-        { parent: this, provider: args.provider, dependsOn: [...plan.after.map((key) => releases[key]), ...(namespace === undefined ? [] : [namespace])] },
+        {
+          parent: this,
+          provider: args.provider,
+          dependsOn: [...plan.after.map(installed), ...(namespace === undefined ? [] : [namespace]), ...(plan.dependsOn ?? [])],
+        },
       );
     }
     this.releases = releases;
-    this.platformPrerequisites = plans.filter((plan) => plan.platformPrerequisite).map((plan) => releases[plan.key]);
+    this.ingressGateway = installed('ingressGateway');
+    this.platformPrerequisites = plans.filter((plan) => plan.platformPrerequisite).map((plan) => installed(plan.key));
     this.registerOutputs({});
   }
 }

@@ -27,7 +27,7 @@ export interface PlatformRenderRequest {
 
 /**
  * What this program needs from the cdk8s platform (infra/platform.ts, infra/environments,
- * infra/synth/image-reference.ts): kept to three functions so the program and its tests do not
+ * infra/synth/image-reference.ts): kept to a few functions so the program and its tests do not
  * depend on how the platform is built. `cdk8s-platform.ts` is the real one.
  */
 export interface PlatformSource {
@@ -37,6 +37,8 @@ export interface PlatformSource {
   imageTag(repositoryRoot: string): string;
   /** Name of the TLS Secret (in the Istio namespace) the environment's ingress Gateway serves. */
   ingressTlsSecretName(environment: CloudEnvironmentName): string;
+  /** The hosts the environment's ingress Gateway serves when `uag:domain` does not replace them. */
+  ingressHosts(environment: CloudEnvironmentName): readonly string[];
 }
 
 /**

@@ -12,7 +12,7 @@ const POD_TEMPLATE_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'R
 const ENVIRONMENTS = ['dev', 'staging', 'prod'] as const;
 
 /** The istiod values the Pulumi program installs (the same in every stack). */
-const ISTIOD_VALUES = operatorReleases({ highlyAvailable: false, awsLoadBalancer: true }).find((release) => release.key === 'istiod')?.values as Record<string, unknown>;
+const ISTIOD_VALUES = operatorReleases({ highlyAvailable: false, ingressExposure: { kind: 'node-port' } }).find((release) => release.key === 'istiod')?.values as Record<string, unknown>;
 
 interface PodUnderTest {
   readonly workload: string;

@@ -1,10 +1,13 @@
 import { join } from 'node:path';
-import { ISTIO_CNI_NAMESPACE, OPERATOR_NAMESPACES, operatorReleases } from '../../../infra/pulumi/operators';
+import { ISTIO_CNI_NAMESPACE, OPERATOR_NAMESPACES, operatorReleases, type IngressExposure } from '../../../infra/pulumi/operators';
 import { repositoryPolicyOptions } from '../../../policies/k8s';
 import { HELM_CHARTS } from '../../../infra/pulumi/versions';
 
+/** The AWS stacks' exposure: the controller's settings as the program passes them, its IAM grants stood in for by nothing. */
+const AWS_NLB: IngressExposure = { kind: 'aws-nlb', controller: { clusterName: 'uag-prod', region: 'eu-west-1', vpcId: 'vpc-0123' }, controllerGrants: [] };
+
 describe('operatorReleases', () => {
-  const releases = operatorReleases({ highlyAvailable: true, awsLoadBalancer: true });
+  const releases = operatorReleases({ highlyAvailable: true, ingressExposure: AWS_NLB });
   const byKey = new Map(releases.map((release) => [release.key, release]));
 
   it('installs every release only after the releases it names, which come earlier in the list', () => {
@@ -35,7 +38,40 @@ describe('operatorReleases', () => {
   it('names the ingress gateway release so its pods carry istio=ingressgateway, behind an NLB on AWS', () => {
     const ingress = byKey.get('ingressGateway');
     expect(ingress?.releaseName).toBe('istio-ingressgateway');
-    expect((ingress?.values as { service: { annotations: Record<string, string> } }).service.annotations['service.beta.kubernetes.io/aws-load-balancer-type']).toBe('nlb');
+    expect((ingress?.values as { service: unknown }).service).toMatchObject({ type: 'LoadBalancer', loadBalancerClass: 'service.k8s.aws/nlb' });
+  });
+
+  it('hands the ingress NLB to the AWS Load Balancer Controller with IP targets, installed before it (regression: the in-tree provider made an instance-target NLB nothing removed before the VPC)', () => {
+    const ingress = byKey.get('ingressGateway');
+    expect(ingress?.after).toEqual(['istiod', 'awsLoadBalancerController']);
+    const annotations = (ingress?.values as { service: { annotations: Record<string, string> } }).service.annotations;
+    expect(annotations).toMatchObject({
+      'service.beta.kubernetes.io/aws-load-balancer-nlb-target-type': 'ip',
+      'service.beta.kubernetes.io/aws-load-balancer-scheme': 'internet-facing',
+      'service.beta.kubernetes.io/aws-load-balancer-target-group-attributes': 'preserve_client_ip.enabled=true',
+      'service.beta.kubernetes.io/aws-load-balancer-attributes': 'load_balancing.cross_zone.enabled=true',
+      'service.beta.kubernetes.io/aws-load-balancer-healthcheck-port': '15021',
+      'service.beta.kubernetes.io/aws-load-balancer-healthcheck-path': '/healthz/ready',
+    });
+    // The in-tree provider's annotation would make it the in-tree provider's Service again.
+    expect(annotations['service.beta.kubernetes.io/aws-load-balancer-type']).toBeUndefined();
+    const controller = byKey.get('awsLoadBalancerController');
+    expect(controller).toMatchObject({ namespace: 'kube-system', namespaceExists: true, chart: { chart: 'aws-load-balancer-controller', version: '3.5.0' }, platformPrerequisite: true });
+    expect(controller?.values).toMatchObject({ clusterName: 'uag-prod', region: 'eu-west-1', vpcId: 'vpc-0123', serviceAccount: { create: true, name: 'aws-load-balancer-controller' } });
+  });
+
+  it('gives a local cluster fixed node ports instead of a LoadBalancer no one provisions, and installs no load balancer controller (regression: the release waited 900 s for an address on kind, then rolled back)', () => {
+    const local = operatorReleases({ highlyAvailable: false, ingressExposure: { kind: 'node-port' } });
+    expect(local.map((release) => release.key)).not.toContain('awsLoadBalancerController');
+    const ingress = local.find((release) => release.key === 'ingressGateway');
+    expect(ingress?.after).toEqual(['istiod']);
+    const service = (ingress?.values as { service: { type: string; ports: { name: string; port: number; nodePort?: number }[] } }).service;
+    expect(service.type).toBe('NodePort');
+    expect(service.ports.map(({ name, port, nodePort }) => ({ name, port, nodePort }))).toEqual([
+      { name: 'status-port', port: 15021, nodePort: undefined },
+      { name: 'http2', port: 80, nodePort: 30080 },
+      { name: 'https', port: 443, nodePort: 30443 },
+    ]);
   });
 
   it('gives the Argo Rollouts controller a sidecar so its analysis can reach Prometheus over mesh mTLS', () => {

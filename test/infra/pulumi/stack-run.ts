@@ -110,6 +110,7 @@ export function recordingPlatform(): PlatformSource & { readonly requests: Platf
     },
     imageTag: () => CONTENT_TAG,
     ingressTlsSecretName: real.ingressTlsSecretName,
+    ingressHosts: real.ingressHosts,
   };
 }
 
