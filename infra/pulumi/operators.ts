@@ -4,9 +4,20 @@ import { PLATFORM_NAMES } from './platform-contract';
 import { ARGO_ROLLOUTS, serviceHost } from '../k8s/platform-names';
 import { LOAD_BALANCER_CONTROLLER, ingressLoadBalancerAnnotations, loadBalancerControllerValues, type LoadBalancerControllerValuesArgs } from './load-balancer-controller';
 import { localIngressServicePorts } from './local-ingress';
+import { CERT_MANAGER, EXTERNAL_DNS, certManagerValues, externalDnsServiceAnnotations, externalDnsValues, type PublicDns } from './public-dns';
 import { HELM_CHARTS, ISTIO_IMAGE_HUB, ISTIO_VERSION, type HelmChartVersion } from './versions';
 
-export type OperatorKey = 'istioBase' | 'istioCni' | 'istiod' | 'awsLoadBalancerController' | 'ingressGateway' | 'prometheusOperatorCrds' | 'prometheusOperator' | 'argoRollouts';
+export type OperatorKey =
+  | 'istioBase'
+  | 'istioCni'
+  | 'istiod'
+  | 'awsLoadBalancerController'
+  | 'externalDns'
+  | 'certManager'
+  | 'ingressGateway'
+  | 'prometheusOperatorCrds'
+  | 'prometheusOperator'
+  | 'argoRollouts';
 
 /** Where the Istio CNI node agent runs: its DaemonSet needs root, host paths and NET_ADMIN, which only kube-system admits. */
 export const ISTIO_CNI_NAMESPACE = 'kube-system';
@@ -16,7 +27,7 @@ export const ISTIO_CNI_NAMESPACE = 'kube-system';
  * (Warn + Audit) rather than deny in these (policies/exceptions.yaml, `auditedNamespaces`): the
  * charts are upstream code whose pods cannot be checked in CI.
  */
-export const OPERATOR_NAMESPACES = [PLATFORM_NAMES.namespaces.istio, 'prometheus-operator', ARGO_ROLLOUTS.namespace] as const;
+export const OPERATOR_NAMESPACES = [PLATFORM_NAMES.namespaces.istio, 'prometheus-operator', ARGO_ROLLOUTS.namespace, CERT_MANAGER.namespace, EXTERNAL_DNS.namespace] as const;
 
 const RUNTIME_DEFAULT_SECCOMP = { type: 'RuntimeDefault' } as const;
 
@@ -49,7 +60,13 @@ export interface OperatorRelease {
  *   for a load balancer address that a kind cluster never hands out.
  */
 export type IngressExposure =
-  | { readonly kind: 'aws-nlb'; readonly controller: LoadBalancerControllerValuesArgs; readonly controllerGrants: readonly pulumi.Resource[] }
+  | {
+      readonly kind: 'aws-nlb';
+      readonly controller: LoadBalancerControllerValuesArgs;
+      readonly controllerGrants: readonly pulumi.Resource[];
+      /** The public name ExternalDNS and cert-manager keep for the NLB. */
+      readonly publicDns: PublicDns;
+    }
   | { readonly kind: 'node-port' };
 
 export interface OperatorsArgs {
@@ -63,16 +80,22 @@ export interface OperatorsArgs {
 function ingressServiceValues(exposure: IngressExposure): Record<string, unknown> {
   if (exposure.kind === 'node-port') return { type: 'NodePort', ports: localIngressServicePorts() };
   // `loadBalancerClass` is written only for type LoadBalancer; it hands the Service to the controller.
-  return { type: 'LoadBalancer', loadBalancerClass: LOAD_BALANCER_CONTROLLER.loadBalancerClass, annotations: ingressLoadBalancerAnnotations() };
+  return {
+    type: 'LoadBalancer',
+    loadBalancerClass: LOAD_BALANCER_CONTROLLER.loadBalancerClass,
+    annotations: { ...ingressLoadBalancerAnnotations(), ...externalDnsServiceAnnotations(exposure.publicDns.domain) },
+  };
 }
 
 /**
- * The AWS Load Balancer Controller, in kube-system, before the ingress gateway: its release owns
- * the NLB through the gateway Service's finalizer. Destroying the ingress gateway release first
- * (Helm uninstall waits for the Service to be gone, pulumi-kubernetes helm_release.go Delete with
- * `atomic`) lets the controller delete the NLB before it is uninstalled itself, and before the VPC.
+ * The AWS stacks' edge controllers. The AWS Load Balancer Controller, in kube-system, and
+ * ExternalDNS come before the ingress
+ * gateway: the one owns the NLB through the gateway Service's finalizer, the other the DNS record
+ * pointing at it. Destroying the ingress gateway release first (Helm uninstall waits for the
+ * Service to be gone, pulumi-kubernetes helm_release.go Delete with `atomic`) lets the controller
+ * delete the NLB, and ExternalDNS the record, before either is uninstalled, and before the VPC.
  */
-function loadBalancerControllerRelease(exposure: IngressExposure): OperatorRelease[] {
+function awsEdgeReleases(exposure: IngressExposure, highlyAvailable: boolean): OperatorRelease[] {
   if (exposure.kind !== 'aws-nlb') return [];
   return [
     {
@@ -87,6 +110,28 @@ function loadBalancerControllerRelease(exposure: IngressExposure): OperatorRelea
       // objects are applied once it answers.
       platformPrerequisite: true,
       dependsOn: exposure.controllerGrants,
+    },
+    {
+      key: 'externalDns',
+      releaseName: EXTERNAL_DNS.releaseName,
+      namespace: EXTERNAL_DNS.namespace,
+      chart: HELM_CHARTS.externalDns,
+      values: externalDnsValues(exposure.publicDns),
+      after: [],
+      platformPrerequisite: false,
+      dependsOn: exposure.publicDns.externalDnsGrants,
+    },
+    // Issues the ingress certificate (public-dns.ts). Its webhook checks cert-manager's own objects
+    // only, so nothing waits for it but the issuer and the certificate.
+    {
+      key: 'certManager',
+      releaseName: CERT_MANAGER.releaseName,
+      namespace: CERT_MANAGER.namespace,
+      chart: HELM_CHARTS.certManager,
+      values: certManagerValues({ highlyAvailable }),
+      after: [],
+      platformPrerequisite: false,
+      dependsOn: exposure.publicDns.certManagerGrants,
     },
   ];
 }
@@ -142,7 +187,7 @@ export function operatorReleases(args: Pick<OperatorsArgs, 'highlyAvailable' | '
       after: ['istioBase', 'istioCni'],
       platformPrerequisite: true,
     },
-    ...loadBalancerControllerRelease(args.ingressExposure),
+    ...awsEdgeReleases(args.ingressExposure, args.highlyAvailable),
     {
       key: 'ingressGateway',
       releaseName: PLATFORM_NAMES.ingressGateway,
@@ -164,7 +209,7 @@ export function operatorReleases(args: Pick<OperatorsArgs, 'highlyAvailable' | '
         },
         service: ingressServiceValues(args.ingressExposure),
       },
-      after: args.ingressExposure.kind === 'aws-nlb' ? ['istiod', 'awsLoadBalancerController'] : ['istiod'],
+      after: args.ingressExposure.kind === 'aws-nlb' ? ['istiod', 'awsLoadBalancerController', 'externalDns'] : ['istiod'],
       platformPrerequisite: false,
     },
     { key: 'prometheusOperatorCrds', releaseName: 'prometheus-operator-crds', namespace: 'prometheus-operator', chart: HELM_CHARTS.prometheusOperatorCrds, values: {}, after: [], platformPrerequisite: true },
@@ -232,6 +277,8 @@ export class Operators extends pulumi.ComponentResource {
   readonly releases: Readonly<Partial<Record<OperatorKey, k8s.helm.v3.Release>>>;
   /** What the platform's objects must be applied after. */
   readonly platformPrerequisites: k8s.helm.v3.Release[];
+  /** The release of `key`; fails when this cluster does not get it. */
+  readonly release: (key: OperatorKey) => k8s.helm.v3.Release;
   /** The release whose Service receives the cluster's inbound traffic. */
   readonly ingressGateway: k8s.helm.v3.Release;
 
@@ -270,6 +317,7 @@ export class Operators extends pulumi.ComponentResource {
       );
     }
     this.releases = releases;
+    this.release = installed;
     this.ingressGateway = installed('ingressGateway');
     this.platformPrerequisites = plans.filter((plan) => plan.platformPrerequisite).map((plan) => installed(plan.key));
     this.registerOutputs({});

@@ -11,8 +11,10 @@ import { IMAGE_NAME } from '../synth/image-reference';
 import { Network, subnetLayout } from './network';
 import { NodeGroups } from './node-groups';
 import { LOAD_BALANCER_CONTROLLER, loadBalancerControllerPolicy } from './load-balancer-controller';
+import { CERT_MANAGER, EXTERNAL_DNS, certManagerPolicy, externalDnsPolicy, type PublicDnsArgs } from './public-dns';
 import { localIngressInstructions } from './local-ingress';
 import { AddonIdentities } from './addon-identities';
+import { IngressCertificate } from './ingress-certificate';
 import { Operators, type IngressExposure } from './operators';
 import { PLATFORM_NAMES, type PlatformSource } from './platform-contract';
 import { PlatformDeploy } from './platform-deploy';
@@ -113,12 +115,15 @@ async function awsCluster(config: StackConfig, target: AwsTarget, platform: Plat
   );
   const workloadAddons = new ClusterAddons(`${name}-workload-addons`, { clusterName: cluster.clusterName, kubernetesVersion, phase: 'after-nodes' }, { dependsOn: nodes.nodeGroups });
 
+  const publicDns: PublicDnsArgs = { domain: config.domain ?? '', hostedZoneId: target.hostedZoneId, region: target.region, ownerId: name };
   const identities = new AddonIdentities(
     `${name}-addon-identities`,
     {
       clusterName: cluster.clusterName,
       identities: {
         'load-balancer-controller': { namespace: LOAD_BALANCER_CONTROLLER.namespace, serviceAccount: LOAD_BALANCER_CONTROLLER.serviceAccount, policy: loadBalancerControllerPolicy() },
+        'external-dns': { namespace: EXTERNAL_DNS.namespace, serviceAccount: EXTERNAL_DNS.serviceAccount, policy: externalDnsPolicy(publicDns) },
+        'cert-manager': { namespace: CERT_MANAGER.namespace, serviceAccount: CERT_MANAGER.serviceAccount, policy: certManagerPolicy(publicDns) },
       },
     },
     { dependsOn: nodeAddons.addons },
@@ -163,6 +168,7 @@ async function awsCluster(config: StackConfig, target: AwsTarget, platform: Plat
       kind: 'aws-nlb',
       controller: { clusterName: cluster.clusterName, region: target.region, vpcId: network.vpcId },
       controllerGrants: identities.roles['load-balancer-controller'].grants,
+      publicDns: { ...publicDns, externalDnsGrants: identities.roles['external-dns'].grants, certManagerGrants: identities.roles['cert-manager'].grants },
     },
     storageClassName: storageClass === undefined ? null : ENCRYPTED_STORAGE_CLASS,
     clusterPrerequisites: storageClass === undefined ? [] : [storageClass],
@@ -270,9 +276,17 @@ export async function deployStack(config: StackConfig, platform: PlatformSource)
   });
 
   const host = config.domain ?? platform.ingressHosts(environment)[0] ?? 'localhost';
-  if (access.ingressExposure.kind === 'node-port') {
+  const exposure = access.ingressExposure;
+  if (exposure.kind === 'node-port') {
     return { ...outputs, ingressHostname: pulumi.output('127.0.0.1'), ingress: pulumi.output(localIngressInstructions(host, access.kubectlContext)) };
   }
+  new IngressCertificate('ingress-certificate', {
+    ...exposure.publicDns,
+    provider: access.provider,
+    certManager: operators.release('certManager'),
+    namespace: namespaces.istio,
+    secretName: platform.ingressTlsSecretName(environment),
+  });
   // Read through the release's outputs: unknown while the release is being installed in a
   // preview, so the engine skips the read (pulumi v3.248.0 pkg/resource/deploy/step.go,
   // ReadStep.Apply: an unknown ID reads nothing) instead of failing on a Service not there yet.
@@ -284,5 +298,5 @@ export async function deployStack(config: StackConfig, platform: PlatformSource)
   const ingressHostname = ingressService.status.loadBalancer.ingress.apply(
     (ingress) => ingress?.[0]?.hostname ?? ingress?.[0]?.ip ?? `pending: the load balancer of ${namespaces.istio}/${ingressGateway} has no address yet`,
   );
-  return { ...outputs, ingressHostname, ingress: pulumi.interpolate`https://${host}/ once its DNS record points at ${ingressHostname}` };
+  return { ...outputs, ingressHostname, ingress: pulumi.interpolate`https://${host}/ (ExternalDNS points ${host} at ${ingressHostname} in hosted zone ${exposure.publicDns.hostedZoneId})` };
 }

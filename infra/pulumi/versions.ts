@@ -40,6 +40,10 @@ export const HELM_CHARTS = {
   argoRollouts: { repository: 'https://argoproj.github.io/argo-helm', chart: 'argo-rollouts', version: '2.40.9' },
   // Chart 3.5.0 runs controller v3.5.0 (helm/aws-load-balancer-controller/Chart.yaml at tag v3.5.0).
   awsLoadBalancerController: { repository: EKS_CHARTS_REPOSITORY, chart: 'aws-load-balancer-controller', version: '3.5.0' },
+  // Jetstack's chart versions carry the release's `v` (deploy/charts/cert-manager at tag v1.21.1).
+  certManager: { repository: 'https://charts.jetstack.io', chart: 'cert-manager', version: 'v1.21.1' },
+  // Chart 1.21.1 runs ExternalDNS 0.21.0 (charts/external-dns/Chart.yaml at tag external-dns-helm-chart-1.21.1).
+  externalDns: { repository: 'https://kubernetes-sigs.github.io/external-dns/', chart: 'external-dns', version: '1.21.1' },
 } as const satisfies Record<string, HelmChartVersion>;
 
 /** ElastiCache engine for the shared rate-limit store. */

@@ -4,7 +4,12 @@ import { repositoryPolicyOptions } from '../../../policies/k8s';
 import { HELM_CHARTS } from '../../../infra/pulumi/versions';
 
 /** The AWS stacks' exposure: the controller's settings as the program passes them, its IAM grants stood in for by nothing. */
-const AWS_NLB: IngressExposure = { kind: 'aws-nlb', controller: { clusterName: 'uag-prod', region: 'eu-west-1', vpcId: 'vpc-0123' }, controllerGrants: [] };
+const AWS_NLB: IngressExposure = {
+  kind: 'aws-nlb',
+  controller: { clusterName: 'uag-prod', region: 'eu-west-1', vpcId: 'vpc-0123' },
+  controllerGrants: [],
+  publicDns: { domain: 'api.example.org', hostedZoneId: 'Z0123456789ABCDEFGHIJ', region: 'eu-west-1', ownerId: 'uag-prod', externalDnsGrants: [], certManagerGrants: [] },
+};
 
 describe('operatorReleases', () => {
   const releases = operatorReleases({ highlyAvailable: true, ingressExposure: AWS_NLB });
@@ -32,7 +37,7 @@ describe('operatorReleases', () => {
   });
 
   it('pins every chart to an exact version', () => {
-    for (const release of releases) expect(release.chart.version).toMatch(/^\d+\.\d+\.\d+$/);
+    for (const release of releases) expect(release.chart.version).toMatch(/^v?\d+\.\d+\.\d+$/);
   });
 
   it('names the ingress gateway release so its pods carry istio=ingressgateway, behind an NLB on AWS', () => {
@@ -43,7 +48,7 @@ describe('operatorReleases', () => {
 
   it('hands the ingress NLB to the AWS Load Balancer Controller with IP targets, installed before it (regression: the in-tree provider made an instance-target NLB nothing removed before the VPC)', () => {
     const ingress = byKey.get('ingressGateway');
-    expect(ingress?.after).toEqual(['istiod', 'awsLoadBalancerController']);
+    expect(ingress?.after).toEqual(['istiod', 'awsLoadBalancerController', 'externalDns']);
     const annotations = (ingress?.values as { service: { annotations: Record<string, string> } }).service.annotations;
     expect(annotations).toMatchObject({
       'service.beta.kubernetes.io/aws-load-balancer-nlb-target-type': 'ip',
@@ -60,9 +65,23 @@ describe('operatorReleases', () => {
     expect(controller?.values).toMatchObject({ clusterName: 'uag-prod', region: 'eu-west-1', vpcId: 'vpc-0123', serviceAccount: { create: true, name: 'aws-load-balancer-controller' } });
   });
 
+  it('points uag:domain at the NLB through ExternalDNS, limited to the stack\'s zone and records, removing the record with the Service', () => {
+    const externalDns = byKey.get('externalDns');
+    expect(externalDns).toMatchObject({ namespace: 'external-dns', chart: { chart: 'external-dns', version: '1.21.1' } });
+    expect(externalDns?.values).toMatchObject({ sources: ['service'], domainFilters: ['api.example.org'], policy: 'sync', txtOwnerId: 'uag-prod', extraArgs: ['--zone-id-filter=Z0123456789ABCDEFGHIJ'] });
+    const annotations = (byKey.get('ingressGateway')?.values as { service: { annotations: Record<string, string> } }).service.annotations;
+    expect(annotations['external-dns.alpha.kubernetes.io/hostname']).toBe('api.example.org');
+  });
+
+  it('installs cert-manager with its CRDs and, where highly available, two controller and webhook replicas with budgets', () => {
+    const certManager = byKey.get('certManager');
+    expect(certManager).toMatchObject({ namespace: 'cert-manager', chart: { chart: 'cert-manager', version: 'v1.21.1' } });
+    expect(certManager?.values).toMatchObject({ crds: { enabled: true }, replicaCount: 2, podDisruptionBudget: { enabled: true, minAvailable: 1 }, webhook: { replicaCount: 2 } });
+  });
+
   it('gives a local cluster fixed node ports instead of a LoadBalancer no one provisions, and installs no load balancer controller (regression: the release waited 900 s for an address on kind, then rolled back)', () => {
     const local = operatorReleases({ highlyAvailable: false, ingressExposure: { kind: 'node-port' } });
-    expect(local.map((release) => release.key)).not.toContain('awsLoadBalancerController');
+    for (const key of ['awsLoadBalancerController', 'externalDns', 'certManager']) expect(local.map((release) => release.key)).not.toContain(key);
     const ingress = local.find((release) => release.key === 'ingressGateway');
     expect(ingress?.after).toEqual(['istiod']);
     const service = (ingress?.values as { service: { type: string; ports: { name: string; port: number; nodePort?: number }[] } }).service;

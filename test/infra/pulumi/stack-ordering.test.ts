@@ -88,6 +88,23 @@ describe.each(STACKS)('the %s stack', (stack) => {
       expect(before(grants[1] as RecordedResource, run.named(`uag-${stack}-node-addons-eks-pod-identity-agent`, 'aws:eks/addon:Addon'))).toMatchObject({ waits: true });
       expect(before(controller, run.named(`uag-${stack}-vpc`, 'aws:ec2/vpc:Vpc'))).toMatchObject({ waits: true });
     });
+
+    it('installs ExternalDNS and cert-manager after their IAM grants, ExternalDNS before the ingress gateway whose record it owns, and the issuer and certificate after cert-manager', () => {
+      const grantsOf = (key: string) => [
+        run.named(`uag-${stack}-addon-identities-${key}`, 'aws:iam/rolePolicy:RolePolicy'),
+        run.named(`uag-${stack}-addon-identities-${key}`, 'aws:eks/podIdentityAssociation:PodIdentityAssociation'),
+      ];
+      for (const grant of grantsOf('external-dns')) expect(before(release('external-dns'), grant)).toMatchObject({ waits: true });
+      for (const grant of grantsOf('cert-manager')) expect(before(release('cert-manager'), grant)).toMatchObject({ waits: true });
+      expect(before(release('istio-ingressgateway'), release('external-dns'))).toMatchObject({ waits: true });
+      const issuer = run.named('ingress-certificate-issuer');
+      const certificate = run.named('ingress-certificate-certificate');
+      expect(before(issuer, release('cert-manager'))).toMatchObject({ waits: true });
+      expect(before(certificate, issuer)).toMatchObject({ waits: true });
+      expect(certificate.inputs).toMatchObject({ kind: 'Certificate', metadata: { namespace: 'istio-system', name: `uag-${stack}-tls` }, spec: { secretName: `uag-${stack}-tls` } });
+      // No hand-made TLS Secret on AWS: cert-manager writes it.
+      expect(run.ofType('kubernetes:core/v1:Secret').filter((secret) => (secret.inputs.metadata as { namespace?: string }).namespace === 'istio-system')).toEqual([]);
+    });
   });
 });
 
