@@ -24,11 +24,13 @@ import type { ClientAddressSpec } from '../environments/types';
 export const SIDECAR_INBOUND_SOURCE = '127.0.0.6';
 
 /**
- * The ingress gateway Service's `externalTrafficPolicy`. `Local` delivers load-balancer traffic
- * without SNAT to an ingress gateway pod on the node it arrived at, and nodes without one fail the
- * load balancer's health check (`healthCheckNodePort`), so the ingress gateway sees the address the
- * load balancer kept: the client's, for the in-tree AWS NLB's instance targets. `Cluster` (the
- * Kubernetes default) would forward it to any node's pod with that node's address as the source.
+ * The ingress gateway Service's `externalTrafficPolicy`. On EKS the AWS Load Balancer Controller's
+ * NLB sends to the ingress gateway pods' own addresses (IP targets, client IP preservation on), so
+ * no node port is in the path and the pods see the client. Where traffic does enter through a node
+ * port (a local cluster's NodePort, or an NLB switched to instance targets), `Local` delivers it
+ * without SNAT to an ingress gateway pod on that node, and nodes without one fail the load
+ * balancer's health check (`healthCheckNodePort`); `Cluster` (the Kubernetes default) would forward
+ * it to any node's pod with that node's address as the source.
  */
 export const INGRESS_EXTERNAL_TRAFFIC_POLICY = 'Local';
 

@@ -46,6 +46,8 @@ export interface ControlPlaneSpec {
   readonly ingressGatewayReplicas: number;
   /** Argo Rollouts controllers: one leads, the others stand by (the chart adds --leader-elect above one). */
   readonly argoRolloutsReplicas: number;
+  /** cert-manager controllers and webhooks (AWS stacks; a budget above one); the controller leader-elects. */
+  readonly certManagerReplicas: number;
 }
 
 /** What differs between the AWS environments; everything else is the same code. */
@@ -77,7 +79,7 @@ export const CLOUD_ENVIRONMENTS: Readonly<Record<CloudEnvironmentName, CloudEnvi
     retainedImages: 20,
     deletionProtection: false,
     // Spot nodes come and go: a disruption budget on a single replica would only block their drains.
-    controlPlane: { istiodReplicas: 1, ingressGatewayReplicas: 1, argoRolloutsReplicas: 1 },
+    controlPlane: { istiodReplicas: 1, ingressGatewayReplicas: 1, argoRolloutsReplicas: 1, certManagerReplicas: 1 },
   },
   staging: {
     name: 'staging',
@@ -89,7 +91,7 @@ export const CLOUD_ENVIRONMENTS: Readonly<Record<CloudEnvironmentName, CloudEnvi
     retainedImages: 30,
     deletionProtection: false,
     // Prod's shape at its smallest: node drains and upgrades rehearse against the same budgets.
-    controlPlane: { istiodReplicas: 2, ingressGatewayReplicas: 2, argoRolloutsReplicas: 2 },
+    controlPlane: { istiodReplicas: 2, ingressGatewayReplicas: 2, argoRolloutsReplicas: 2, certManagerReplicas: 2 },
   },
   prod: {
     name: 'prod',
@@ -101,6 +103,6 @@ export const CLOUD_ENVIRONMENTS: Readonly<Record<CloudEnvironmentName, CloudEnvi
     retainedImages: 100,
     deletionProtection: true,
     // One ingress gateway per zone (three node groups), so a zone outage leaves two serving.
-    controlPlane: { istiodReplicas: 2, ingressGatewayReplicas: 3, argoRolloutsReplicas: 2 },
+    controlPlane: { istiodReplicas: 2, ingressGatewayReplicas: 3, argoRolloutsReplicas: 2, certManagerReplicas: 2 },
   },
 };

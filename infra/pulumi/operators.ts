@@ -7,9 +7,22 @@ import { ARGO_ROLLOUTS, INGRESS_GATEWAY_POD_LABELS, MONITOR_SELECTOR, serviceHos
 import { PROMETHEUS_OPERATOR_NAMESPACE } from '../k8s/observability/cluster-scrape-targets';
 import { CONTROL_PATH_SPREAD, topologySpreadConstraints } from '../k8s/topology-spread';
 import type { ControlPlaneSpec } from './cloud-environments';
+import { LOAD_BALANCER_CONTROLLER, ingressLoadBalancerAnnotations, loadBalancerControllerValues, type LoadBalancerControllerValuesArgs } from './load-balancer-controller';
+import { localIngressServicePorts } from './local-ingress';
+import { CERT_MANAGER, EXTERNAL_DNS, certManagerValues, externalDnsServiceAnnotations, externalDnsValues, type PublicDns } from './public-dns';
 import { HELM_CHARTS, ISTIO_IMAGE_HUB, ISTIO_VERSION, type HelmChartVersion } from './versions';
 
-export type OperatorKey = 'istioBase' | 'istioCni' | 'istiod' | 'ingressGateway' | 'prometheusOperatorCrds' | 'prometheusOperator' | 'argoRollouts';
+export type OperatorKey =
+  | 'istioBase'
+  | 'istioCni'
+  | 'istiod'
+  | 'awsLoadBalancerController'
+  | 'externalDns'
+  | 'certManager'
+  | 'ingressGateway'
+  | 'prometheusOperatorCrds'
+  | 'prometheusOperator'
+  | 'argoRollouts';
 
 /** Where the Istio CNI node agent runs: its DaemonSet needs root, host paths and NET_ADMIN, which only kube-system admits. */
 export const ISTIO_CNI_NAMESPACE = 'kube-system';
@@ -22,7 +35,7 @@ export const NODE_EXPORTER_NAMESPACE = 'kube-system';
  * (Warn + Audit) rather than deny in these (policies/exceptions.yaml, `auditedNamespaces`): the
  * charts are upstream code whose pods cannot be checked in CI.
  */
-export const OPERATOR_NAMESPACES = [PLATFORM_NAMES.namespaces.istio, PROMETHEUS_OPERATOR_NAMESPACE, ARGO_ROLLOUTS.namespace] as const;
+export const OPERATOR_NAMESPACES = [PLATFORM_NAMES.namespaces.istio, PROMETHEUS_OPERATOR_NAMESPACE, ARGO_ROLLOUTS.namespace, CERT_MANAGER.namespace, EXTERNAL_DNS.namespace] as const;
 
 const RUNTIME_DEFAULT_SECCOMP = { type: 'RuntimeDefault' } as const;
 
@@ -46,21 +59,103 @@ export interface OperatorRelease {
   readonly namespaceLabels?: Readonly<Record<string, string>>;
   /** The namespace exists in every cluster (kube-system): neither Helm nor the program creates it. @default false */
   readonly namespaceExists?: boolean;
+  /** Cloud resources the release needs first and must outlive on destroy (its IAM grants). @default none */
+  readonly dependsOn?: readonly pulumi.Resource[];
 }
+
+/**
+ * How the ingress gateway is reached from outside the cluster.
+ * - `aws-nlb`: an NLB with IP targets, provisioned by the AWS Load Balancer Controller the program
+ *   installs first (load-balancer-controller.ts).
+ * - `node-port`: fixed node ports a local cluster maps to the host (local-ingress.ts); nothing waits
+ *   for a load balancer address that a kind cluster never hands out.
+ */
+export type IngressExposure =
+  | {
+      readonly kind: 'aws-nlb';
+      readonly controller: LoadBalancerControllerValuesArgs;
+      readonly controllerGrants: readonly pulumi.Resource[];
+      /** The public name ExternalDNS and cert-manager keep for the NLB. */
+      readonly publicDns: PublicDns;
+    }
+  | { readonly kind: 'node-port' };
 
 export interface OperatorsArgs {
   readonly provider: k8s.Provider;
-  /** Replicas of istiod, the ingress gateway and the Argo Rollouts controller (cloud-environments.ts). */
+  /** Replicas of istiod, the ingress gateway, the Argo Rollouts controller and cert-manager (cloud-environments.ts). */
   readonly controlPlane: ControlPlaneSpec;
-  /** Expose the ingress gateway through an AWS Network Load Balancer (EKS); otherwise a plain LoadBalancer Service. */
-  readonly awsLoadBalancer: boolean;
+  readonly ingressExposure: IngressExposure;
   /** The environment's `clientAddress`: what the ingress gateway's Service and Envoy need to pass the client's address on. */
   readonly clientAddress: ClientAddressSpec;
 }
 
+/** The ingress gateway chart's `service` values (manifests/charts/gateway/templates/service.yaml at 1.29.2). */
+function ingressServiceValues(exposure: IngressExposure): Record<string, unknown> {
+  // templates/service.yaml writes it when set: no hop through another node, which would replace the
+  // client's address with that node's (client-address.ts).
+  const externalTrafficPolicy = INGRESS_EXTERNAL_TRAFFIC_POLICY;
+  if (exposure.kind === 'node-port') return { type: 'NodePort', ports: localIngressServicePorts(), externalTrafficPolicy };
+  // `loadBalancerClass` is written only for type LoadBalancer; it hands the Service to the controller.
+  return {
+    type: 'LoadBalancer',
+    externalTrafficPolicy,
+    loadBalancerClass: LOAD_BALANCER_CONTROLLER.loadBalancerClass,
+    annotations: { ...ingressLoadBalancerAnnotations(), ...externalDnsServiceAnnotations(exposure.publicDns.domain) },
+  };
+}
+
+/**
+ * The AWS stacks' edge controllers. The AWS Load Balancer Controller, in kube-system, and
+ * ExternalDNS come before the ingress
+ * gateway: the one owns the NLB through the gateway Service's finalizer, the other the DNS record
+ * pointing at it. Destroying the ingress gateway release first (Helm uninstall waits for the
+ * Service to be gone, pulumi-kubernetes helm_release.go Delete with `atomic`) lets the controller
+ * delete the NLB, and ExternalDNS the record, before either is uninstalled, and before the VPC.
+ */
+function awsEdgeReleases(exposure: IngressExposure, certManagerReplicas: number): OperatorRelease[] {
+  if (exposure.kind !== 'aws-nlb') return [];
+  return [
+    {
+      key: 'awsLoadBalancerController',
+      releaseName: LOAD_BALANCER_CONTROLLER.releaseName,
+      namespace: LOAD_BALANCER_CONTROLLER.namespace,
+      chart: HELM_CHARTS.awsLoadBalancerController,
+      values: loadBalancerControllerValues(exposure.controller),
+      namespaceExists: true,
+      after: [],
+      // Its webhook mutates Services and pods cluster-wide (failurePolicy Fail): the platform's
+      // objects are applied once it answers.
+      platformPrerequisite: true,
+      dependsOn: exposure.controllerGrants,
+    },
+    {
+      key: 'externalDns',
+      releaseName: EXTERNAL_DNS.releaseName,
+      namespace: EXTERNAL_DNS.namespace,
+      chart: HELM_CHARTS.externalDns,
+      values: externalDnsValues(exposure.publicDns),
+      after: [],
+      platformPrerequisite: false,
+      dependsOn: exposure.publicDns.externalDnsGrants,
+    },
+    // Issues the ingress certificate (public-dns.ts). Its webhook checks cert-manager's own objects
+    // only, so nothing waits for it but the issuer and the certificate.
+    {
+      key: 'certManager',
+      releaseName: CERT_MANAGER.releaseName,
+      namespace: CERT_MANAGER.namespace,
+      chart: HELM_CHARTS.certManager,
+      values: certManagerValues({ replicas: certManagerReplicas }),
+      after: [],
+      platformPrerequisite: false,
+      dependsOn: exposure.publicDns.certManagerGrants,
+    },
+  ];
+}
+
 /** Every Helm release, with its values and order. */
-export function operatorReleases(args: Pick<OperatorsArgs, 'controlPlane' | 'awsLoadBalancer' | 'clientAddress'>): OperatorRelease[] {
-  const { istiodReplicas, ingressGatewayReplicas, argoRolloutsReplicas } = args.controlPlane;
+export function operatorReleases(args: Pick<OperatorsArgs, 'controlPlane' | 'ingressExposure' | 'clientAddress'>): OperatorRelease[] {
+  const { istiodReplicas, ingressGatewayReplicas, argoRolloutsReplicas, certManagerReplicas } = args.controlPlane;
   const { jaeger, meshProviders, namespaces } = PLATFORM_NAMES;
   return [
     { key: 'istioBase', releaseName: 'istio-base', namespace: namespaces.istio, chart: HELM_CHARTS.istioBase, values: {}, after: [], platformPrerequisite: true },
@@ -112,6 +207,7 @@ export function operatorReleases(args: Pick<OperatorsArgs, 'controlPlane' | 'aws
       after: ['istioBase', 'istioCni'],
       platformPrerequisite: true,
     },
+    ...awsEdgeReleases(args.ingressExposure, certManagerReplicas),
     {
       key: 'ingressGateway',
       releaseName: PLATFORM_NAMES.ingressGateway,
@@ -136,18 +232,13 @@ export function operatorReleases(args: Pick<OperatorsArgs, 'controlPlane' | 'aws
           runAsNonRoot: true,
           seccompProfile: RUNTIME_DEFAULT_SECCOMP,
         },
-        service: {
-          type: 'LoadBalancer',
-          // templates/service.yaml writes it when set; the NLB's instance targets keep the client's address (client-address.ts).
-          externalTrafficPolicy: INGRESS_EXTERNAL_TRAFFIC_POLICY,
-          annotations: args.awsLoadBalancer ? { 'service.beta.kubernetes.io/aws-load-balancer-type': 'nlb', 'service.beta.kubernetes.io/aws-load-balancer-cross-zone-load-balancing-enabled': 'true' } : {},
-        },
+        service: ingressServiceValues(args.ingressExposure),
         // Merged over the chart's own pod annotations (the `gateway` injection template, the scrape
         // annotations: templates/zzz_profile.yaml merges user values over the defaults), and read by
         // the injector and istio-agent as the pods' ProxyConfig (pkg/kube/inject/webhook.go).
         podAnnotations: { 'proxy.istio.io/config': JSON.stringify(ingressGatewayProxyConfig(args.clientAddress)) },
       },
-      after: ['istiod'],
+      after: args.ingressExposure.kind === 'aws-nlb' ? ['istiod', 'awsLoadBalancerController', 'externalDns'] : ['istiod'],
       platformPrerequisite: false,
     },
     { key: 'prometheusOperatorCrds', releaseName: 'prometheus-operator-crds', namespace: PROMETHEUS_OPERATOR_NAMESPACE, chart: HELM_CHARTS.prometheusOperatorCrds, values: {}, after: [], platformPrerequisite: true },
@@ -246,14 +337,24 @@ export function operatorReleases(args: Pick<OperatorsArgs, 'controlPlane' | 'aws
  * serves the requests-per-second HPA metric, is part of the synthesized platform itself.
  */
 export class Operators extends pulumi.ComponentResource {
-  readonly releases: Readonly<Record<OperatorKey, k8s.helm.v3.Release>>;
+  /** The releases this cluster gets (the load balancer controller on AWS only). */
+  readonly releases: Readonly<Partial<Record<OperatorKey, k8s.helm.v3.Release>>>;
   /** What the platform's objects must be applied after. */
   readonly platformPrerequisites: k8s.helm.v3.Release[];
+  /** The release of `key`; fails when this cluster does not get it. */
+  readonly release: (key: OperatorKey) => k8s.helm.v3.Release;
+  /** The release whose Service receives the cluster's inbound traffic. */
+  readonly ingressGateway: k8s.helm.v3.Release;
 
   constructor(name: string, args: OperatorsArgs, opts?: pulumi.ComponentResourceOptions) {
     super('uag:cloud:Operators', name, {}, opts);
     const plans = operatorReleases(args);
-    const releases = {} as Record<OperatorKey, k8s.helm.v3.Release>;
+    const releases: Partial<Record<OperatorKey, k8s.helm.v3.Release>> = {};
+    const installed = (key: OperatorKey): k8s.helm.v3.Release => {
+      const release = releases[key];
+      if (release === undefined) throw new Error(`Operators: a release waits for '${key}', which is not installed before it; list it earlier in operatorReleases`);
+      return release;
+    };
     for (const plan of plans) {
       const namespace =
         plan.namespaceLabels === undefined
@@ -272,11 +373,17 @@ export class Operators extends pulumi.ComponentResource {
           atomic: true,
           timeout: 900,
         },
-        { parent: this, provider: args.provider, dependsOn: [...plan.after.map((key) => releases[key]), ...(namespace === undefined ? [] : [namespace])] },
+        {
+          parent: this,
+          provider: args.provider,
+          dependsOn: [...plan.after.map(installed), ...(namespace === undefined ? [] : [namespace]), ...(plan.dependsOn ?? [])],
+        },
       );
     }
     this.releases = releases;
-    this.platformPrerequisites = plans.filter((plan) => plan.platformPrerequisite).map((plan) => releases[plan.key]);
+    this.release = installed;
+    this.ingressGateway = installed('ingressGateway');
+    this.platformPrerequisites = plans.filter((plan) => plan.platformPrerequisite).map((plan) => installed(plan.key));
     this.registerOutputs({});
   }
 }

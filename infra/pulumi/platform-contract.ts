@@ -28,7 +28,7 @@ export interface PlatformRenderRequest {
 
 /**
  * What this program needs from the cdk8s platform (infra/platform.ts, infra/environments,
- * infra/synth/image-reference.ts): kept to four functions so the program and its tests do not
+ * infra/synth/image-reference.ts): kept to a few functions so the program and its tests do not
  * depend on how the platform is built. `cdk8s-platform.ts` is the real one.
  */
 export interface PlatformSource {
@@ -40,6 +40,8 @@ export interface PlatformSource {
   ingressTlsSecretName(environment: CloudEnvironmentName): string;
   /** How the client's address reaches the gateway; the ingress gateway's part of it is installed here (client-address.ts). */
   clientAddress(environment: CloudEnvironmentName): ClientAddressSpec;
+  /** The hosts the environment's ingress Gateway serves when `uag:domain` does not replace them. */
+  ingressHosts(environment: CloudEnvironmentName): readonly string[];
 }
 
 /**

@@ -14,6 +14,7 @@ import { throughIngressGateway, throughLoadBalancer, throughSidecar, type Arriva
 import { echoHandler, startLoopbackServer } from '../../helpers/loopback-server';
 import { rawRequest } from '../../helpers/raw-request';
 import { TEST_IMAGE } from '../fixtures';
+import { AWS_NLB } from '../pulumi/ingress-exposures';
 
 /**
  * The client's address end to end, per environment: the ingress gateway as the Pulumi program
@@ -35,7 +36,7 @@ type Manifest = any;
 
 /** The ingress gateway's Service policy and Envoy trusted hops, from the Helm values the Pulumi program installs. */
 function ingressSettings(clientAddress: ClientAddressSpec): IngressSettings {
-  const release = operatorReleases({ controlPlane: CLOUD_ENVIRONMENTS.prod.controlPlane, awsLoadBalancer: true, clientAddress }).find((candidate) => candidate.key === 'ingressGateway');
+  const release = operatorReleases({ controlPlane: CLOUD_ENVIRONMENTS.prod.controlPlane, ingressExposure: AWS_NLB, clientAddress }).find((candidate) => candidate.key === 'ingressGateway');
   const values = release?.values as { service: { externalTrafficPolicy?: string }; podAnnotations?: Record<string, string> };
   const proxyConfig = JSON.parse(values.podAnnotations?.['proxy.istio.io/config'] ?? '{}') as { gatewayTopology?: { numTrustedProxies?: number } };
   return { externalTrafficPolicy: values.service.externalTrafficPolicy, numTrustedProxies: proxyConfig.gatewayTopology?.numTrustedProxies ?? 0 };

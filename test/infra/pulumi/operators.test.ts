@@ -2,12 +2,14 @@ import { join } from 'node:path';
 import { ENVIRONMENT_DEFAULTS } from '../../../infra/environments';
 import { CLOUD_ENVIRONMENTS, CLOUD_ENVIRONMENT_NAMES } from '../../../infra/pulumi/cloud-environments';
 import { ISTIO_CNI_NAMESPACE, OPERATOR_NAMESPACES, operatorReleases } from '../../../infra/pulumi/operators';
+import { AWS_NLB } from './ingress-exposures';
 import { repositoryPolicyOptions } from '../../../policies/k8s';
 import { resolvePolicyOptions } from '../../../policies/k8s/policy-options';
 import { HELM_CHARTS } from '../../../infra/pulumi/versions';
 
+
 describe('operatorReleases', () => {
-  const releases = operatorReleases({ controlPlane: CLOUD_ENVIRONMENTS.prod.controlPlane, awsLoadBalancer: true, clientAddress: ENVIRONMENT_DEFAULTS.clientAddress });
+  const releases = operatorReleases({ controlPlane: CLOUD_ENVIRONMENTS.prod.controlPlane, ingressExposure: AWS_NLB, clientAddress: ENVIRONMENT_DEFAULTS.clientAddress });
   const byKey = new Map(releases.map((release) => [release.key, release]));
 
   it('installs every release only after the releases it names, which come earlier in the list', () => {
@@ -49,13 +51,60 @@ describe('operatorReleases', () => {
   });
 
   it('pins every chart to an exact version', () => {
-    for (const release of releases) expect(release.chart.version).toMatch(/^\d+\.\d+\.\d+$/);
+    for (const release of releases) expect(release.chart.version).toMatch(/^v?\d+\.\d+\.\d+$/);
   });
 
   it('names the ingress gateway release so its pods carry istio=ingressgateway, behind an NLB on AWS', () => {
     const ingress = byKey.get('ingressGateway');
     expect(ingress?.releaseName).toBe('istio-ingressgateway');
-    expect((ingress?.values as { service: { annotations: Record<string, string> } }).service.annotations['service.beta.kubernetes.io/aws-load-balancer-type']).toBe('nlb');
+    expect((ingress?.values as { service: unknown }).service).toMatchObject({ type: 'LoadBalancer', loadBalancerClass: 'service.k8s.aws/nlb' });
+  });
+
+  it('hands the ingress NLB to the AWS Load Balancer Controller with IP targets, installed before it (regression: the in-tree provider made an instance-target NLB nothing removed before the VPC)', () => {
+    const ingress = byKey.get('ingressGateway');
+    expect(ingress?.after).toEqual(['istiod', 'awsLoadBalancerController', 'externalDns']);
+    const annotations = (ingress?.values as { service: { annotations: Record<string, string> } }).service.annotations;
+    expect(annotations).toMatchObject({
+      'service.beta.kubernetes.io/aws-load-balancer-nlb-target-type': 'ip',
+      'service.beta.kubernetes.io/aws-load-balancer-scheme': 'internet-facing',
+      'service.beta.kubernetes.io/aws-load-balancer-target-group-attributes': 'preserve_client_ip.enabled=true',
+      'service.beta.kubernetes.io/aws-load-balancer-attributes': 'load_balancing.cross_zone.enabled=true',
+      'service.beta.kubernetes.io/aws-load-balancer-healthcheck-port': '15021',
+      'service.beta.kubernetes.io/aws-load-balancer-healthcheck-path': '/healthz/ready',
+    });
+    // The in-tree provider's annotation would make it the in-tree provider's Service again.
+    expect(annotations['service.beta.kubernetes.io/aws-load-balancer-type']).toBeUndefined();
+    const controller = byKey.get('awsLoadBalancerController');
+    expect(controller).toMatchObject({ namespace: 'kube-system', namespaceExists: true, chart: { chart: 'aws-load-balancer-controller', version: '3.5.0' }, platformPrerequisite: true });
+    expect(controller?.values).toMatchObject({ clusterName: 'uag-prod', region: 'eu-west-1', vpcId: 'vpc-0123', serviceAccount: { create: true, name: 'aws-load-balancer-controller' } });
+  });
+
+  it('points uag:domain at the NLB through ExternalDNS, limited to the stack\'s zone and records, removing the record with the Service', () => {
+    const externalDns = byKey.get('externalDns');
+    expect(externalDns).toMatchObject({ namespace: 'external-dns', chart: { chart: 'external-dns', version: '1.21.1' } });
+    expect(externalDns?.values).toMatchObject({ sources: ['service'], domainFilters: ['api.example.org'], policy: 'sync', txtOwnerId: 'uag-prod', extraArgs: ['--zone-id-filter=Z0123456789ABCDEFGHIJ'] });
+    const annotations = (byKey.get('ingressGateway')?.values as { service: { annotations: Record<string, string> } }).service.annotations;
+    expect(annotations['external-dns.alpha.kubernetes.io/hostname']).toBe('api.example.org');
+  });
+
+  it('installs cert-manager with its CRDs and, at the environment’s control-plane replicas (two in prod), controller and webhook replicas with budgets', () => {
+    const certManager = byKey.get('certManager');
+    expect(certManager).toMatchObject({ namespace: 'cert-manager', chart: { chart: 'cert-manager', version: 'v1.21.1' } });
+    expect(certManager?.values).toMatchObject({ crds: { enabled: true }, replicaCount: 2, podDisruptionBudget: { enabled: true, minAvailable: 1 }, webhook: { replicaCount: 2 } });
+  });
+
+  it('gives a local cluster fixed node ports instead of a LoadBalancer no one provisions, and installs no load balancer controller (regression: the release waited 900 s for an address on kind, then rolled back)', () => {
+    const local = operatorReleases({ controlPlane: CLOUD_ENVIRONMENTS.dev.controlPlane, ingressExposure: { kind: 'node-port' }, clientAddress: ENVIRONMENT_DEFAULTS.clientAddress });
+    for (const key of ['awsLoadBalancerController', 'externalDns', 'certManager']) expect(local.map((release) => release.key)).not.toContain(key);
+    const ingress = local.find((release) => release.key === 'ingressGateway');
+    expect(ingress?.after).toEqual(['istiod']);
+    const service = (ingress?.values as { service: { type: string; ports: { name: string; port: number; nodePort?: number }[] } }).service;
+    expect(service.type).toBe('NodePort');
+    expect(service.ports.map(({ name, port, nodePort }) => ({ name, port, nodePort }))).toEqual([
+      { name: 'status-port', port: 15021, nodePort: undefined },
+      { name: 'http2', port: 80, nodePort: 30080 },
+      { name: 'https', port: 443, nodePort: 30443 },
+    ]);
   });
 
   it('gives the Argo Rollouts controller a sidecar so its analysis can reach Prometheus over mesh mTLS', () => {
@@ -113,7 +162,7 @@ function chartDisruptionBudgets(byKey: Map<string, { values: Record<string, any>
 
 describe.each(CLOUD_ENVIRONMENT_NAMES)('control-plane availability in %s', (environment) => {
   const { controlPlane } = CLOUD_ENVIRONMENTS[environment];
-  const byKey = new Map(operatorReleases({ controlPlane, awsLoadBalancer: true, clientAddress: ENVIRONMENT_DEFAULTS.clientAddress }).map((release) => [release.key as string, release as { values: Record<string, any> }]));
+  const byKey = new Map(operatorReleases({ controlPlane, ingressExposure: AWS_NLB, clientAddress: ENVIRONMENT_DEFAULTS.clientAddress }).map((release) => [release.key as string, release as { values: Record<string, any> }]));
   const values = (key: string) => byKey.get(key)!.values;
   const spread = (labelSelector?: Record<string, string>) => [
     { maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'DoNotSchedule', ...(labelSelector === undefined ? {} : { labelSelector: { matchLabels: labelSelector } }) },
@@ -145,8 +194,8 @@ describe.each(CLOUD_ENVIRONMENT_NAMES)('control-plane availability in %s', (envi
 
 it('runs the control plane replicated in staging and prod, and singly on dev’s spot nodes', () => {
   expect(Object.fromEntries(CLOUD_ENVIRONMENT_NAMES.map((environment) => [environment, CLOUD_ENVIRONMENTS[environment].controlPlane]))).toEqual({
-    dev: { istiodReplicas: 1, ingressGatewayReplicas: 1, argoRolloutsReplicas: 1 },
-    staging: { istiodReplicas: 2, ingressGatewayReplicas: 2, argoRolloutsReplicas: 2 },
-    prod: { istiodReplicas: 2, ingressGatewayReplicas: 3, argoRolloutsReplicas: 2 },
+    dev: { istiodReplicas: 1, ingressGatewayReplicas: 1, argoRolloutsReplicas: 1, certManagerReplicas: 1 },
+    staging: { istiodReplicas: 2, ingressGatewayReplicas: 2, argoRolloutsReplicas: 2, certManagerReplicas: 2 },
+    prod: { istiodReplicas: 2, ingressGatewayReplicas: 3, argoRolloutsReplicas: 2, certManagerReplicas: 2 },
   });
 });
