@@ -57,8 +57,10 @@ const smallResources = (memory: string) => ({ requests: { cpu: '10m', memory }, 
  * reconcilers run: a namespaced SecretStore without credentials of its own would act with the
  * controller's role, so anyone allowed to create one in any namespace could read the stack's
  * entries; PushSecrets would write to the provider; cluster-wide ExternalSecrets and generators are
- * not used (templates/deployment.yaml turns each `process*` off with its `--enable-*-reconciler=false`
- * flag). The liveness probes the chart leaves off are turned on (the admission policies want them).
+ * not used (templates/deployment.yaml turns the `process*` reconcilers off with their
+ * `--enable-*-reconciler=false` flags; `processClusterGenerator` removes the controller's access to
+ * ClusterGenerators in templates/rbac.yaml). The liveness probes the chart leaves off are turned on
+ * (the admission policies want them).
  */
 export function externalSecretsValues(args: { readonly replicas: number }): Record<string, unknown> {
   const { replicas } = args;
