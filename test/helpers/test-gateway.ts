@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import type { BuildInfo } from '../../app/src/build-info';
 import { loadEnvConfig, type EnvConfig } from '../../app/src/config/env-config';
-import { parseRouteTable } from '../../app/src/config/route-table-loader';
+import { parseRouteTable, routeTableChecksum } from '../../app/src/config/route-table-loader';
 import type { RouteTableInput } from '../../app/src/contract';
 import { Gateway } from '../../app/src/gateway';
 import type { PoolOptions } from '../../app/src/proxy/upstreams';
@@ -52,6 +52,7 @@ export async function startTestGateway(options: TestGatewayOptions): Promise<Tes
   const gateway = await Gateway.start({
     env,
     routeTable: parseRouteTable(options.routes, 'test routes'),
+    routesChecksum: routeTableChecksum(JSON.stringify(options.routes)),
     logger,
     build: TEST_BUILD,
     tracer: options.tracer,

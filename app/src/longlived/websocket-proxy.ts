@@ -6,27 +6,27 @@ import type { Identity } from '../auth/identity';
 import { secondsSince } from '../telemetry/elapsed';
 import { GATEWAY_ERRORS, type GatewayErrorCode } from '../contract';
 import { runGuards, type GuardContext, type Rejection } from '../edge/request-guard';
-import { REPLACED_REQUEST_HEADERS, forwardedHeadersFor, type TrustFunction } from '../proxy/forwarding';
+import { forwardedHeadersFor, type TrustFunction } from '../proxy/forwarding';
 import { rawGatewayError } from '../proxy/gateway-error';
-import { DroppedHeaders, endToEndHeaders } from '../proxy/hop-by-hop';
+import { endToEndHeaders } from '../proxy/hop-by-hop';
 import { REQUEST_ID_HEADER, requestIdFrom } from '../proxy/request-id';
 import { upstreamPath, type RouteRuntime } from '../proxy/route-runtime';
 import { classifyUpstreamError } from '../proxy/upstream-errors';
 import { normalizeTarget } from '../routing/normalize-path';
-import { Router } from '../routing/router';
+import type { ActiveRoutes } from '../routing/active-routes';
 import type { HttpConnectionCounter } from '../server/connection-accounting';
 import type { GatewayMetrics } from '../telemetry/gateway-metrics';
 import type { Logger } from '../telemetry/logger';
 import { ConnectionSet } from './connection-set';
 import { requestUpgrade, type UpgradeOutcome } from './upstream-upgrade';
-import { CLOSE_GOING_AWAY, startRelay, type Relay, type RelayOwner } from './websocket-relay';
+import { CLOSE_GOING_AWAY, startRelay, type Relay, type RelayLabels, type RelayOwner } from './websocket-relay';
 
 export interface WebSocketProxyOptions {
-  readonly routes: readonly RouteRuntime[];
+  /** The route table in force; read once per upgrade. */
+  readonly routes: ActiveRoutes;
   readonly trust: TrustFunction;
   readonly metrics: GatewayMetrics;
   readonly logger: Logger;
-  readonly identityHeaders: readonly string[];
   /** The data plane's `http` connection count, which an upgraded socket leaves. */
   readonly httpConnections: HttpConnectionCounter;
   /** True while load shedding; upgrades are refused like requests. */
@@ -46,13 +46,9 @@ export interface WebSocketProxyOptions {
 export class WebSocketProxy {
   readonly relays = new ConnectionSet<Relay>();
   private readonly relayOwner: RelayOwner;
-  private readonly dropped: DroppedHeaders;
-  private readonly router: Router<RouteRuntime>;
 
   constructor(private readonly options: WebSocketProxyOptions) {
-    this.router = new Router(options.routes);
     this.relayOwner = { relays: this.relays, metrics: options.metrics, logger: options.logger };
-    this.dropped = new DroppedHeaders(['host', ...REPLACED_REQUEST_HEADERS, ...options.identityHeaders]);
   }
 
   /** The data plane's `upgrade` listener. */
@@ -67,7 +63,7 @@ export class WebSocketProxy {
     if (this.options.underPressure()) return refuse({ code: 'UAG_ERR_OVERLOADED' });
     const target = normalizeTarget(request.url ?? '/');
     if (!target.ok) return refuse({ code: 'UAG_ERR_BAD_PATH', detail: target.reason });
-    const found = this.router.lookup(request.method ?? 'GET', target.path, request.headers.host);
+    const found = this.options.routes.current.router.lookup(request.method ?? 'GET', target.path, request.headers.host);
     if (found.kind !== 'matched') return refuse({ code: found.kind === 'no-route' ? 'UAG_ERR_NO_ROUTE' : 'UAG_ERR_METHOD_NOT_ALLOWED' });
     const route = found.route;
     if (route.config.websocket === undefined) return refuse({ code: 'UAG_ERR_UPGRADE_REFUSED' }, route.name);
@@ -89,9 +85,11 @@ export class WebSocketProxy {
     else proceed(verdict);
   }
 
-  /** Sends 1001 to every client and upstream; the relays end as both sides close. */
-  closeAll(reason: string): void {
-    this.relays.forEach((relay) => relay.goAway(CLOSE_GOING_AWAY, reason));
+  /** Sends 1001 to every client and upstream (or those `which` picks); the relays end as both sides close. */
+  closeAll(reason: string, which: (labels: RelayLabels) => boolean = () => true): void {
+    this.relays.forEach((relay) => {
+      if (which(relay.labels)) relay.goAway(CLOSE_GOING_AWAY, reason);
+    });
   }
 
   terminateAll(): void {
@@ -111,7 +109,7 @@ export class WebSocketProxy {
   ): void {
     const variant = route.picker?.pick(request.headers, identity).variant ?? route.variants[0]!;
     const target = variant.targets.pick();
-    const headers = endToEndHeaders(request.headers, this.dropped);
+    const headers = endToEndHeaders(request.headers, route.droppedUpgradeHeaders);
     Object.assign(headers, forwardedHeadersFor(request, this.options.trust));
     if (identity !== undefined) Object.assign(headers, identity.forwardHeaders);
     headers[REQUEST_ID_HEADER] = requestId;
@@ -123,7 +121,7 @@ export class WebSocketProxy {
       { origin: new URL(target.origin), path: upstreamPath(route, target, path, query), headers, timeoutMs: route.config.timeoutMs },
       (outcome) => {
         socket.removeListener('close', abandon);
-        if (outcome.kind === 'upgraded') return this.relay(route, variant.name, requestId, socket, head, outcome, startedAt);
+        if (outcome.kind === 'upgraded') return this.relay(route, { route: route.name, variant: variant.name, upstream: target.origin, requestId }, socket, head, outcome, startedAt);
         if (outcome.kind === 'failed') this.options.logger.warn({ route: route.name, upstream: target.origin, err: outcome.error, request_id: requestId }, 'websocket upstream failed');
         const [code, detail]: [GatewayErrorCode, string] =
           outcome.kind === 'refused' ? ['UAG_ERR_UPSTREAM_FAILED', `upstream answered the upgrade with ${outcome.status}`] : [classifyUpstreamError(outcome.error).code, 'upstream refused the WebSocket'];
@@ -137,8 +135,7 @@ export class WebSocketProxy {
   /** Answers the client with the upstream's 101 and relays the two sockets from then on. */
   private relay(
     route: RouteRuntime,
-    variant: string,
-    requestId: string,
+    labels: RelayLabels,
     socket: Socket,
     head: Buffer,
     upgraded: Extract<UpgradeOutcome, { kind: 'upgraded' }>,
@@ -153,8 +150,8 @@ export class WebSocketProxy {
     const { metrics } = this.options;
     this.options.httpConnections.handOver(socket);
     metrics.connectionOpened('websocket');
-    metrics.observeRequest('websocket', route.name, variant, 'GET', 101, secondsSince(startedAt));
-    startRelay(this.relayOwner, route.config.websocket!, { route: route.name, variant, requestId }, socket, upgraded.socket, head, upgraded.rest);
+    metrics.observeRequest('websocket', route.name, labels.variant, 'GET', 101, secondsSince(startedAt));
+    startRelay(this.relayOwner, route.config.websocket!, labels, socket, upgraded.socket, head, upgraded.rest);
   }
 }
 

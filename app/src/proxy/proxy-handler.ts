@@ -6,16 +6,16 @@ import { HTTP_METHODS, NO_VARIANT, UNMATCHED_ROUTE, type GatewayErrorCode, type 
 import { runGuards, type GuardContext, type Rejection } from '../edge/request-guard';
 import { backoffDelayMs } from '../resilience/retry-budget';
 import type { LifecycleState } from '../lifecycle/lifecycle-state';
-import { Router } from '../routing/router';
+import type { ActiveRoutes, CompiledRoutes } from '../routing/active-routes';
 import { normalizeTarget } from '../routing/normalize-path';
 import { secondsSince } from '../telemetry/elapsed';
 import type { GatewayMetrics } from '../telemetry/gateway-metrics';
 import type { Logger } from '../telemetry/logger';
 import type { RequestTrace, RequestTracer } from '../telemetry/request-tracer';
 import { limitBody } from './body-limit';
-import { REPLACED_REQUEST_HEADERS, forwardedHeadersFor, type TrustFunction } from './forwarding';
+import { forwardedHeadersFor, type TrustFunction } from './forwarding';
 import { addAnswerHeaders, addMissingHeaders, mergeAnswerHeaders } from './answer-headers';
-import { DroppedHeaders, endToEndHeaders, type HeaderMap } from './hop-by-hop';
+import { endToEndHeaders, type HeaderMap } from './hop-by-hop';
 import { REQUEST_ID_HEADER, requestIdFrom } from './request-id';
 import { sendGatewayError } from './gateway-error';
 import { upstreamPath, type RouteRuntime, type RouteTarget, type VariantRuntime } from './route-runtime';
@@ -27,15 +27,14 @@ import { accessLogFor } from '../telemetry/access-log';
 const CLIENT_CLOSED_REQUEST = 499;
 
 export interface ProxyDependencies {
-  readonly routes: readonly RouteRuntime[];
+  /** The route table in force; read once per request. */
+  readonly routes: ActiveRoutes;
   readonly metrics: GatewayMetrics;
   readonly logger: Logger;
   readonly lifecycle: LifecycleState;
   readonly trust: TrustFunction;
   /** Traces requests and sends trace context upstream; without it, `traceparent` passes through untouched. */
   readonly tracer: RequestTracer | undefined;
-  /** Names of identity headers the gateway sets from verified tokens; never taken from clients. */
-  readonly identityHeaders: readonly string[];
 }
 
 /** Per-request bookkeeping shared by the handler and the access record written when the response closes. */
@@ -54,6 +53,8 @@ interface ExchangeState {
   exchange: UpstreamExchange | undefined;
   /** The client closed the connection before the response was complete. */
   clientGone: boolean;
+  /** The route table the request was routed by, held until the response closes. */
+  routes: CompiledRoutes | undefined;
   /**
    * `performance.now()` when the request arrived. Fastify's `reply.elapsedTime` cannot serve:
    * it only runs its clock when an onResponse hook or its own logger is registered, so here it
@@ -77,14 +78,8 @@ const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([502, 503]);
 
 /** Registers the catch-all proxy route, its per-request state and its access log on `app`. */
 export function createProxyHandler(app: FastifyInstance, deps: ProxyDependencies): void {
-  const { metrics, logger, lifecycle, trust, tracer } = deps;
+  const { metrics, logger, lifecycle, trust, tracer, routes: activeRoutes } = deps;
   const accessLog = accessLogFor(logger);
-  const router = new Router(deps.routes);
-  const replacedRequestHeaders = [...REPLACED_REQUEST_HEADERS, ...deps.identityHeaders];
-  // Dropped while copying rather than deleted afterwards: a delete turns the header object into
-  // a slow dictionary for everything that reads it later (undici walks it once more).
-  const droppedRequestHeaders = new DroppedHeaders(replacedRequestHeaders);
-  const droppedWithHost = new DroppedHeaders([...replacedRequestHeaders, 'host']);
 
   app.decorateRequest('uag', null as unknown as ExchangeState);
 
@@ -95,7 +90,7 @@ export function createProxyHandler(app: FastifyInstance, deps: ProxyDependencies
     const clientIp = request.ip;
     const trace = tracer?.begin(raw.headers, `${raw.method} ${UNMATCHED_ROUTE}`);
     if (trace !== undefined) tracer!.arrived(trace, raw.method, clientIp, requestId);
-    request.uag = { requestId, route: UNMATCHED_ROUTE, variant: NO_VARIANT, path: raw.url ?? '/', trace, responseBytes: undefined, clientIp, exchange: undefined, clientGone: false, startedAt };
+    request.uag = { requestId, route: UNMATCHED_ROUTE, variant: NO_VARIANT, path: raw.url ?? '/', trace, responseBytes: undefined, clientIp, exchange: undefined, clientGone: false, routes: undefined, startedAt };
     reply.header(REQUEST_ID_HEADER, requestId);
     // The response's own close, not Fastify's onResponse: proxied answers are written past Fastify.
     reply.raw.once('close', () => onResponseClosed(request, reply));
@@ -105,6 +100,7 @@ export function createProxyHandler(app: FastifyInstance, deps: ProxyDependencies
   /** Stops upstream work nobody will receive, then writes the request's metrics, span and access line. */
   function onResponseClosed(request: FastifyRequest, reply: FastifyReply): void {
     const state = request.uag;
+    if (state.routes !== undefined) activeRoutes.release(state.routes);
     if (!reply.raw.writableFinished) {
       state.clientGone = true;
       state.exchange?.abort(CLIENT_GONE);
@@ -150,7 +146,8 @@ export function createProxyHandler(app: FastifyInstance, deps: ProxyDependencies
     const target = normalizeTarget(raw.url ?? '/');
     if (!target.ok) return sendError(reply, state, 'UAG_ERR_BAD_PATH', target.reason);
     state.path = target.path;
-    const found = router.lookup(method, target.path, raw.headers.host);
+    state.routes = activeRoutes.acquire();
+    const found = state.routes.router.lookup(method, target.path, raw.headers.host);
     if (found.kind === 'no-route') return sendError(reply, state, 'UAG_ERR_NO_ROUTE');
     if (found.kind === 'method-not-allowed') {
       reply.header('allow', found.allowed.join(', '));
@@ -204,7 +201,7 @@ export function createProxyHandler(app: FastifyInstance, deps: ProxyDependencies
       if (choice.setCookie !== undefined) answerHeaders = addAnswerHeaders(reply, answerHeaders, { 'set-cookie': choice.setCookie });
     }
 
-    const headers = endToEndHeaders(raw.headers, config.preserveHost ? droppedRequestHeaders : droppedWithHost);
+    const headers = endToEndHeaders(raw.headers, route.droppedHeaders);
     Object.assign(headers, forwarded);
     if (identity !== undefined) Object.assign(headers, identity.forwardHeaders);
     headers[REQUEST_ID_HEADER] = state.requestId;
@@ -268,7 +265,10 @@ export function createProxyHandler(app: FastifyInstance, deps: ProxyDependencies
       } catch (error) {
         const failure = classifyUpstreamError(error);
         upstream.breaker?.record(state.clientGone || bodyTooLarge ? 'ignored' : 'failure');
-        metrics.observeUpstream(route.name, failure.outcome, secondsSince(attemptStartedAt));
+        const attemptSeconds = secondsSince(attemptStartedAt);
+        metrics.observeUpstream(route.name, failure.outcome, attemptSeconds);
+        // As the breaker judges it: a client that left, or a body over the limit, says nothing of the upstream.
+        if (!state.clientGone && !bodyTooLarge) upstream.traffic.record(true, attemptSeconds);
         if (clientSpan !== undefined) tracer!.attemptFailed(clientSpan, error, failure.outcome);
         if (bodyTooLarge) {
           reply.header('connection', 'close');
@@ -284,8 +284,10 @@ export function createProxyHandler(app: FastifyInstance, deps: ProxyDependencies
         return sendError(reply, state, failure.code);
       }
 
-      metrics.observeUpstream(route.name, 'success', secondsSince(attemptStartedAt));
+      const attemptSeconds = secondsSince(attemptStartedAt);
+      metrics.observeUpstream(route.name, 'success', attemptSeconds);
       const status = head.statusCode;
+      upstream.traffic.record(status >= 500, attemptSeconds);
       upstream.breaker?.record(status >= 500 ? 'failure' : 'success');
       if (clientSpan !== undefined) tracer!.answered(clientSpan, status);
       if (RETRYABLE_STATUSES.has(status) && mayRetry()) {

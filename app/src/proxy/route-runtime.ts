@@ -1,12 +1,14 @@
-import type { EdgeServices } from '../edge/edge-services';
+import type { RouteTableEdge } from '../edge/edge-services';
 import type { RequestGuard } from '../edge/request-guard';
 import { NO_VARIANT, type RetryConfig, type RouteConfig, type RouteTable, type VariantConfig } from '../contract';
 import { CorsPolicy } from '../headers/cors';
 import { securityHeaderSets, type SecurityHeaderSets } from '../headers/security-headers';
 import type { CircuitBreaker } from '../resilience/circuit-breaker';
-import { RetryBudget } from '../resilience/retry-budget';
+import type { RetryBudget } from '../resilience/retry-budget';
 import { VariantPicker } from '../splitting/variant-picker';
 import type { Logger } from '../telemetry/logger';
+import { REPLACED_REQUEST_HEADERS } from './forwarding';
+import { DroppedHeaders } from './hop-by-hop';
 import { RoundRobin, upstreamUrls, type UpstreamPools, type UpstreamTarget } from './upstreams';
 
 /** An upstream address as a route uses it: with the origin's breaker when the route has one. */
@@ -29,12 +31,22 @@ export interface RouteRuntime {
   readonly variants: readonly VariantRuntime[];
   readonly picker: VariantPicker<VariantRuntime> | undefined;
   readonly guards: readonly RequestGuard[];
+  /** Client request headers not copied upstream: hop-by-hop, the ones the gateway sets, and `host` unless preserved. */
+  readonly droppedHeaders: DroppedHeaders;
+  /** The same for a WebSocket upgrade, which always sets `host` itself. */
+  readonly droppedUpgradeHeaders: DroppedHeaders;
   readonly cors: CorsPolicy | undefined;
   readonly securityHeaders: SecurityHeaderSets | undefined;
   readonly retry: { readonly config: RetryConfig; readonly budget: RetryBudget } | undefined;
 }
 
-export function buildRouteRuntimes(table: RouteTable, pools: UpstreamPools, edge: EdgeServices, inKubernetes: boolean, logger: Logger): RouteRuntime[] {
+export function buildRouteRuntimes(table: RouteTable, pools: UpstreamPools, edge: RouteTableEdge, inKubernetes: boolean, logger: Logger): RouteRuntime[] {
+  // Built per table, since the identity header names come from its auth.jwt. Dropped while
+  // copying rather than deleted afterwards: a delete turns the header object into a slow
+  // dictionary for everything that reads it later (undici walks it once more).
+  const replaced = [...REPLACED_REQUEST_HEADERS, ...edge.identityHeaders];
+  const keepHost = new DroppedHeaders(replaced);
+  const dropHost = new DroppedHeaders([...replaced, 'host']);
   return table.routes.map((config, index) => {
     const targetsOf = (address: RouteConfig['upstream'] | VariantConfig): RoundRobin<RouteTarget> => {
       const { urls, warning } = upstreamUrls(address, inKubernetes);
@@ -59,9 +71,11 @@ export function buildRouteRuntimes(table: RouteTable, pools: UpstreamPools, edge
       variants,
       picker: declared === undefined ? undefined : new VariantPicker(variants, config),
       guards: edge.guardsFor(config),
+      droppedHeaders: config.preserveHost ? keepHost : dropHost,
+      droppedUpgradeHeaders: dropHost,
       cors: config.cors === undefined ? undefined : new CorsPolicy(config.cors),
       securityHeaders: securityHeaderSets(config.securityHeaders),
-      retry: config.retry === undefined ? undefined : { config: config.retry, budget: new RetryBudget(config.retry) },
+      retry: config.retry === undefined ? undefined : { config: config.retry, budget: edge.retryBudget(config.name, config.retry) },
     };
   });
 }
