@@ -223,6 +223,7 @@ export class Gateway {
         const pool = this.pools.describe().find((entry) => entry.origin === origin);
         return {
           origin,
+          routes: table.routes.filter((route) => route.variants.some((variant) => variant.targets.items.some((target) => target.origin === origin))).map((route) => route.name),
           breaker: breakers.get(origin) ?? null,
           connections: { connected: pool?.connected ?? 0, running: pool?.running ?? 0, pending: pool?.pending ?? 0 },
           live: upstreamTraffic.byName.get(origin) ?? IDLE_TRAFFIC,

@@ -31,6 +31,7 @@ export function renderStatusPage(report: StatusReport, options: StatusPageOption
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="color-scheme" content="light dark">
+<link rel="icon" href="data:,">
 <title>uag ${escape(report.gateway.environment)} · ${escape(report.gateway.phase)}</title>
 <noscript><meta http-equiv="refresh" content="${NO_SCRIPT_REFRESH_SECONDS}"></noscript>
 <style nonce="${nonce}">${STYLE}</style>
@@ -119,11 +120,11 @@ function renderRoute(route: RouteStatus): string {
     .join('<br>');
   const auth = route.auth.mode === 'none' ? '<span class="quiet">none</span>' : ['jwt', ...route.auth.requireRoles.map((role) => `role ${escape(role)}`), ...route.auth.requireScopes.map((scope) => `scope ${escape(scope)}`)].join('<br>');
   return `<tr data-route="${escape(route.name)}"${failing(route.live) ? ' class="failing"' : ''}>
-<th scope="row" data-label="route">${escape(route.name)}${route.websocket ? ' <span class="tag">ws</span>' : ''}</th>
-<td data-label="match">${match.join('<br>')}</td>
-<td data-label="upstream">${upstreams}</td>
-<td data-label="auth">${auth}</td>
-<td data-label="limits" class="limits">${route.limits.map(escape).join('<br>')}</td>
+<th scope="row" data-label="route"><span>${escape(route.name)}${route.websocket ? ' <span class="tag">ws</span>' : ''}</span></th>
+<td data-label="match"><span>${match.join('<br>')}</span></td>
+<td data-label="upstream"><span>${upstreams}</span></td>
+<td data-label="auth"><span>${auth}</span></td>
+<td data-label="limits" class="limits"><span>${route.limits.map(escape).join('<br>')}</span></td>
 ${liveCells(route.live, 'req/s', 'errors')}
 </tr>`;
 }
@@ -131,11 +132,11 @@ ${liveCells(route.live, 'req/s', 'errors')}
 function renderUpstream(upstream: UpstreamStatus): string {
   const breaker = upstream.breaker === null ? '<span class="quiet">none</span>' : `<span class="badge ${upstream.breaker === 'closed' ? 'ok' : 'bad'}">${escape(upstream.breaker)}</span>`;
   return `<tr data-upstream="${escape(upstream.origin)}" data-breaker="${escape(upstream.breaker ?? 'none')}"${failing(upstream.live) ? ' class="failing"' : ''}>
-<th scope="row" data-label="upstream"><code>${escape(upstream.origin)}</code></th>
-<td data-label="breaker">${breaker}</td>
-<td data-label="connections" class="num">${upstream.connections.connected}</td>
-<td data-label="in flight" class="num">${upstream.connections.running}</td>
-<td data-label="queued" class="num">${upstream.connections.pending}</td>
+<th scope="row" data-label="upstream"><span><code>${escape(upstream.origin)}</code><br><small class="quiet">${upstream.routes.map(escape).join(', ')}</small></span></th>
+<td data-label="breaker"><span>${breaker}</span></td>
+<td data-label="connections" class="num"><span>${upstream.connections.connected}</span></td>
+<td data-label="in flight" class="num"><span>${upstream.connections.running}</span></td>
+<td data-label="queued" class="num"><span>${upstream.connections.pending}</span></td>
 ${liveCells(upstream.live, 'attempts/s', 'failures')}
 </tr>`;
 }
@@ -144,7 +145,7 @@ function renderTcp(report: StatusReport): string {
   if (report.routeTable.tcp.length === 0) return '';
   return `<section><h2>TCP listeners <small>${report.connections.tcp} open</small></h2>
 <div class="scroll"><table id="tcp"><thead><tr><th>listener</th><th class="num">port</th><th>upstream</th></tr></thead><tbody>
-${report.routeTable.tcp.map((listener) => `<tr data-tcp="${escape(listener.name)}"><th scope="row" data-label="listener">${escape(listener.name)}</th><td data-label="port" class="num">${listener.port}</td><td data-label="upstream"><code>${escape(listener.upstream)}</code></td></tr>`).join('')}
+${report.routeTable.tcp.map((listener) => `<tr data-tcp="${escape(listener.name)}"><th scope="row" data-label="listener"><span>${escape(listener.name)}</span></th><td data-label="port" class="num"><span>${listener.port}</span></td><td data-label="upstream"><span><code>${escape(listener.upstream)}</code></span></td></tr>`).join('')}
 </tbody></table></div></section>`;
 }
 
@@ -172,9 +173,9 @@ function renderShedding(report: StatusReport): string {
 }
 
 function liveCells(live: LiveTraffic, rateLabel: string, errorLabel: string): string {
-  return `<td data-label="${rateLabel}" class="num">${perSecond(live.requestsPerSecond)}</td>
-<td data-label="${errorLabel}" class="num">${live.errorRatio === null ? '–' : percent(live.errorRatio)}</td>
-<td data-label="p95" class="num">${live.p95Seconds === null ? '–' : milliseconds(live.p95Seconds)}</td>`;
+  return `<td data-label="${rateLabel}" class="num"><span>${perSecond(live.requestsPerSecond)}</span></td>
+<td data-label="${errorLabel}" class="num"><span>${live.errorRatio === null ? '–' : percent(live.errorRatio)}</span></td>
+<td data-label="p95" class="num"><span>${live.p95Seconds === null ? '–' : milliseconds(live.p95Seconds)}</span></td>`;
 }
 
 function failing(live: LiveTraffic): boolean {
@@ -274,6 +275,7 @@ footer { max-width: 1200px; margin: 24px auto 0; color: var(--muted); font-size:
   thead { display: none; }
   tbody tr { border: 1px solid var(--line); border-radius: 8px; margin-bottom: 10px; padding: 4px 0; }
   tbody th, tbody td { border: 0; padding: 3px 10px; display: flex; gap: 12px; justify-content: space-between; text-align: right; }
+  tbody th > span, tbody td > span { min-width: 0; }
   tbody th::before, tbody td::before { content: attr(data-label); color: var(--muted); font-weight: 400; text-align: left; flex: none; }
   .num { white-space: normal; }
 }`;

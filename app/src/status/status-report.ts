@@ -60,6 +60,8 @@ export interface RouteStatus {
 
 export interface UpstreamStatus {
   readonly origin: string;
+  /** Routes of the active table that send there. */
+  readonly routes: readonly string[];
   /** null when no route of the active table has a breaker for it. */
   readonly breaker: CircuitState | null;
   readonly connections: { readonly connected: number; readonly running: number; readonly pending: number };

@@ -40,7 +40,7 @@ describe('GET /status on the admin port', () => {
 
     const upstreams = new Map(status.upstreams.map((upstream) => [upstream.origin, upstream]));
     expect(upstreams.get(fixture.origins.payments)).toMatchObject({ breaker: 'open', live: { errorRatio: 1 } });
-    expect(upstreams.get(fixture.origins.users)).toMatchObject({ breaker: null, live: { errorRatio: 0 } });
+    expect(upstreams.get(fixture.origins.users)).toMatchObject({ routes: ['users', 'admin', 'orders'], breaker: null, live: { errorRatio: 0 } });
     expect(upstreams.get(fixture.origins.users)!.connections.connected).toBeGreaterThan(0);
     expect(status.connections).toEqual({ http: expect.any(Number), websocket: 2, tcp: 1 });
     expect(status.routeTable.tcp).toEqual([{ name: 'game', port: expect.any(Number), upstream: expect.stringMatching(/^127\.0\.0\.1:\d+$/) }]);
