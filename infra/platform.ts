@@ -11,8 +11,10 @@ import { GatewayWorkload } from './k8s/gateway-workload';
 import { GatewayAccessPolicies } from './k8s/mesh/gateway-access-policies';
 import { IngressRouting } from './k8s/mesh/ingress-routing';
 import { MeshTelemetry } from './k8s/mesh/mesh-telemetry';
+import { PreviewAccess } from './k8s/mesh/preview-access';
 import { UpstreamTrafficPolicies } from './k8s/mesh/upstream-traffic-policies';
 import { AlertRouting } from './k8s/observability/alert-routing';
+import { ALERT_INHIBITIONS } from './k8s/observability/alerts';
 import { gatewayDashboard } from './k8s/observability/dashboards/gateway-dashboard';
 import { GatewayMonitoring } from './k8s/observability/gateway-monitoring';
 import { Grafana } from './k8s/observability/grafana';
@@ -78,6 +80,7 @@ export function synthesizePlatform(props: PlatformProps): App {
     workload,
     adminServiceName: services.adminServiceName,
     thresholds: spec.alerts,
+    slo: spec.slo,
     resources: spec.gateway.resources,
   });
 
@@ -89,7 +92,7 @@ export function synthesizePlatform(props: PlatformProps): App {
   });
 
   const meshChart = new Chart(app, 'mesh');
-  new GatewayAccessPolicies(meshChart, 'access', { workload, jwt: spec.jwt });
+  new GatewayAccessPolicies(meshChart, 'access', { workload });
   const routing = new IngressRouting(meshChart, 'ingress', {
     workload,
     serviceName: services.httpServiceName,
@@ -101,6 +104,12 @@ export function synthesizePlatform(props: PlatformProps): App {
     previewServiceName: services.previewServiceName,
     faultInjection: spec.faultInjection,
   });
+  new PreviewAccess(meshChart, 'preview-access', {
+    name: `${workload.name}-preview-header`,
+    labels: workload.labels,
+    previewHeaderName: spec.rollout.previewHeaderName,
+    testerCidrs: spec.rollout.previewTesterCidrs,
+  });
   const rollout = new GatewayRollout(gatewayChart, 'rollout', {
     workload,
     strategy: spec.rollout.strategy,
@@ -111,7 +120,7 @@ export function synthesizePlatform(props: PlatformProps): App {
   });
   new GatewayAutoscaler(gatewayChart, 'autoscaler', { workload, rollout, ...spec.gateway.autoscaling, minAvailable: spec.gateway.minAvailable });
   new UpstreamTrafficPolicies(meshChart, 'upstreams', { namespace: workload.namespace, labels: workload.labels, routes, policy: spec.upstreamTrafficPolicy });
-  new MeshTelemetry(meshChart, 'telemetry', { namespace: workload.namespace, labels: workload.labels, samplingRatio: spec.observability.traceSamplingRatio });
+  new MeshTelemetry(meshChart, 'telemetry', { labels: PLATFORM_LABELS, samplingRatio: spec.observability.traceSamplingRatio });
 
   const observabilityChart = new Chart(app, 'observability');
   const observability = new WorkloadNamespace(observabilityChart, 'namespace', { name: NAMESPACES.observability });
@@ -126,6 +135,7 @@ export function synthesizePlatform(props: PlatformProps): App {
     labels: PLATFORM_LABELS,
     selectorLabels: PLATFORM_SELECTOR,
     repeatInterval: spec.observability.alertRepeatInterval,
+    inhibitions: ALERT_INHIBITIONS,
   });
   const requestsPerSecond = new RequestsPerSecondMetric(observabilityChart, 'requests-per-second', { namespace: observability.name });
   new PrometheusAdapter(observabilityChart, 'prometheus-adapter', { namespace: observability.name, rulesConfigMapName: requestsPerSecond.configMapName });

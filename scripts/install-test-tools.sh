@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages that the integration tests run for real (test-tools.txt: one line
-# per package, with the binaries the tests run from it), only those with a binary missing. Needs root for apt-get; says what to run
+# per package, with the binaries the tests run from it or the Python modules Debian's interpreter
+# must import from it), only those with something missing. Needs root for apt-get; says what to run
 # otherwise. Quiet: apt-get's and dpkg's output goes to a log that is printed only on failure.
 #
 # The tests start their own redis-server, prometheus and alertmanager on loopback, so the packages
@@ -19,12 +20,20 @@ lock_wait_seconds="${TEST_TOOLS_LOCK_WAIT_SECONDS:-300}"
 # Where invoke-rc.d and deb-systemd-invoke look for a start policy (policy-rc.d(8)).
 policy_rc_d="${TEST_TOOLS_POLICY_RC_D:-/usr/sbin/policy-rc.d}"
 
-# A package is missing when any of the binaries the tests run from it is.
+# A package is missing when anything the tests need from it is: a binary on PATH, or
+# (<interpreter>:<module>) a module Debian's own interpreter cannot import.
+present() {
+  if [[ "$1" == *:* ]]; then
+    "/usr/bin/${1%%:*}" -c "import ${1#*:}" >/dev/null 2>&1
+  else
+    command -v "$1" >/dev/null 2>&1
+  fi
+}
 missing=()
-while read -r package binaries; do
+while read -r package needs; do
   [[ -z "$package" || "$package" == \#* ]] && continue
-  for binary in $binaries; do
-    if ! command -v "$binary" >/dev/null 2>&1; then
+  for need in $needs; do
+    if ! present "$need"; then
       missing+=("$package")
       break
     fi

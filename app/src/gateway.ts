@@ -122,7 +122,7 @@ export class Gateway {
   static async start(options: GatewayOptions): Promise<Gateway> {
     const metrics = new GatewayMetrics(options.build);
     const edge = new EdgeServices(options.env, metrics, options.logger);
-    const pools = new UpstreamPools(options.pool);
+    const pools = new UpstreamPools(options.env.UAG_UPSTREAM_UPLOAD_SLOTS, options.pool);
     const prepared = await Gateway.prepareRoutes(options.routeTable, options.routesChecksum, options, edge, pools);
     prepared.commit();
     const gateway = new Gateway(options, metrics, edge, pools, prepared.routes);

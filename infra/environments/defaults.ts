@@ -33,11 +33,6 @@ export const ENVIRONMENT_DEFAULTS: Omit<EnvironmentSpec, 'name' | 'ingress' | 's
     shutdownTimeoutMs: 30_000,
     logLevel: 'info',
   },
-  jwt: {
-    issuer: 'https://auth.uag.example.com/',
-    jwksUri: 'https://auth.uag.example.com/.well-known/jwks.json',
-    audiences: ['uag-api'],
-  },
   routes: {
     routes: [
       {
@@ -61,11 +56,13 @@ export const ENVIRONMENT_DEFAULTS: Omit<EnvironmentSpec, 'name' | 'ingress' | 's
       ],
     },
     previewHeaderName: 'x-uag-canary',
+    // Closed until an environment declares its testers' networks.
+    previewTesterCidrs: [],
     previewReplicas: 1,
-    analysis: { interval: '1m', count: 3, failureLimit: 1, window: '2m', minSuccessRatio: 0.95, maxLatencyP95Seconds: 0.5 },
+    analysis: { interval: '1m', count: 3, failureLimit: 1, window: '2m', maxErrorRatio: 0.05, minRequests: 50, maxLatencyP95Seconds: 0.5 },
   },
   faultInjection: { enabled: false, delayPercent: 0, fixedDelay: '0s' },
-  retries: { attempts: 3, perTryTimeout: '2s', retryOn: 'gateway-error,connect-failure,refused-stream' },
+  retries: { attempts: 3 },
   upstreamTrafficPolicy: {
     maxConnections: 1000,
     http1MaxPendingRequests: 1000,
@@ -76,12 +73,15 @@ export const ENVIRONMENT_DEFAULTS: Omit<EnvironmentSpec, 'name' | 'ingress' | 's
     maxEjectionPercent: 50,
   },
   alerts: {
-    errorRatio: 0.05,
-    latencyP95Seconds: 0.5,
     cpuRatio: 0.8,
     memoryRatio: 0.85,
     restartsPerHour: 3,
     upstreamFailureRatio: 0.5,
+  },
+  slo: {
+    availability: 0.995,
+    latency: { thresholdSeconds: 0.5, objective: 0.99 },
+    minRequestsPerSecond: 0.1,
   },
   observability: {
     prometheusReplicas: 1,

@@ -3,7 +3,8 @@ import type { EnvironmentOverrides } from './types';
 
 /**
  * Dev: one replica, verbose logs, every trace kept, fault injection on to exercise retries; a new
- * version goes to half the traffic for one short analysis, then all of it.
+ * version goes to half the traffic for one short analysis, then all of it, and anyone may try it
+ * first with the preview header.
  */
 export const devOverrides: EnvironmentOverrides = {
   name: 'dev',
@@ -15,9 +16,11 @@ export const devOverrides: EnvironmentOverrides = {
     logLevel: 'debug',
   },
   faultInjection: { enabled: true, delayPercent: 5, fixedDelay: '2s' },
-  alerts: { latencyP95Seconds: 1 },
+  slo: { availability: 0.99, latency: { thresholdSeconds: 1, objective: 0.95 } },
   rollout: {
     strategy: { type: 'canary', stages: [{ weightPercent: 50, analysis: true }] },
+    // Dev serves developers only: anyone may try the new version by header.
+    previewTesterCidrs: ['0.0.0.0/0', '::/0'],
     analysis: { interval: '30s', count: 2, window: '1m', maxLatencyP95Seconds: 1 },
   },
 };

@@ -16,7 +16,7 @@ export const prodOverrides: EnvironmentOverrides = {
     drainDelayMs: 10_000,
     logLevel: 'warn',
   },
-  alerts: { errorRatio: 0.02 },
+  slo: { availability: 0.999 },
   rollout: {
     strategy: {
       type: 'canary',
@@ -29,7 +29,7 @@ export const prodOverrides: EnvironmentOverrides = {
       ],
     },
     previewReplicas: 2,
-    analysis: { count: 5, failureLimit: 0, minSuccessRatio: 0.99 },
+    analysis: { count: 5, failureLimit: 0, maxErrorRatio: 0.01, minRequests: 200 },
   },
   observability: {
     prometheusReplicas: 2,

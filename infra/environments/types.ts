@@ -51,12 +51,6 @@ const ingressSchema = z.strictObject({
   tlsCredentialName: z.string().min(1),
 });
 
-const jwtSchema = z.strictObject({
-  issuer: z.string().min(1),
-  jwksUri: z.url(),
-  audiences: z.array(z.string().min(1)).min(1).readonly(),
-});
-
 /** One traffic stage of a canary rollout. */
 const canaryStageSchema = z.strictObject({
   /** Share of traffic the canary receives at this stage, 1..100. */
@@ -96,16 +90,30 @@ const rolloutAnalysisSchema = z.strictObject({
   failureLimit: z.number(),
   /** PromQL rate window, e.g. `2m`; the first measurement waits this long so the window holds canary traffic. */
   window: duration,
-  /** Lowest share of non-5xx responses the canary may answer with, 0..1. */
-  minSuccessRatio: ratio,
+  /** Highest share of 5xx responses the canary may answer with, 0..1; above it a measurement fails. */
+  maxErrorRatio: ratio,
+  /**
+   * Fewest canary requests in the window for a measurement to count; below it the measurement is
+   * inconclusive (the rollout pauses), so a handful of requests neither passes nor fails a version.
+   */
+  minRequests: z.int().positive(),
   /** Highest p95 request latency of the canary, in seconds. */
   maxLatencyP95Seconds: z.number(),
 });
+
+const cidr = z.union([z.cidrv4(), z.cidrv6()], { error: 'must be an IPv4 or IPv6 CIDR like 203.0.113.0/24 or 2001:db8::/32' });
 
 const rolloutSchema = z.strictObject({
   strategy: rolloutStrategySchema,
   /** Requests carrying this header with value `true` reach the new version (canary or blue-green preview) at any stage. */
   previewHeaderName: z.string(),
+  /**
+   * Client networks allowed to send the preview header through the ingress; a request carrying it
+   * from any other address is refused (403) before routing, so the internet cannot choose the
+   * untested version. The address is the client's as the ingress gateway sees it (the load
+   * balancer must preserve it). `0.0.0.0/0` and `::/0` open it to everyone; empty closes it.
+   */
+  previewTesterCidrs: z.array(cidr).readonly(),
   /** Pods of the new version started before any traffic weight moves (canary), or the preview set's size (blue-green). */
   previewReplicas: z.number(),
   analysis: rolloutAnalysisSchema,
@@ -119,11 +127,14 @@ const faultInjectionSchema = z.strictObject({
   fixedDelay: duration,
 });
 
+/**
+ * The mesh's retries at the ingress. Only requests that never reached a gateway pod are retried
+ * (`connect-failure,refused-stream`), without a per-try timeout: the gateway retries idempotent
+ * requests itself, within a budget (the route table's `retry`), so the conditions are fixed here.
+ */
 const retrySchema = z.strictObject({
+  /** Retries after a failed connection or a refused HTTP/2 stream; 0 turns the mesh's retries off. */
   attempts: z.int().nonnegative(),
-  /** Istio duration, e.g. `2s`. */
-  perTryTimeout: duration,
-  retryOn: z.string(),
 });
 
 const upstreamTrafficPolicySchema = z.strictObject({
@@ -137,10 +148,6 @@ const upstreamTrafficPolicySchema = z.strictObject({
 });
 
 const alertThresholdsSchema = z.strictObject({
-  /** 5xx share of requests above which GatewayHighErrorRate fires. */
-  errorRatio: ratio,
-  /** p95 request latency in seconds above which GatewayHighLatency fires. */
-  latencyP95Seconds: z.number().positive(),
   /** CPU use as a share of the limit above which GatewayHighCpu fires. */
   cpuRatio: ratio,
   /** Memory working set as a share of the limit above which GatewayHighMemory fires. */
@@ -149,6 +156,26 @@ const alertThresholdsSchema = z.strictObject({
   restartsPerHour: z.number().positive(),
   /** Upstream failure share above which GatewayUpstreamFailing fires. */
   upstreamFailureRatio: ratio,
+});
+
+/**
+ * The gateway's service level objectives over a rolling 30 days, which its error-budget alerts
+ * watch (multi-window, multi-burn-rate: infra/k8s/observability/alerts/slo.ts).
+ */
+const sloSchema = z.strictObject({
+  /** Share of requests answered without 5xx, e.g. 0.999. */
+  availability: ratio,
+  latency: z.strictObject({
+    /** A request is fast when answered within this many seconds: one of the request histogram's bucket bounds. */
+    thresholdSeconds: z.number().positive(),
+    /** Share of requests that must be fast, e.g. 0.99. */
+    objective: ratio,
+  }),
+  /**
+   * Request rate (per second, over an alert's short window) below which the budget alerts stay
+   * silent: one failed request out of two is not an outage worth a page.
+   */
+  minRequestsPerSecond: z.number().positive(),
 });
 
 const traceStorageSchema = z.discriminatedUnion('type', [
@@ -202,7 +229,6 @@ export const environmentSpecSchema = z.strictObject({
   name: z.enum(ENVIRONMENT_NAMES),
   gateway: gatewaySchema,
   ingress: ingressSchema,
-  jwt: jwtSchema,
   /** The gateway's route table, as the gateway reads it from UAG_ROUTES_FILE; checked by the gateway's own schema. */
   routes: z.custom<RouteTableInput>((value) => typeof value === 'object' && value !== null, { error: 'must be a route table object' }),
   rollout: rolloutSchema,
@@ -210,6 +236,7 @@ export const environmentSpecSchema = z.strictObject({
   retries: retrySchema,
   upstreamTrafficPolicy: upstreamTrafficPolicySchema,
   alerts: alertThresholdsSchema,
+  slo: sloSchema,
   observability: observabilitySchema,
   source: z.custom<EnvironmentSource>(),
 });
@@ -218,7 +245,6 @@ export type ComputeResources = z.output<typeof computeResourcesSchema>;
 export type AutoscalingSpec = z.output<typeof autoscalingSchema>;
 export type GatewaySpec = z.output<typeof gatewaySchema>;
 export type IngressSpec = z.output<typeof ingressSchema>;
-export type JwtSpec = z.output<typeof jwtSchema>;
 export type CanaryStageSpec = z.output<typeof canaryStageSchema>;
 export type RolloutStrategySpec = z.output<typeof rolloutStrategySchema>;
 export type RolloutAnalysisSpec = z.output<typeof rolloutAnalysisSchema>;
@@ -227,6 +253,7 @@ export type FaultInjectionSpec = z.output<typeof faultInjectionSchema>;
 export type RetrySpec = z.output<typeof retrySchema>;
 export type UpstreamTrafficPolicySpec = z.output<typeof upstreamTrafficPolicySchema>;
 export type AlertThresholds = z.output<typeof alertThresholdsSchema>;
+export type SloSpec = z.output<typeof sloSchema>;
 export type TraceStorageSpec = z.output<typeof traceStorageSchema>;
 export type ObservabilitySpec = z.output<typeof observabilitySchema>;
 export type EnvironmentSpec = z.output<typeof environmentSpecSchema>;

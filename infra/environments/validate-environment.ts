@@ -1,8 +1,8 @@
 import type { z } from 'zod';
-import { routeTableSchema, type RouteTable } from '../../app/src/contract';
+import { LATENCY_BUCKETS_SECONDS, METRICS, routeTableSchema, type RouteTable } from '../../app/src/contract';
 import { DEFAULTS_FILE } from './defaults';
 import { appendPath } from './field-path';
-import { environmentSpecSchema, type DeclarationSite, type EnvironmentSpec, type RolloutSpec } from './types';
+import { environmentSpecSchema, type DeclarationSite, type EnvironmentSpec, type RolloutSpec, type SloSpec } from './types';
 
 /**
  * A spec that cannot be synthesized. Every problem is one line naming the file that declares the
@@ -129,6 +129,7 @@ export function validateEnvironment(spec: EnvironmentSpec): RouteTable {
   if (!(observability.traceSamplingRatio >= 0 && observability.traceSamplingRatio <= 1)) {
     fail(['observability.traceSamplingRatio'], `observability.traceSamplingRatio (${observability.traceSamplingRatio}) must be 0..1`);
   }
+  for (const { paths, rule } of sloProblems(spec.slo)) fail(paths, rule);
   if (spec.ingress.hosts.length === 0) fail(['ingress.hosts'], 'ingress.hosts must list at least one host name');
 
   if (problems.length > 0 || routes === undefined) throw new EnvironmentError(problems);
@@ -172,6 +173,22 @@ function routeTableProblems(spec: EnvironmentSpec, problems: string[]): RouteTab
   return result.success ? result.data : undefined;
 }
 
+function sloProblems(slo: SloSpec): RuleProblem[] {
+  const problems: RuleProblem[] = [];
+  const objective = (path: string, value: number) => {
+    if (!(value > 0 && value < 1)) problems.push({ paths: [path], rule: `${path} (${value}) must be above 0 and below 1: a share of requests, leaving an error budget` });
+  };
+  objective('slo.availability', slo.availability);
+  objective('slo.latency.objective', slo.latency.objective);
+  if (!(LATENCY_BUCKETS_SECONDS as readonly number[]).includes(slo.latency.thresholdSeconds)) {
+    problems.push({
+      paths: ['slo.latency.thresholdSeconds'],
+      rule: `slo.latency.thresholdSeconds (${slo.latency.thresholdSeconds}) must be a bucket bound of ${METRICS.requestDuration.name} (${LATENCY_BUCKETS_SECONDS.join(', ')}): the fast share is read from one bucket`,
+    });
+  }
+  return problems;
+}
+
 /** Argo Rollouts and Prometheus durations this platform writes: a whole number of s, m or h. */
 const DURATION = /^[1-9][0-9]*[smh]$/;
 
@@ -202,6 +219,13 @@ function rolloutProblems(rollout: RolloutSpec): RuleProblem[] {
     if (strategy.previewPause !== undefined) duration('strategy.previewPause', strategy.previewPause, true);
   }
   if (!/^[a-z0-9][a-z0-9-]*$/.test(rollout.previewHeaderName)) problem(`rollout.previewHeaderName (${rollout.previewHeaderName}) must be a lower-case header name`, 'previewHeaderName');
+  if (strategy.type === 'blueGreen' && rollout.previewTesterCidrs.length === 0) {
+    problem(
+      'rollout.previewTesterCidrs must list at least one CIDR with a blueGreen strategy: the preview pods only get requests carrying the preview header, and its analysis needs them',
+      'previewTesterCidrs',
+      'strategy',
+    );
+  }
   if (!(Number.isInteger(rollout.previewReplicas) && rollout.previewReplicas >= 1)) {
     problem(`rollout.previewReplicas (${rollout.previewReplicas}) must be a whole number of at least 1`, 'previewReplicas');
   }
@@ -215,8 +239,8 @@ function rolloutProblems(rollout: RolloutSpec): RuleProblem[] {
       'analysis.count',
     );
   }
-  if (!(analysis.minSuccessRatio > 0 && analysis.minSuccessRatio <= 1)) {
-    problem(`rollout.analysis.minSuccessRatio (${analysis.minSuccessRatio}) must be above 0 and at most 1`, 'analysis.minSuccessRatio');
+  if (!(analysis.maxErrorRatio >= 0 && analysis.maxErrorRatio < 1)) {
+    problem(`rollout.analysis.maxErrorRatio (${analysis.maxErrorRatio}) must be at least 0 and below 1`, 'analysis.maxErrorRatio');
   }
   if (!(analysis.maxLatencyP95Seconds > 0)) problem(`rollout.analysis.maxLatencyP95Seconds (${analysis.maxLatencyP95Seconds}) must be above 0`, 'analysis.maxLatencyP95Seconds');
   return problems;

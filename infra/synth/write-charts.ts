@@ -6,6 +6,7 @@ import { assertPoliciesHold, repositoryPolicyOptions } from '../../policies/k8s'
 import type { ManifestObject as ManifestEntry } from '../../policies/k8s/manifest-object';
 import { readManifestTree } from '../../policies/k8s/manifest-tree';
 import { synthesizePlatform } from '../platform';
+import { writeAppManifests } from './manifest-yaml';
 import { validateManifests, type ManifestObject } from './validate-manifests';
 
 const REPOSITORY_ROOT = join(__dirname, '..', '..');
@@ -89,7 +90,7 @@ function renderCharts(props: WriteChartsProps): RenderedCharts {
         (_, ms) => `rendered ${environment.name} in ${Math.round(ms)} ms`,
         () => {
           try {
-            synthesizePlatform({ environment, image: props.image, outdir: join(folder, environment.name), policyOptions }).synth();
+            writeAppManifests(synthesizePlatform({ environment, image: props.image, policyOptions }), join(folder, environment.name));
           } catch (error) {
             throw new EnvironmentError([`environment '${environment.name}': ${(error as Error).message}`]);
           }

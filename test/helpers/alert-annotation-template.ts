@@ -25,15 +25,23 @@ export function humanizeDuration(seconds: number): string {
   return `${fourSignificantDigits(scaled)}${prefix}s`;
 }
 
+/** Prometheus's `humanize`, for values from 1 to below 1000 (no SI prefix); others are not rendered here. */
+export function humanize(value: number): string {
+  if (!(Math.abs(value) >= 1 && Math.abs(value) < 1000)) throw new Error(`humanize(${value}): only values from 1 to below 1000 are rendered here; extend this function`);
+  return fourSignificantDigits(value);
+}
+
 const FORMATTERS: Record<string, (value: number) => string> = {
   '': (value) => String(value),
+  humanize,
   humanizePercentage,
   humanizeDuration,
 };
 
 /**
  * Renders the subset of Go templates alert annotations use here (`{{ $labels.x }}`,
- * `{{ $value }}`, `{{ $value | humanizePercentage }}`, `{{ $value | humanizeDuration }}`), so a
+ * `{{ $value }}`, `{{ $value | humanize }}`, `{{ $value | humanizePercentage }}`,
+ * `{{ $value | humanizeDuration }}`), so a
  * promtool test can state the exact annotation it expects. Anything else throws rather than
  * guess.
  */

@@ -52,11 +52,17 @@ function route(spec: Manifest, prefix: string, extraMatchers: readonly string[])
   return converted;
 }
 
+/** An AlertmanagerConfig inhibit rule as prometheus-operator writes it: matchers as `name<op>"value"`, plus the namespace where enforced (amcfg.go at v0.86.2). */
+function inhibitRule(rule: Manifest, namespaceMatcher: readonly string[]): Record<string, unknown> {
+  const matchers = (list: Matcher[] | undefined) => [...namespaceMatcher, ...(list ?? []).map(matcherText)];
+  return { source_matchers: matchers(rule.sourceMatch), target_matchers: matchers(rule.targetMatch), ...(rule.equal === undefined ? {} : { equal: rule.equal }) };
+}
+
 /**
  * The plain alertmanager.yml prometheus-operator generates for an Alertmanager from the
  * AlertmanagerConfig objects it selects: receivers renamed `<namespace>/<name>/<receiver>`, each
  * object's route a `continue: true` child of a root route to the `null` receiver, a namespace
- * matcher added unless the matcher strategy is `None`, and Secret references filled with
+ * matcher added unless the matcher strategy is `None` (to inhibit rules too), and Secret references filled with
  * placeholders. Field names are converted generically; Alertmanager's strict parser (amtool)
  * then rejects any that do not exist.
  */
@@ -86,6 +92,9 @@ export function generatedAlertmanagerConfig(objects: readonly ManifestObject[], 
         return { ...route(config.spec.route, prefix, byNamespace ? [matcherText({ name: 'namespace', value: config.metadata.namespace })] : []), continue: true };
       }),
     },
+    inhibit_rules: selected.flatMap((config) =>
+      ((config.spec.inhibitRules ?? []) as Manifest[]).map((rule) => inhibitRule(rule, byNamespace ? [matcherText({ name: 'namespace', value: config.metadata.namespace })] : [])),
+    ),
     receivers: [
       { name: 'null' },
       ...selected.flatMap((config) =>

@@ -1,10 +1,10 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { accessSync, constants, readFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 
 const TOOLS_LIST = join(__dirname, '..', '..', 'scripts', 'test-tools.txt');
 
-/** The Debian package that ships `binary`, from the list `npm test`'s pretest installs. */
+/** The Debian package that ships `binary` (or `python3:<module>`), from the list `npm test`'s pretest installs. */
 function debianPackageOf(binary: string): string {
   for (const line of readFileSync(TOOLS_LIST, 'utf8').split('\n')) {
     if (line.startsWith('#')) continue;
@@ -30,6 +30,22 @@ export function requireTool(binary: string): string {
     }
   }
   throw new Error(`${binary} is not installed; run: sudo apt-get update && sudo apt-get install -y ${debianPackage} (npm test's pretest does this as root)`);
+}
+
+/**
+ * Debian's own Python interpreter (`/usr/bin/python3`, which the `python3-*` packages extend; a
+ * pyenv or venv python3 earlier on PATH may lack them) once it imports `module`; a missing module
+ * fails the test with the command that installs it.
+ */
+export function requirePythonModule(module: string): string {
+  const need = `python3:${module}`;
+  const debianPackage = debianPackageOf(need);
+  const python = '/usr/bin/python3';
+  const probe = spawnSync(python, ['-c', `import ${module}`], { stdio: 'ignore', timeout: 15_000 });
+  if (probe.status !== 0) {
+    throw new Error(`the Python module ${module} is not installed for ${python}; run: sudo apt-get update && sudo apt-get install -y ${debianPackage} (npm test's pretest does this as root)`);
+  }
+  return python;
 }
 
 export interface ToolRun {

@@ -5,14 +5,18 @@ import { startLoopbackServer, type LoopbackServer } from './loopback-server';
 
 /**
  * Answers `?status=<code>` with that status and `?delayMs=<n>` after that long (200 by default),
- * so one upstream serves successes, upstream errors and slow responses.
+ * so one upstream serves successes, upstream errors and slow responses. `?declaredLength=<n>`
+ * adds that Content-Length to a status without a body (204, 304), as RFC 9110 8.6 lets a 304 say
+ * how long the representation is.
  */
 export function scriptedHandler(req: IncomingMessage, res: ServerResponse): void {
   const query = new URL(req.url ?? '/', 'http://upstream').searchParams;
   const status = Number(query.get('status') ?? 200);
   const delayMs = Number(query.get('delayMs') ?? 0);
+  const declaredLength = query.get('declaredLength');
   req.resume();
-  setTimeout(() => res.writeHead(status, { 'content-type': 'text/plain' }).end(`status ${status}`), delayMs);
+  const headers = declaredLength === null ? { 'content-type': 'text/plain' } : { 'content-length': declaredLength };
+  setTimeout(() => res.writeHead(status, headers).end(`status ${status}`), delayMs);
 }
 
 const WEBSOCKET_GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';

@@ -1,5 +1,5 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { GATEWAY_NODE_FLAGS } from '../../app/src/contract';
@@ -104,4 +104,36 @@ export function watchGatewayOutput(child: ChildProcess, options: { processGroup?
 export async function servingPorts(gateway: GatewayProcess, timeoutMs?: number): Promise<{ http: number; admin: number }> {
   const line = (await gateway.waitForLog('gateway serving', timeoutMs)) as { http: { port: number }; admin: { port: number } };
   return { http: line.http.port, admin: line.admin.port };
+}
+
+export interface BuiltGateway {
+  readonly process: GatewayProcess;
+  /** Data-plane port on 127.0.0.1. */
+  readonly port: number;
+  readonly adminPort: number;
+  /** Kills the process and removes its bundle folder. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Bundles the gateway (`buildGatewayBundle`) and runs the bundle with `routes` written to a route
+ * file beside it and `env` on top of the loopback defaults; resolves once it serves.
+ */
+export async function startBuiltGateway(routes: unknown, env: Record<string, string> = {}): Promise<BuiltGateway> {
+  const { bundle, folder } = await buildGatewayBundle();
+  const routesFile = join(folder, 'routes.json');
+  writeFileSync(routesFile, JSON.stringify(routes));
+  const gateway = spawnGateway({ UAG_ROUTES_FILE: routesFile, ...env }, { bundle });
+  const stop = async () => {
+    gateway.kill();
+    await gateway.exited;
+    rmSync(folder, { recursive: true, force: true });
+  };
+  try {
+    const { http, admin } = await servingPorts(gateway);
+    return { process: gateway, port: http, adminPort: admin, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
 }

@@ -32,6 +32,22 @@ export async function sendTrafficMix(baseUrl: string): Promise<string[]> {
   return (await Promise.all(sends)).filter((problem): problem is string => problem !== undefined);
 }
 
+/** Sends `count` GETs to `url`, `concurrency` at a time; returns the statuses in completion order per batch. */
+export async function sendRequests(url: string, count: number, concurrency = 25): Promise<number[]> {
+  const statuses: number[] = [];
+  for (let sent = 0; sent < count; sent += concurrency) {
+    const batch = await Promise.all(
+      Array.from({ length: Math.min(concurrency, count - sent) }, async () => {
+        const response = await request(url, { headersTimeout: 10_000, bodyTimeout: 10_000 });
+        await response.body.dump();
+        return response.statusCode;
+      }),
+    );
+    statuses.push(...batch);
+  }
+  return statuses;
+}
+
 function withTimeout<T>(what: string, promise: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_resolve, reject) => {

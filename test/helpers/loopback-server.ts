@@ -7,12 +7,15 @@ export interface LoopbackServer {
   readonly url: string;
   /** Requests seen, newest last. */
   readonly requests: IncomingMessage[];
+  /** Every byte received on every connection so far, in arrival order. */
+  receivedBytes(): Buffer;
   close(): Promise<void>;
 }
 
 /** An HTTP server on 127.0.0.1 and an OS-picked port; `close` also drops open sockets. */
 export async function startLoopbackServer(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<LoopbackServer> {
   const requests: IncomingMessage[] = [];
+  const received: Buffer[] = [];
   const sockets = new Set<Socket>();
   const listener: RequestListener = (req, res) => {
     requests.push(req);
@@ -21,6 +24,7 @@ export async function startLoopbackServer(handler: (req: IncomingMessage, res: S
   const server = createServer(listener);
   server.on('connection', (socket) => {
     sockets.add(socket);
+    socket.on('data', (chunk: Buffer) => received.push(chunk));
     socket.once('close', () => sockets.delete(socket));
   });
   await new Promise<void>((resolve, reject) => {
@@ -33,12 +37,20 @@ export async function startLoopbackServer(handler: (req: IncomingMessage, res: S
     port,
     url: `http://127.0.0.1:${port}`,
     requests,
+    receivedBytes: () => Buffer.concat(received),
     close: () =>
       new Promise<void>((resolve) => {
         for (const socket of sockets) socket.destroy();
         server.close(() => resolve());
       }),
   };
+}
+
+/** The requests `server` received while `action` ran. */
+export async function requestsDuring(server: LoopbackServer, action: () => Promise<unknown>): Promise<IncomingMessage[]> {
+  const before = server.requests.length;
+  await action();
+  return server.requests.slice(before);
 }
 
 /** Answers JSON describing what arrived: method, url, headers, body length. */

@@ -25,6 +25,22 @@ export interface AlertScenario {
   readonly value: number;
 }
 
+/**
+ * promtool test cases written for one alert directly, for alerts that one threshold does not
+ * describe (error-budget burn rates over several window pairs).
+ */
+export interface AlertRuleCases {
+  /** Each test with the evaluation interval promtool must run it at (a test file has one). */
+  readonly cases: readonly { readonly evaluationInterval: string; readonly test: object }[];
+}
+
+/** An alert whose behaviour the cases written for another alert check too. */
+export interface CoveredAlert {
+  readonly coveredBy: string;
+}
+
+export type AlertTesting = AlertScenario | AlertRuleCases | CoveredAlert;
+
 /** Long enough for the longest `for` plus the latest onset, with margin. */
 export const SERIES_MINUTES = 30;
 
@@ -52,15 +68,10 @@ export function alertRuleTests(definition: AlertDefinition, scenario: AlertScena
   const forMinutes = minutesOf(definition.for);
   const firesAt = scenario.holdsFromMinute + forMinutes;
   if (firesAt + 1 >= SERIES_MINUTES) throw new Error(`${definition.alert}: fires at minute ${firesAt}, beyond the ${SERIES_MINUTES} minutes of series`);
-  const labels = { ...scenario.alertLabels, severity: definition.severity };
+  const labels = { ...scenario.alertLabels, ...definition.labels, severity: definition.severity };
   const firing = {
     exp_labels: labels,
-    exp_annotations: {
-      summary: definition.summary,
-      // Templates see the expression's labels; the rule's own (severity) are added after rendering.
-      description: renderAnnotation(definition.description, scenario.alertLabels, scenario.value),
-      runbook_url: runbookUrl(definition.alert),
-    },
+    exp_annotations: expectedAnnotations(definition, scenario.alertLabels, scenario.value),
   };
   const check = (minute: number, expAlerts: AlertRuleTest['exp_alerts']): AlertRuleTest => ({ eval_time: `${minute}m`, alertname: definition.alert, exp_alerts: expAlerts });
   const tests: object[] = [];
@@ -81,13 +92,33 @@ export function alertRuleTests(definition: AlertDefinition, scenario: AlertScena
   return tests;
 }
 
-/** A whole promtool test file: every alert's cases, failing if an alert has no scenario. */
-export function ruleTestFile(ruleFiles: readonly string[], definitions: readonly AlertDefinition[], scenarios: Readonly<Record<string, AlertScenario>>): object {
+/** The annotations a firing alert carries, its description rendered with the expression's labels and value. */
+export function expectedAnnotations(definition: AlertDefinition, expressionLabels: Readonly<Record<string, string>>, value: number): Record<string, string> {
+  return {
+    summary: definition.summary,
+    // Templates see the expression's labels; the rule's own (severity) are added after rendering.
+    description: renderAnnotation(definition.description, expressionLabels, value),
+    runbook_url: runbookUrl(definition.alert),
+  };
+}
+
+/**
+ * Whole promtool test files: every alert's cases (plus `extraTests`), one file per evaluation
+ * interval the cases need, failing if an alert has no scenario.
+ */
+export function ruleTestFiles(ruleFiles: readonly string[], definitions: readonly AlertDefinition[], scenarios: Readonly<Record<string, AlertTesting>>, extraTests: readonly object[] = []): object[] {
   const missing = definitions.filter((d) => scenarios[d.alert] === undefined).map((d) => d.alert);
   if (missing.length > 0) throw new Error(`no promtool scenario for ${missing.join(', ')}; add one to the alert scenarios`);
-  return {
-    rule_files: ruleFiles,
-    evaluation_interval: '1m',
-    tests: definitions.flatMap((definition) => alertRuleTests(definition, scenarios[definition.alert]!)),
-  };
+  const byInterval = new Map<string, object[]>([['1m', [...extraTests]]]);
+  for (const definition of definitions) {
+    const testing = scenarios[definition.alert]!;
+    if ('coveredBy' in testing) {
+      const covering = scenarios[testing.coveredBy];
+      if (covering === undefined || !('cases' in covering)) throw new Error(`${definition.alert} is covered by ${testing.coveredBy}, which has no cases`);
+      continue;
+    }
+    const cases = 'cases' in testing ? testing.cases : alertRuleTests(definition, testing).map((test) => ({ evaluationInterval: '1m', test }));
+    for (const { evaluationInterval, test } of cases) byInterval.set(evaluationInterval, [...(byInterval.get(evaluationInterval) ?? []), test]);
+  }
+  return [...byInterval.entries()].map(([interval, tests]) => ({ rule_files: ruleFiles, evaluation_interval: interval, tests }));
 }

@@ -54,7 +54,7 @@ describe('synthesizePlatform', () => {
   });
 
   it('renders an environment that prefers blue-green into valid objects: the Rollout, its preview Service and the preview routes agree', () => {
-    const environment = defineEnvironment({ ...ENVIRONMENT_OVERRIDES.staging, rollout: { strategy: { type: 'blueGreen', promotion: 'auto' } } });
+    const environment = defineEnvironment({ ...ENVIRONMENT_OVERRIDES.staging, rollout: { strategy: { type: 'blueGreen', promotion: 'auto' }, previewTesterCidrs: ['203.0.113.0/24'] } });
     const objects = Object.values(render(environment)) as SynthObject[];
     expect(validateManifests(objects)).toEqual([]);
     const rollout = objects.find((o) => o.kind === 'Rollout')!;

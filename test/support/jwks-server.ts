@@ -1,4 +1,5 @@
-import { exportJWK, generateKeyPair, SignJWT, type JWK, type JWTPayload, type KeyLike } from 'jose';
+import { writeFileSync } from 'node:fs';
+import { exportJWK, exportSPKI, generateKeyPair, SignJWT, type JWK, type JWTPayload, type KeyLike } from 'jose';
 import { startLoopbackServer } from '../helpers/loopback-server';
 import { onCleanup } from './edge-harness';
 
@@ -13,6 +14,12 @@ export interface SigningKey {
 export async function makeKey(kid: string, alg: 'RS256' | 'ES256' = 'RS256'): Promise<SigningKey> {
   const { privateKey, publicKey } = await generateKeyPair(alg, { extractable: true });
   return { kid, alg, privateKey, publicKey, jwk: { ...(await exportJWK(publicKey)), kid, alg, use: 'sig' } };
+}
+
+/** Writes `key`'s public half to `path` as PEM (SPKI), for `auth.jwt.publicKeyFile`; returns `path`. */
+export async function writePublicKeyFile(key: SigningKey, path: string): Promise<string> {
+  writeFileSync(path, await exportSPKI(key.publicKey));
+  return path;
 }
 
 /** A JWKS endpoint on 127.0.0.1 whose key set tests can rotate; counts fetches. */

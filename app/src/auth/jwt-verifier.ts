@@ -1,7 +1,7 @@
 import { errors, jwtVerify, type JWTPayload } from 'jose';
 import type { AuthRejectReason, JwtConfig } from '../contract';
 import { BoundedExpiringCache } from './bounded-cache';
-import type { Identity } from './identity';
+import { identityHeaderValue, type Identity } from './identity';
 import type { VerificationKey } from './key-source';
 
 export type VerifyResult = { readonly ok: true; readonly identity: Identity } | { readonly ok: false; readonly reason: AuthRejectReason; readonly detail: string };
@@ -61,9 +61,9 @@ export class JwtVerifier {
       roles: new Set(roles),
       scopes: new Set(scopes),
       forwardHeaders: {
-        [this.config.userIdHeader]: userId,
-        [this.config.rolesHeader]: roles.join(','),
-        [this.config.scopesHeader]: scopes.join(' '),
+        [this.config.userIdHeader]: identityHeaderValue(userId),
+        [this.config.rolesHeader]: roles.map(identityHeaderValue).join(','),
+        [this.config.scopesHeader]: scopes.map(identityHeaderValue).join(' '),
       },
     };
   }

@@ -66,7 +66,7 @@ export const headerName = z
   .transform((h) => h.toLowerCase())
   .refine((h) => HEADER_NAME.test(h), { error: 'must be an HTTP header name (letters, digits, "-")' });
 
-function wholeNumber(label: string, min: number, max: number) {
+export function wholeNumber(label: string, min: number, max: number) {
   const rule = `must be a whole number of ${label} ${min}..${max}`;
   return z.number({ error: rule }).int({ error: rule }).min(min, { error: rule }).max(max, { error: rule });
 }

@@ -53,9 +53,13 @@ function milliseconds(fallback: number, min = 0, max = 86_400_000) {
   return z.coerce.number({ error: rule }).int({ error: rule }).min(min, { error: rule }).max(max, { error: rule }).default(fallback);
 }
 
-function bytes(fallback: number, min: number, max: number) {
-  const rule = `must be a whole number of bytes ${min}..${max}`;
+function count(unit: string, fallback: number, min: number, max: number) {
+  const rule = `must be a whole number of ${unit} ${min}..${max}`;
   return z.coerce.number({ error: rule }).int({ error: rule }).min(min, { error: rule }).max(max, { error: rule }).default(fallback);
+}
+
+function bytes(fallback: number, min: number, max: number) {
+  return count('bytes', fallback, min, max);
 }
 
 const IPV4_OR_CIDR = /^(\d{1,3}\.){3}\d{1,3}(\/\d{1,2})?$/;
@@ -127,6 +131,16 @@ export const ENV_VARS = {
       .optional(),
   },
   UAG_MAX_HEADER_BYTES: { description: 'Largest request header block accepted; larger gets 431.', default: '16384', schema: bytes(16_384, 1024, 1_048_576) },
+  UAG_MAX_HEADER_COUNT: {
+    description: 'Most request header lines accepted; more get 431 (the HTTP server would otherwise drop the lines past its own cap).',
+    default: '100',
+    schema: count('header lines', 100, 1, 10_000),
+  },
+  UAG_UPSTREAM_UPLOAD_SLOTS: {
+    description: "Most request bodies streamed to one upstream origin at once (bodies over the route's bodyBufferBytes); more get 503. Below the 512 connections of an upstream pool, so uploads cannot take all of them.",
+    default: '128',
+    schema: count('uploads', 128, 1, 511),
+  },
   UAG_HEADERS_TIMEOUT_MS: { description: 'Time a client has to send complete request headers (slowloris guard).', default: '10000', schema: milliseconds(10_000, 1) },
   UAG_REQUEST_TIMEOUT_MS: { description: 'Time a client has to send a complete request, body included.', default: '60000', schema: milliseconds(60_000, 1) },
   UAG_KEEPALIVE_TIMEOUT_MS: { description: 'Idle time before a client keep-alive connection is closed; keep above the load balancer idle timeout.', default: '65000', schema: milliseconds(65_000, 1) },

@@ -13,6 +13,7 @@ import {
   stickySchema,
   tcpListenerSchema,
   websocketSchema,
+  wholeNumber,
   type AuthMode,
 } from './edge-schema';
 
@@ -30,7 +31,25 @@ export const ROUTE_DEFAULTS = {
   stripPrefix: false,
   /** Forward the client's Host header; when false the upstream's host:port is sent. */
   preserveHost: true,
+  /**
+   * Bodies up to this size are read whole before the upstream request starts, so a slow client
+   * holds no upstream connection; larger ones stream and take one of the upstream's upload slots.
+   * nginx buffers the same way with two memory pages, 8 KiB on x86-64 (client_body_buffer_size,
+   * src/http/ngx_http_core_module.c at release-1.22.1); twice that also covers the few-KiB JSON
+   * bodies APIs mostly receive.
+   */
+  bodyBufferBytes: 16 * 1024,
+  /**
+   * A client that sends no body bytes for this long gets 408. nginx's client_body_timeout waits
+   * 60 s; this matches the 10 s a client has for its headers (UAG_HEADERS_TIMEOUT_MS).
+   */
+  bodyIdleTimeoutMs: 10_000,
+  /** Forward client headers whose name contains "_"; off, they are dropped (nginx's underscores_in_headers). */
+  underscoresInHeaders: false,
 } as const;
+
+/** Largest `bodyBufferBytes`: every request in flight may hold this much memory. */
+const MAX_BODY_BUFFER_BYTES = 1024 * 1024;
 
 export const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
 export type HttpMethod = (typeof HTTP_METHODS)[number];
@@ -157,6 +176,9 @@ export const routeSchema = z.strictObject({
     .int({ error: 'must be a whole number of bytes' })
     .min(0, { error: 'must be 0 or more bytes' })
     .default(ROUTE_DEFAULTS.maxBodyBytes),
+  bodyBufferBytes: wholeNumber('bytes', 0, MAX_BODY_BUFFER_BYTES).default(ROUTE_DEFAULTS.bodyBufferBytes),
+  bodyIdleTimeoutMs: wholeNumber('milliseconds', 1, MAX_TIMEOUT_MS).default(ROUTE_DEFAULTS.bodyIdleTimeoutMs),
+  underscoresInHeaders: z.boolean().default(ROUTE_DEFAULTS.underscoresInHeaders),
   /** `none` or `jwt`. @default the top-level `auth.default` */
   auth: z.enum(AUTH_MODES, { error: 'must be "none" or "jwt"' }).optional(),
   /** Token must carry every listed role (403 otherwise). Needs `auth: jwt`. */

@@ -2,7 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { createAuthGuard } from '../auth/auth-guard';
 import type { JwtVerifier } from '../auth/jwt-verifier';
 import type { EnvConfig } from '../config/env-config';
-import { EDGE_DEFAULTS, type JwtConfig, type RetryConfig, type RouteConfig, type RouteTable } from '../contract';
+import { EDGE_DEFAULTS, type JwtConfig, type RateLimitConfig, type RetryConfig, type RouteConfig, type RouteTable } from '../contract';
 import { createRateLimitGuard } from '../ratelimit/rate-limit-guard';
 import type { BucketStore } from '../ratelimit/bucket-store';
 import { LocalBucketStore } from '../ratelimit/local-bucket-store';
@@ -10,7 +10,7 @@ import { BreakerRegistry, type TableBreakers } from '../resilience/breaker-regis
 import { RetryBudget } from '../resilience/retry-budget';
 import type { GatewayMetrics } from '../telemetry/gateway-metrics';
 import type { Logger } from '../telemetry/logger';
-import type { RequestGuard } from './request-guard';
+import { chargeFailuresTo, type RequestGuard } from './request-guard';
 
 type EdgeEnv = Pick<EnvConfig, 'UAG_REDIS_URL' | 'UAG_REDIS_TIMEOUT_MS' | 'UAG_JWT_PUBLIC_KEY'>;
 
@@ -48,13 +48,21 @@ export class RouteTableEdge {
     this.breakers = services.breakers.forTable();
   }
 
-  /** Auth first (the limiter and the variant picker may key on the user), then the rate limit. */
+  /**
+   * The rate limit before authentication, so a flood of bad tokens is limited instead of each
+   * costing a verification and a 401. A limit keyed by user can only count verified users: it
+   * runs after authentication, and requests that fail authentication are charged to their
+   * client address instead (with the same rate), so they meet a limit too.
+   */
   guardsFor(route: RouteConfig): RequestGuard[] {
-    const guards: RequestGuard[] = [];
     // The schema rejects auth: jwt without auth.jwt, so the verifier exists here.
-    if (route.auth === 'jwt') guards.push(createAuthGuard(route, this.verifier!.verifier, this.services.metrics));
-    if (route.rateLimit !== undefined) guards.push(this.services.rateLimitGuard(route.name, route.rateLimit));
-    return guards;
+    const auth = route.auth === 'jwt' ? createAuthGuard(route, this.verifier!.verifier, this.services.metrics) : undefined;
+    const limit = route.rateLimit;
+    if (limit === undefined) return auth === undefined ? [] : [auth];
+    const limiter = (config: RateLimitConfig) => this.services.rateLimitGuard(route.name, config);
+    if (auth === undefined) return [limiter(limit)];
+    if (limit.key !== 'user') return [limiter(limit), auth];
+    return [chargeFailuresTo(auth, limiter({ ...limit, key: 'ip' })), limiter(limit)];
   }
 
   /** The route's retry budget: the active one (its window's counts) while the route's retry settings stay the same. */
@@ -120,7 +128,7 @@ export class EdgeServices {
   }
 
   /** @internal */
-  rateLimitGuard(route: string, config: NonNullable<RouteConfig['rateLimit']>): RequestGuard {
+  rateLimitGuard(route: string, config: RateLimitConfig): RequestGuard {
     return createRateLimitGuard(route, config, this.bucketStore!, this.metrics, this.logger);
   }
 

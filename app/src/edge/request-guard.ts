@@ -43,3 +43,19 @@ async function continueAsync(
   if (verdict !== undefined) return verdict;
   return runGuards(guards.slice(next), context);
 }
+
+/**
+ * `guard`, except that a request it refuses as unauthenticated is first charged to `limit`: when
+ * that refuses too, its answer (429) replaces the 401.
+ */
+export function chargeFailuresTo(guard: RequestGuard, limit: RequestGuard): RequestGuard {
+  const charge = (rejection: Rejection | undefined, context: GuardContext) => (rejection?.code === 'UAG_ERR_UNAUTHENTICATED' ? orElse(limit(context), rejection) : rejection);
+  return (context) => {
+    const verdict = guard(context);
+    return verdict instanceof Promise ? verdict.then((rejection) => charge(rejection, context)) : charge(verdict, context);
+  };
+}
+
+function orElse(verdict: ReturnType<RequestGuard>, fallback: Rejection): Rejection | Promise<Rejection> {
+  return verdict instanceof Promise ? verdict.then((rejection) => rejection ?? fallback) : (verdict ?? fallback);
+}

@@ -1,4 +1,4 @@
-import type { SecurityHeadersConfig } from '../contract';
+import { securityHeadersSchema, type SecurityHeadersConfig } from '../contract';
 
 export interface SecurityHeaderSets {
   readonly http: Readonly<Record<string, string>>;
@@ -24,3 +24,9 @@ export function securityHeaderSets(config: SecurityHeadersConfig): SecurityHeade
   const https = config.hstsMaxAgeSeconds > 0 ? { ...http, 'strict-transport-security': `max-age=${config.hstsMaxAgeSeconds}; includeSubDomains` } : http;
   return { http, https };
 }
+
+/**
+ * The default set (without HSTS, which needs a trusted proxy's word that the client used TLS),
+ * for the answers the gateway gives before any route, and so any route's own set, applies.
+ */
+export const GATEWAY_SECURITY_HEADERS: Readonly<Record<string, string>> = securityHeaderSets(securityHeadersSchema.parse(true))!.http;

@@ -1,6 +1,14 @@
 import { randomBytes } from 'node:crypto';
 
+const OPCODE_BINARY = 0x2;
 const OPCODE_CLOSE = 0x8;
+const OPCODE_PONG = 0xa;
+/** RFC 6455 5.5: control frames carry at most 125 bytes and are never fragmented. */
+const MAX_CONTROL_PAYLOAD = 125;
+/** 1002: the peer broke the framing rules (a control frame too long or fragmented, a reserved opcode). */
+export const CLOSE_PROTOCOL_ERROR = 1002;
+/** 1009: a message was larger than the route allows. */
+export const CLOSE_TOO_BIG = 1009;
 
 /**
  * Follows RFC 6455 framing in one direction of a relayed WebSocket without copying or buffering
@@ -20,8 +28,12 @@ export class FrameScanner {
   private length = 0;
   private payloadLeft = 0;
   private messageBytes = 0;
-  /** Set once a message grew past the limit; the relay then ends the connection. */
-  tooBig = false;
+  /**
+   * The close code for the first frame that broke the rules (CLOSE_PROTOCOL_ERROR or
+   * CLOSE_TOO_BIG), judged from its header before any of its payload is passed on; the relay then
+   * ends the connection.
+   */
+  violation: number | undefined = undefined;
 
   constructor(private readonly maxMessageBytes: number) {}
 
@@ -57,11 +69,11 @@ export class FrameScanner {
     return offset;
   }
 
-  /** Scans a whole chunk; false once the size limit was crossed. */
+  /** Scans a whole chunk; false once a frame broke the rules (see `violation`). */
   scan(chunk: Buffer): boolean {
     let offset = 0;
-    while (offset < chunk.length && !this.tooBig) offset = this.consume(chunk, offset);
-    return !this.tooBig;
+    while (offset < chunk.length && this.violation === undefined) offset = this.consume(chunk, offset);
+    return this.violation === undefined;
   }
 
   /** Takes one header byte (RFC 6455 5.2); mask key bytes are counted and skipped. */
@@ -82,10 +94,16 @@ export class FrameScanner {
 
   private headerParsed(): void {
     this.payloadLeft = this.length;
-    // Control frames (close, ping, pong) may sit between fragments and do not count.
-    if (this.dataFrame) {
+    const opcode = this.first & 0x0f;
+    if (opcode >= OPCODE_CLOSE) {
+      // Control frames (close, ping, pong) may sit between fragments and do not count towards the
+      // message, so they get RFC 6455's own bound instead: 125 bytes, unfragmented, known opcodes.
+      if (opcode > OPCODE_PONG || (this.first & 0x80) === 0 || this.length > MAX_CONTROL_PAYLOAD) this.violation ??= CLOSE_PROTOCOL_ERROR;
+    } else if (opcode > OPCODE_BINARY) {
+      this.violation ??= CLOSE_PROTOCOL_ERROR;
+    } else {
       this.messageBytes += this.length;
-      if (this.messageBytes > this.maxMessageBytes) this.tooBig = true;
+      if (this.messageBytes > this.maxMessageBytes) this.violation ??= CLOSE_TOO_BIG;
     }
     this.headerHave = 0;
     this.headerNeed = 2;

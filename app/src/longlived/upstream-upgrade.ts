@@ -90,7 +90,8 @@ export function requestUpgrade(request: UpgradeRequest, done: (outcome: UpgradeO
   socket.on('data', onData);
   socket.on('error', onError);
   socket.on('close', onClose);
-  socket.write(head);
+  // node:http read the client's header bytes as Latin-1; written back the same way they are the bytes that came.
+  socket.write(head, 'latin1');
   return () => fail('client closed before the upstream answered the upgrade', 'ECONNRESET');
 }
 

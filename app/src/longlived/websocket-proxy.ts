@@ -6,13 +6,12 @@ import type { Identity } from '../auth/identity';
 import { secondsSince } from '../telemetry/elapsed';
 import { GATEWAY_ERRORS, type GatewayErrorCode } from '../contract';
 import { runGuards, type GuardContext, type Rejection } from '../edge/request-guard';
-import { forwardedHeadersFor, type TrustFunction } from '../proxy/forwarding';
+import { forwardedHeadersFor, fromTrustedProxy, type TrustFunction } from '../proxy/forwarding';
 import { rawGatewayError } from '../proxy/gateway-error';
-import { endToEndHeaders } from '../proxy/hop-by-hop';
 import { REQUEST_ID_HEADER, requestIdFrom } from '../proxy/request-id';
 import { upstreamPath, type RouteRuntime } from '../proxy/route-runtime';
 import { classifyUpstreamError } from '../proxy/upstream-errors';
-import { normalizeTarget } from '../routing/normalize-path';
+import { admitRequest, type AdmittedRequest } from '../routing/request-admission';
 import type { ActiveRoutes } from '../routing/active-routes';
 import type { HttpConnectionCounter } from '../server/connection-accounting';
 import type { GatewayMetrics } from '../telemetry/gateway-metrics';
@@ -27,6 +26,8 @@ export interface WebSocketProxyOptions {
   readonly trust: TrustFunction;
   readonly metrics: GatewayMetrics;
   readonly logger: Logger;
+  /** UAG_MAX_HEADER_COUNT: more request header lines get 431. */
+  readonly maxHeaderLines: number;
   /** The data plane's `http` connection count, which an upgraded socket leaves. */
   readonly httpConnections: HttpConnectionCounter;
   /** True while load shedding; upgrades are refused like requests. */
@@ -61,9 +62,9 @@ export class WebSocketProxy {
       socket.end(rawGatewayError(requestId, rejection));
     };
     if (this.options.underPressure()) return refuse({ code: 'UAG_ERR_OVERLOADED' });
-    const target = normalizeTarget(request.url ?? '/');
-    if (!target.ok) return refuse({ code: 'UAG_ERR_BAD_PATH', detail: target.reason });
-    const found = this.options.routes.current.router.lookup(request.method ?? 'GET', target.path, request.headers.host);
+    const admitted = admitRequest(request, this.options.maxHeaderLines);
+    if (!admitted.ok) return refuse(admitted);
+    const found = this.options.routes.current.router.lookup(request.method ?? 'GET', admitted.path, admitted.host);
     if (found.kind !== 'matched') return refuse({ code: found.kind === 'no-route' ? 'UAG_ERR_NO_ROUTE' : 'UAG_ERR_METHOD_NOT_ALLOWED' });
     const route = found.route;
     if (route.config.websocket === undefined) return refuse({ code: 'UAG_ERR_UPGRADE_REFUSED' }, route.name);
@@ -79,7 +80,7 @@ export class WebSocketProxy {
     const verdict = runGuards(route.guards, context);
     const proceed = (rejection: Rejection | undefined) => {
       if (rejection !== undefined) return refuse(rejection, route.name);
-      this.connectUpstream(route, request, socket, head, requestId, target.path, target.query, context.identity, startedAt);
+      this.connectUpstream(route, request, socket, head, requestId, admitted, context.identity, startedAt);
     };
     if (verdict instanceof Promise) verdict.then(proceed, () => refuse({ code: 'UAG_ERR_UNAUTHENTICATED' }, route.name));
     else proceed(verdict);
@@ -102,23 +103,23 @@ export class WebSocketProxy {
     socket: Socket,
     head: Buffer,
     requestId: string,
-    path: string,
-    query: string,
+    admitted: AdmittedRequest,
     identity: Identity | undefined,
     startedAt: number,
   ): void {
     const variant = route.picker?.pick(request.headers, identity).variant ?? route.variants[0]!;
     const target = variant.targets.pick();
-    const headers = endToEndHeaders(request.headers, route.droppedUpgradeHeaders);
-    Object.assign(headers, forwardedHeadersFor(request, this.options.trust));
+    const trustedPeer = fromTrustedProxy(request, this.options.trust);
+    const headers = route.clientHeaders.copy(request.headers, trustedPeer);
+    Object.assign(headers, forwardedHeadersFor(request, trustedPeer, admitted.authority));
     if (identity !== undefined) Object.assign(headers, identity.forwardHeaders);
     headers[REQUEST_ID_HEADER] = requestId;
-    // endToEndHeaders drops these as hop-by-hop; the upgrade needs them on this hop too.
+    // The header policy drops these as hop-by-hop; the upgrade needs them on this hop too.
     headers.connection = 'Upgrade';
     headers.upgrade = 'websocket';
-    if (route.config.preserveHost && request.headers.host !== undefined) headers.host = request.headers.host;
+    if (route.config.preserveHost && admitted.authority !== undefined) headers.host = admitted.authority;
     const abandon = requestUpgrade(
-      { origin: new URL(target.origin), path: upstreamPath(route, target, path, query), headers, timeoutMs: route.config.timeoutMs },
+      { origin: new URL(target.origin), path: upstreamPath(route, target, admitted.path, admitted.query), headers, timeoutMs: route.config.timeoutMs },
       (outcome) => {
         socket.removeListener('close', abandon);
         if (outcome.kind === 'upgraded') return this.relay(route, { route: route.name, variant: variant.name, upstream: target.origin, requestId }, socket, head, outcome, startedAt);

@@ -4,14 +4,12 @@ import type { GatewayMetrics } from '../telemetry/gateway-metrics';
 import { secondsSince } from '../telemetry/elapsed';
 import type { Logger } from '../telemetry/logger';
 import type { ConnectionSet } from './connection-set';
-import { closeFrame, FrameScanner } from './frame-scanner';
+import { CLOSE_PROTOCOL_ERROR, closeFrame, FrameScanner } from './frame-scanner';
 
 /** 1001: the endpoint is going away (server shutdown, idle timeout). */
 export const CLOSE_GOING_AWAY = 1001;
 /** After one side of a relay closed, how long the other may take to finish writing before it is cut. */
 const WEBSOCKET_CLOSE_GRACE_MS = 1000;
-/** 1009: a message was larger than the route allows. */
-const CLOSE_TOO_BIG = 1009;
 
 /** What all relays of one proxy share: one object, so each relay holds a single reference to it. */
 export interface RelayOwner {
@@ -97,7 +95,7 @@ class RelayDirection {
   forward(chunk: Buffer): void {
     if (this.stopped) return;
     if (this.pendingClose !== undefined) return this.forwardToBoundary(chunk, this.pendingClose);
-    if (!this.scanner.scan(chunk)) return this.relay.messageTooBig();
+    if (!this.scanner.scan(chunk)) return this.relay.refuseFrame(this.scanner.violation!);
     // Writing counts as activity on `to`, so traffic either way keeps the relay from idling out.
     if (!this.to.write(chunk)) this.from.pause();
   }
@@ -170,12 +168,16 @@ export class Relay {
     this.upstream.destroy();
   }
 
-  /** A message crossed the size limit: the client gets 1009 if a frame can go out cleanly, the upstream is cut. */
-  messageTooBig(): void {
+  /**
+   * A frame broke the rules or a message crossed the size limit (either way): nothing of it is
+   * passed on, the client gets `code` if a frame can go out cleanly, and the upstream is cut.
+   */
+  refuseFrame(code: number): void {
     this.closing = true;
     this.toUpstream.stop();
     this.toClient.stop();
-    if (this.toClient.scanner.atBoundary) this.client.end(closeFrame(CLOSE_TOO_BIG, 'message too big', false));
+    const reason = code === CLOSE_PROTOCOL_ERROR ? 'protocol error' : 'message too big';
+    if (this.toClient.scanner.atBoundary) this.client.end(closeFrame(code, reason, false));
     else this.client.destroy();
     this.upstream.destroy();
   }

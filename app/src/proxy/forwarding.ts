@@ -1,12 +1,5 @@
 import type { IncomingMessage } from 'node:http';
 import proxyAddr from '@fastify/proxy-addr';
-import { REQUEST_ID_HEADER } from './request-id';
-
-/**
- * Request headers the gateway sets itself on the way upstream (forwarding, the request id): a
- * client's own are identity or routing hints that must not reach the upstream as they came.
- */
-export const REPLACED_REQUEST_HEADERS: readonly string[] = ['x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'forwarded', REQUEST_ID_HEADER];
 
 export type TrustFunction = (address: string, hop: number) => boolean;
 
@@ -16,23 +9,32 @@ export function compileTrust(trusted: readonly string[] | undefined): TrustFunct
   return proxyAddr.compile([...trusted]);
 }
 
-/** X-Forwarded-* for the upstream of `request` (HTTP request or WebSocket upgrade). */
-export function forwardedHeadersFor(request: IncomingMessage, trust: TrustFunction): ForwardedHeaders {
+/** Whether the peer `request` came from is a proxy `UAG_TRUSTED_PROXIES` names. */
+export function fromTrustedProxy(request: IncomingMessage, trust: TrustFunction): boolean {
+  return trust(request.socket.remoteAddress ?? '', 0);
+}
+
+/**
+ * X-Forwarded-* for the upstream of `request` (HTTP request or WebSocket upgrade); `authority`
+ * is the host[:port] the request was admitted with.
+ */
+export function forwardedHeadersFor(request: IncomingMessage, trustedPeer: boolean, authority: string | undefined): ForwardedHeaders {
   const headers = request.headers;
   return forwardedHeaders(
     {
       peerAddress: request.socket.remoteAddress ?? '',
-      host: headers.host,
+      host: authority,
       incomingFor: headers['x-forwarded-for'],
       incomingProto: headers['x-forwarded-proto'],
       incomingHost: headers['x-forwarded-host'],
     },
-    trust,
+    trustedPeer,
   );
 }
 
 export interface ForwardedInput {
   readonly peerAddress: string;
+  /** The admitted authority (absolute-form target, else Host). */
   readonly host: string | undefined;
   readonly incomingFor: string | string[] | undefined;
   readonly incomingProto: string | string[] | undefined;
@@ -53,9 +55,9 @@ function first(value: string | string[] | undefined): string | undefined {
  * X-Forwarded-* for the upstream. A peer we trust is a proxy in front of us: its chain is kept
  * and extended. Anyone else could have forged the headers, so they are replaced.
  */
-export function forwardedHeaders(input: ForwardedInput, trust: TrustFunction): ForwardedHeaders {
+export function forwardedHeaders(input: ForwardedInput, trustedPeer: boolean): ForwardedHeaders {
   const peer = input.peerAddress;
-  if (trust(peer, 0)) {
+  if (trustedPeer) {
     const chain = first(input.incomingFor);
     const proto = first(input.incomingProto);
     const host = first(input.incomingHost) ?? input.host;

@@ -1,5 +1,7 @@
 import { performance } from 'node:perf_hooks';
+import proxyAddr from '@fastify/proxy-addr';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Identity } from '../auth/identity';
 import { HTTP_METHODS, NO_VARIANT, UNMATCHED_ROUTE, type GatewayErrorCode, type RetryConfig, type UpstreamOutcome } from '../contract';
@@ -7,15 +9,16 @@ import { runGuards, type GuardContext, type Rejection } from '../edge/request-gu
 import { backoffDelayMs } from '../resilience/retry-budget';
 import type { LifecycleState } from '../lifecycle/lifecycle-state';
 import type { ActiveRoutes, CompiledRoutes } from '../routing/active-routes';
-import { normalizeTarget } from '../routing/normalize-path';
+import { admitRequest } from '../routing/request-admission';
+import { GATEWAY_SECURITY_HEADERS } from '../headers/security-headers';
 import { secondsSince } from '../telemetry/elapsed';
 import type { GatewayMetrics } from '../telemetry/gateway-metrics';
 import type { Logger } from '../telemetry/logger';
 import type { RequestTrace, RequestTracer } from '../telemetry/request-tracer';
-import { limitBody } from './body-limit';
-import { forwardedHeadersFor, type TrustFunction } from './forwarding';
+import { forwardedHeadersFor, fromTrustedProxy, type TrustFunction } from './forwarding';
 import { addAnswerHeaders, addMissingHeaders, mergeAnswerHeaders } from './answer-headers';
-import { endToEndHeaders, type HeaderMap } from './hop-by-hop';
+import { DroppedHeaders, endToEndHeaders, type HeaderMap } from './hop-by-hop';
+import { RequestBody, type BodyFailure } from './request-body';
 import { REQUEST_ID_HEADER, requestIdFrom } from './request-id';
 import { sendGatewayError } from './gateway-error';
 import { upstreamPath, type RouteRuntime, type RouteTarget, type VariantRuntime } from './route-runtime';
@@ -35,6 +38,8 @@ export interface ProxyDependencies {
   readonly trust: TrustFunction;
   /** Traces requests and sends trace context upstream; without it, `traceparent` passes through untouched. */
   readonly tracer: RequestTracer | undefined;
+  /** UAG_MAX_HEADER_COUNT: more request header lines get 431. */
+  readonly maxHeaderLines: number;
 }
 
 /** Per-request bookkeeping shared by the handler and the access record written when the response closes. */
@@ -51,6 +56,8 @@ interface ExchangeState {
   clientIp: string;
   /** The upstream request under way, aborted if the client leaves. */
   exchange: UpstreamExchange | undefined;
+  /** The request body while it is read or streamed; its timer stops when the response closes. */
+  body: RequestBody | undefined;
   /** The client closed the connection before the response was complete. */
   clientGone: boolean;
   /** The route table the request was routed by, held until the response closes. */
@@ -70,37 +77,52 @@ declare module 'fastify' {
 }
 
 const CLIENT_GONE = new Error('client closed the connection');
+/** The upload was done, but the upstream's head was not in by the route deadline. */
+const UPSTREAM_DEADLINE = { outcome: 'timeout', code: 'UAG_ERR_UPSTREAM_TIMEOUT', blamesUpstream: true } as const;
 /** RFC 9110 9.2.2 idempotent methods: sending them twice has the effect of sending them once. */
 const IDEMPOTENT_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
 /** Failures after which the upstream cannot have acted on the request, or said it did not. */
 const RETRYABLE_OUTCOMES: ReadonlySet<UpstreamOutcome> = new Set(['connect_error', 'reset', 'timeout']);
 const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([502, 503]);
+/** RFC 9110 8.6: a 204 carries no Content-Length, whatever the upstream sent (a 304 may: it describes the representation). */
+const NO_CONTENT_HEADERS = new DroppedHeaders(['content-length']);
 
-/** Registers the catch-all proxy route, its per-request state and its access log on `app`. */
-export function createProxyHandler(app: FastifyInstance, deps: ProxyDependencies): void {
-  const { metrics, logger, lifecycle, trust, tracer, routes: activeRoutes } = deps;
+/**
+ * Registers the catch-all proxy route, its per-request state and its access log on `app`.
+ * Returns the handler for requests Fastify's router turned away (a path it cannot decode), which
+ * the data plane installs as `frameworkErrors`: they are judged, answered and logged like any
+ * other request, with the gateway's own error body.
+ */
+export function createProxyHandler(app: FastifyInstance, deps: ProxyDependencies): (error: Error, request: FastifyRequest, reply: FastifyReply) => void {
+  const { metrics, logger, lifecycle, trust, tracer, maxHeaderLines, routes: activeRoutes } = deps;
   const accessLog = accessLogFor(logger);
 
   app.decorateRequest('uag', null as unknown as ExchangeState);
 
   app.addHook('onRequest', (request, reply, done) => {
+    beginExchange(request, reply);
+    done();
+  });
+
+  /** The request's state, request id, trace and access record, before anything else looks at it. */
+  function beginExchange(request: FastifyRequest, reply: FastifyReply): void {
     const startedAt = performance.now();
     const raw = request.raw;
     const requestId = requestIdFrom(raw.headers[REQUEST_ID_HEADER]);
-    const clientIp = request.ip;
+    const clientIp = proxyAddr(raw, trust);
     const trace = tracer?.begin(raw.headers, `${raw.method} ${UNMATCHED_ROUTE}`);
     if (trace !== undefined) tracer!.arrived(trace, raw.method, clientIp, requestId);
-    request.uag = { requestId, route: UNMATCHED_ROUTE, variant: NO_VARIANT, path: raw.url ?? '/', trace, responseBytes: undefined, clientIp, exchange: undefined, clientGone: false, routes: undefined, startedAt };
+    request.uag = { requestId, route: UNMATCHED_ROUTE, variant: NO_VARIANT, path: raw.url ?? '/', trace, responseBytes: undefined, clientIp, exchange: undefined, body: undefined, clientGone: false, routes: undefined, startedAt };
     reply.header(REQUEST_ID_HEADER, requestId);
     // The response's own close, not Fastify's onResponse: proxied answers are written past Fastify.
     reply.raw.once('close', () => onResponseClosed(request, reply));
-    done();
-  });
+  }
 
   /** Stops upstream work nobody will receive, then writes the request's metrics, span and access line. */
   function onResponseClosed(request: FastifyRequest, reply: FastifyReply): void {
     const state = request.uag;
     if (state.routes !== undefined) activeRoutes.release(state.routes);
+    state.body?.dispose();
     if (!reply.raw.writableFinished) {
       state.clientGone = true;
       state.exchange?.abort(CLIENT_GONE);
@@ -134,7 +156,7 @@ export function createProxyHandler(app: FastifyInstance, deps: ProxyDependencies
   // Only methods outside HTTP_METHODS get here (TRACE, CONNECT, WebDAV...): the catch-all takes every path.
   app.setNotFoundHandler((request, reply) => {
     reply.header('allow', HTTP_METHODS.join(', '));
-    return sendError(reply, request.uag, 'UAG_ERR_METHOD_NOT_ALLOWED');
+    return sendUnroutedError(reply, request.uag, 'UAG_ERR_METHOD_NOT_ALLOWED');
   });
 
   async function proxy(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
@@ -143,25 +165,30 @@ export function createProxyHandler(app: FastifyInstance, deps: ProxyDependencies
     const method = raw.method ?? 'GET';
     if (lifecycle.draining) reply.header('connection', 'close');
 
-    const target = normalizeTarget(raw.url ?? '/');
-    if (!target.ok) return sendError(reply, state, 'UAG_ERR_BAD_PATH', target.reason);
-    state.path = target.path;
+    const admitted = admitRequest(raw, maxHeaderLines);
+    if (!admitted.ok) {
+      // A request this malformed gets no second one on its connection.
+      reply.header('connection', 'close');
+      return sendUnroutedError(reply, state, admitted.code, admitted.detail);
+    }
+    state.path = admitted.path;
     state.routes = activeRoutes.acquire();
-    const found = state.routes.router.lookup(method, target.path, raw.headers.host);
-    if (found.kind === 'no-route') return sendError(reply, state, 'UAG_ERR_NO_ROUTE');
+    const found = state.routes.router.lookup(method, admitted.path, admitted.host);
+    if (found.kind === 'no-route') return sendUnroutedError(reply, state, 'UAG_ERR_NO_ROUTE');
     if (found.kind === 'method-not-allowed') {
       reply.header('allow', found.allowed.join(', '));
-      return sendError(reply, state, 'UAG_ERR_METHOD_NOT_ALLOWED');
+      return sendUnroutedError(reply, state, 'UAG_ERR_METHOD_NOT_ALLOWED');
     }
     const route = found.route;
     const config = route.config;
     state.route = route.name;
     // Only sampled requests have a span; the rest skip building attributes nobody would export.
     const serverSpan = state.trace?.span;
-    if (serverSpan !== undefined) tracer!.routed(state.trace!, `${method} ${route.name}`, config.match.pathPrefix, target.path);
+    if (serverSpan !== undefined) tracer!.routed(state.trace!, `${method} ${route.name}`, config.match.pathPrefix, admitted.path);
 
-    const declaredLength = raw.headers['content-length'];
-    if (declaredLength !== undefined && Number(declaredLength) > config.maxBodyBytes) {
+    const lengthHeader = raw.headers['content-length'];
+    const declaredLength = lengthHeader === undefined ? undefined : Number(lengthHeader);
+    if (declaredLength !== undefined && declaredLength > config.maxBodyBytes) {
       reply.header('connection', 'close');
       return sendError(reply, state, 'UAG_ERR_BODY_TOO_LARGE', `limit is ${config.maxBodyBytes} bytes`);
     }
@@ -177,7 +204,8 @@ export function createProxyHandler(app: FastifyInstance, deps: ProxyDependencies
       if (cors.kind === 'actual') answerHeaders = addAnswerHeaders(reply, answerHeaders, cors.headers);
     }
 
-    const forwarded = forwardedHeadersFor(raw, trust);
+    const trustedPeer = fromTrustedProxy(raw, trust);
+    const forwarded = forwardedHeadersFor(raw, trustedPeer, admitted.authority);
     if (route.securityHeaders !== undefined) {
       defaultHeaders = forwarded['x-forwarded-proto'] === 'https' ? route.securityHeaders.https : route.securityHeaders.http;
       reply.headers(defaultHeaders);
@@ -201,25 +229,38 @@ export function createProxyHandler(app: FastifyInstance, deps: ProxyDependencies
       if (choice.setCookie !== undefined) answerHeaders = addAnswerHeaders(reply, answerHeaders, { 'set-cookie': choice.setCookie });
     }
 
-    const headers = endToEndHeaders(raw.headers, route.droppedHeaders);
+    const headers = route.clientHeaders.copy(raw.headers, trustedPeer);
     Object.assign(headers, forwarded);
+    // Without a Host of its own undici sends the upstream's host:port.
+    if (config.preserveHost && admitted.authority !== undefined) headers.host = admitted.authority;
     if (identity !== undefined) Object.assign(headers, identity.forwardHeaders);
     headers[REQUEST_ID_HEADER] = state.requestId;
 
-    let bodyTooLarge = false;
-    const hasBody = declaredLength !== undefined ? Number(declaredLength) > 0 : raw.headers['transfer-encoding'] !== undefined;
-    const body = !hasBody
-      ? null
-      : declaredLength !== undefined
-        ? raw
-        : limitBody(raw, config.maxBodyBytes, () => {
-            bodyTooLarge = true;
-          });
+    const hasBody = declaredLength !== undefined ? declaredLength > 0 : raw.headers['transfer-encoding'] !== undefined;
+    // A body small enough is read whole here, before any upstream connection is taken; a larger
+    // one is streamed below, on one of the upstream's upload slots.
+    let body: Buffer | Readable | null = null;
+    let upload: RequestBody | undefined;
+    if (hasBody) {
+      upload = new RequestBody(
+        raw,
+        reply.raw,
+        { maxBodyBytes: config.maxBodyBytes, bufferBytes: config.bodyBufferBytes, idleTimeoutMs: config.bodyIdleTimeoutMs, deadline: state.startedAt + config.timeoutMs },
+        declaredLength,
+      );
+      state.body = upload;
+      body = (await upload.buffer()) ?? null;
+      if (upload.failure !== undefined) return answerBodyFailure(reply, state, upload.failure, config.maxBodyBytes);
+    }
 
     // Only a request that can be sent again unchanged may be retried: idempotent and bodiless.
     const retry = route.retry !== undefined && !hasBody && IDEMPOTENT_METHODS.has(method) ? route.retry : undefined;
     retry?.budget.recordRequest();
-    const tryTimeoutMs = retry === undefined ? config.timeoutMs : Math.min(config.timeoutMs, retry.config.perTryTimeoutMs);
+    // The upload counts against the route's timeout too: what is left of it bounds the wait for the head.
+    const tryTimeoutMs =
+      upload !== undefined ? Math.max(1, Math.ceil(state.startedAt + config.timeoutMs - performance.now()))
+      : retry === undefined ? config.timeoutMs
+      : Math.min(config.timeoutMs, retry.config.perTryTimeoutMs);
 
     for (let retriesDone = 0; ; retriesDone++) {
       const upstream = pickTarget(variant);
@@ -234,7 +275,15 @@ export function createProxyHandler(app: FastifyInstance, deps: ProxyDependencies
         return false;
       };
 
-      const upstreamPathOnly = upstreamPath(route, upstream, target.path, '');
+      if (upload !== undefined && body === null) {
+        if (!upstream.uploads.tryAcquire()) {
+          upstream.breaker?.record('ignored');
+          reply.headers({ 'retry-after': '1', connection: 'close' });
+          return sendError(reply, state, 'UAG_ERR_UPLOADS_BUSY');
+        }
+        body = upload.stream(() => upstream.uploads.release());
+      }
+      const upstreamPathOnly = upstreamPath(route, upstream, admitted.path, '');
       const clientSpan =
         serverSpan === undefined
           ? undefined
@@ -252,29 +301,35 @@ export function createProxyHandler(app: FastifyInstance, deps: ProxyDependencies
       const exchange = UpstreamExchange.start(upstream.pool, {
         origin: upstream.origin,
         method: method as 'GET',
-        path: upstreamPathOnly + target.query,
+        path: upstreamPathOnly + admitted.query,
         headers,
         body,
         headersTimeout: tryTimeoutMs,
         bodyTimeout: config.timeoutMs,
       });
       state.exchange = exchange;
+      upload?.sentWith(exchange);
       let head: UpstreamResponseHead;
       try {
         head = await exchange.head;
       } catch (error) {
-        const failure = classifyUpstreamError(error);
-        upstream.breaker?.record(state.clientGone || bodyTooLarge ? 'ignored' : 'failure');
-        const attemptSeconds = secondsSince(attemptStartedAt);
-        metrics.observeUpstream(route.name, failure.outcome, attemptSeconds);
-        // As the breaker judges it: a client that left, or a body over the limit, says nothing of the upstream.
-        if (!state.clientGone && !bodyTooLarge) upstream.traffic.record(true, attemptSeconds);
-        if (clientSpan !== undefined) tracer!.attemptFailed(clientSpan, error, failure.outcome);
-        if (bodyTooLarge) {
-          reply.header('connection', 'close');
-          return sendError(reply, state, 'UAG_ERR_BODY_TOO_LARGE', `limit is ${config.maxBodyBytes} bytes`);
+        const bodyFailure = upload?.failure;
+        const failure = bodyFailure === 'upstream-timeout' ? UPSTREAM_DEADLINE : classifyUpstreamError(error);
+        // Neither a client that left or sent a bad body nor a request the gateway could not build says anything about the upstream.
+        const upstreamAtFault = failure.blamesUpstream && !state.clientGone && (bodyFailure === undefined || bodyFailure === 'upstream-timeout');
+        upstream.breaker?.record(upstreamAtFault ? 'failure' : 'ignored');
+        if (upstreamAtFault) {
+          const attemptSeconds = secondsSince(attemptStartedAt);
+          metrics.observeUpstream(route.name, failure.outcome, attemptSeconds);
+          upstream.traffic.record(true, attemptSeconds);
         }
+        if (clientSpan !== undefined) tracer!.attemptFailed(clientSpan, error, bodyFailure ?? failure.outcome);
+        if (bodyFailure !== undefined && bodyFailure !== 'upstream-timeout') return answerBodyFailure(reply, state, bodyFailure, config.maxBodyBytes);
         if (state.clientGone) return answerGoneClient(reply);
+        if (!failure.blamesUpstream) {
+          logger.error({ route: route.name, upstream: upstream.origin, err: error, request_id: state.requestId }, 'upstream request could not be built');
+          return sendError(reply, state, failure.code);
+        }
         logger.warn({ route: route.name, upstream: upstream.origin, outcome: failure.outcome, err: error, request_id: state.requestId }, 'upstream request failed');
         if (RETRYABLE_OUTCOMES.has(failure.outcome) && mayRetry()) {
           await pauseBeforeRetry(route, retry!.config, retriesDone);
@@ -286,6 +341,7 @@ export function createProxyHandler(app: FastifyInstance, deps: ProxyDependencies
 
       const attemptSeconds = secondsSince(attemptStartedAt);
       metrics.observeUpstream(route.name, 'success', attemptSeconds);
+      upload?.upstreamAnswered();
       const status = head.statusCode;
       upstream.traffic.record(status >= 500, attemptSeconds);
       upstream.breaker?.record(status >= 500 ? 'failure' : 'success');
@@ -299,7 +355,7 @@ export function createProxyHandler(app: FastifyInstance, deps: ProxyDependencies
       }
       // From here the answer is written straight to the socket: Fastify's reply pipeline
       // (serialisation, onSend, stream piping) has nothing left to do for a proxied body.
-      const responseHeaders = endToEndHeaders(head.headers as Record<string, string | string[] | undefined>);
+      const responseHeaders = endToEndHeaders(head.headers as Record<string, string | string[] | undefined>, status === 204 ? NO_CONTENT_HEADERS : undefined);
       if (defaultHeaders !== undefined) addMissingHeaders(responseHeaders, defaultHeaders);
       if (answerHeaders !== undefined) mergeAnswerHeaders(responseHeaders, answerHeaders);
       responseHeaders[REQUEST_ID_HEADER] = state.requestId;
@@ -308,6 +364,9 @@ export function createProxyHandler(app: FastifyInstance, deps: ProxyDependencies
       reply.raw.writeHead(status, responseHeaders);
       try {
         state.responseBytes = await exchange.pipeTo(reply.raw);
+        if (exchange.bodylessWithLength) {
+          logger.debug({ route: route.name, upstream: upstream.origin, status, request_id: state.requestId }, 'upstream answered without a body but with Content-Length; relayed, its connection closed');
+        }
       } catch (error) {
         // Headers are out: all that is left is to cut the connection so the client sees a truncated body.
         if (!state.clientGone) logger.warn({ route: route.name, upstream: upstream.origin, err: error, request_id: state.requestId }, 'upstream body failed mid-response');
@@ -340,6 +399,21 @@ export function createProxyHandler(app: FastifyInstance, deps: ProxyDependencies
     if (delay > 0) await sleep(delay);
   }
 
+  function answerBodyFailure(reply: FastifyReply, state: ExchangeState, failure: BodyFailure, maxBodyBytes: number): FastifyReply {
+    if (failure === 'client-gone') return answerGoneClient(reply);
+    if (failure === 'upstream-timeout') return sendError(reply, state, 'UAG_ERR_UPSTREAM_TIMEOUT');
+    // The rest of the body is still on the connection: it cannot carry another request.
+    reply.header('connection', 'close');
+    if (failure === 'too-large') return sendError(reply, state, 'UAG_ERR_BODY_TOO_LARGE', `limit is ${maxBodyBytes} bytes`);
+    return sendError(reply, state, 'UAG_ERR_BODY_TIMEOUT');
+  }
+
+  /** An answer before any route is known carries the gateway's default security headers. */
+  function sendUnroutedError(reply: FastifyReply, state: ExchangeState, code: GatewayErrorCode, detail?: string): FastifyReply {
+    reply.headers(GATEWAY_SECURITY_HEADERS);
+    return sendError(reply, state, code, detail);
+  }
+
   function sendRejection(reply: FastifyReply, state: ExchangeState, rejection: Rejection): FastifyReply {
     if (rejection.headers !== undefined) reply.headers(rejection.headers);
     return sendError(reply, state, rejection.code, rejection.detail);
@@ -348,6 +422,11 @@ export function createProxyHandler(app: FastifyInstance, deps: ProxyDependencies
   function sendError(reply: FastifyReply, state: ExchangeState, code: GatewayErrorCode, detail?: string): FastifyReply {
     return sendGatewayError(reply, state.requestId, code, detail, lifecycle.draining);
   }
+
+  return (_error, request, reply) => {
+    beginExchange(request, reply);
+    proxy(request, reply).catch((error: unknown) => reply.send(error));
+  };
 }
 
 function contentLength(value: unknown): number | undefined {

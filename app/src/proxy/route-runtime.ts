@@ -7,8 +7,7 @@ import type { CircuitBreaker } from '../resilience/circuit-breaker';
 import type { RetryBudget } from '../resilience/retry-budget';
 import { VariantPicker } from '../splitting/variant-picker';
 import type { Logger } from '../telemetry/logger';
-import { REPLACED_REQUEST_HEADERS } from './forwarding';
-import { DroppedHeaders } from './hop-by-hop';
+import { ClientHeaderPolicy } from './client-headers';
 import { RoundRobin, upstreamUrls, type UpstreamPools, type UpstreamTarget } from './upstreams';
 
 /** An upstream address as a route uses it: with the origin's breaker when the route has one. */
@@ -31,22 +30,14 @@ export interface RouteRuntime {
   readonly variants: readonly VariantRuntime[];
   readonly picker: VariantPicker<VariantRuntime> | undefined;
   readonly guards: readonly RequestGuard[];
-  /** Client request headers not copied upstream: hop-by-hop, the ones the gateway sets, and `host` unless preserved. */
-  readonly droppedHeaders: DroppedHeaders;
-  /** The same for a WebSocket upgrade, which always sets `host` itself. */
-  readonly droppedUpgradeHeaders: DroppedHeaders;
+  /** Which client request headers reach the upstream. */
+  readonly clientHeaders: ClientHeaderPolicy;
   readonly cors: CorsPolicy | undefined;
   readonly securityHeaders: SecurityHeaderSets | undefined;
   readonly retry: { readonly config: RetryConfig; readonly budget: RetryBudget } | undefined;
 }
 
 export function buildRouteRuntimes(table: RouteTable, pools: UpstreamPools, edge: RouteTableEdge, inKubernetes: boolean, logger: Logger): RouteRuntime[] {
-  // Built per table, since the identity header names come from its auth.jwt. Dropped while
-  // copying rather than deleted afterwards: a delete turns the header object into a slow
-  // dictionary for everything that reads it later (undici walks it once more).
-  const replaced = [...REPLACED_REQUEST_HEADERS, ...edge.identityHeaders];
-  const keepHost = new DroppedHeaders(replaced);
-  const dropHost = new DroppedHeaders([...replaced, 'host']);
   return table.routes.map((config, index) => {
     const targetsOf = (address: RouteConfig['upstream'] | VariantConfig): RoundRobin<RouteTarget> => {
       const { urls, warning } = upstreamUrls(address, inKubernetes);
@@ -71,8 +62,7 @@ export function buildRouteRuntimes(table: RouteTable, pools: UpstreamPools, edge
       variants,
       picker: declared === undefined ? undefined : new VariantPicker(variants, config),
       guards: edge.guardsFor(config),
-      droppedHeaders: config.preserveHost ? keepHost : dropHost,
-      droppedUpgradeHeaders: dropHost,
+      clientHeaders: new ClientHeaderPolicy(edge.identityHeaders, config.underscoresInHeaders),
       cors: config.cors === undefined ? undefined : new CorsPolicy(config.cors),
       securityHeaders: securityHeaderSets(config.securityHeaders),
       retry: config.retry === undefined ? undefined : { config: config.retry, budget: edge.retryBudget(config.name, config.retry) },

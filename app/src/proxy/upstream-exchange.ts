@@ -9,6 +9,8 @@ export interface UpstreamResponseHead {
 
 /** Body bytes kept while the caller has not chosen pipeTo or discard; beyond this undici is paused. */
 const HOLD_LIMIT_BYTES = 64 * 1024;
+/** Statuses whose responses end with their head (RFC 9110 6.4.1), whatever Content-Length says. */
+const BODYLESS_STATUSES: ReadonlySet<number> = new Set([204, 304]);
 
 interface BodyWaiter {
   resolve(bytes: number): void;
@@ -35,6 +37,12 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
   private failure: Error | undefined;
   private bodyWaiter: BodyWaiter | undefined;
   private bytes = 0;
+  private status = 0;
+  /**
+   * The upstream sent a 204 or 304 with a non-zero Content-Length: the answer is complete, but
+   * undici (7.x) counts the missing body as a mismatch and closes the connection.
+   */
+  bodylessWithLength = false;
   private readonly resume = () => this.controller?.resume();
 
   private constructor() {
@@ -102,6 +110,7 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
     // 1xx heads are informational; the real one follows.
     if (statusCode < 200) return;
     this.headSeen = true;
+    this.status = statusCode;
     // No pause yet: a caller that decides between pipeTo and discard at once takes only the bytes
     // that came with the head, and pausing here made undici stop its parser and push those bytes
     // back into the socket to parse them a second time. onResponseData pauses a body that piles up.
@@ -125,6 +134,12 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
   onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
     if (!this.headSeen) {
       this.settleHead.reject(error);
+      return;
+    }
+    // RFC 9110 8.6 lets a 304 carry the Content-Length of the representation it stands for.
+    if (BODYLESS_STATUSES.has(this.status) && (error as { code?: unknown }).code === 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH') {
+      this.bodylessWithLength = true;
+      this.onResponseEnd();
       return;
     }
     this.failure = error;

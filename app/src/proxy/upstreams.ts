@@ -36,6 +36,33 @@ export interface UpstreamTarget {
   readonly pool: Pool;
   /** Attempts to the origin, for the status page; shared like the pool. */
   readonly traffic: UpstreamTraffic;
+  /** Streamed request bodies in flight to the origin; shared like the pool. */
+  readonly uploads: UploadSlots;
+}
+
+/**
+ * Request bodies streaming to one origin at once. A streamed upload holds a pooled connection
+ * for as long as its client takes to send it, so slow clients could otherwise hold every
+ * connection of the pool and leave other requests queued behind them.
+ */
+export class UploadSlots {
+  private inUse = 0;
+
+  constructor(readonly capacity: number) {}
+
+  tryAcquire(): boolean {
+    if (this.inUse >= this.capacity) return false;
+    this.inUse++;
+    return true;
+  }
+
+  release(): void {
+    this.inUse--;
+  }
+
+  get used(): number {
+    return this.inUse;
+  }
 }
 
 /** An upstream as the route table names it: static URLs, or a Service with a local stand-in. */
@@ -59,11 +86,20 @@ export function upstreamUrls(upstream: UpstreamAddress, inKubernetes: boolean, s
 
 /** Owns one pool per origin so routes that share an upstream share its connections. */
 export class UpstreamPools {
-  private readonly pools = new Map<string, { readonly pool: Pool; readonly traffic: UpstreamTraffic }>();
+  private readonly pools = new Map<string, { readonly pool: Pool; readonly uploads: UploadSlots; readonly traffic: UpstreamTraffic }>();
   private readonly options: Required<Omit<PoolOptions, 'lookup'>> & Pick<PoolOptions, 'lookup'>;
 
-  constructor(options: PoolOptions = {}) {
+  /** @param uploadSlotsPerOrigin UAG_UPSTREAM_UPLOAD_SLOTS: streamed uploads per origin, below its connections */
+  constructor(
+    private readonly uploadSlotsPerOrigin: number,
+    options: PoolOptions = {},
+  ) {
     this.options = { ...POOL_DEFAULTS, ...options };
+    if (uploadSlotsPerOrigin >= this.options.maxConnectionsPerOrigin) {
+      throw new Error(
+        `UAG_UPSTREAM_UPLOAD_SLOTS (${uploadSlotsPerOrigin}) must be below the ${this.options.maxConnectionsPerOrigin} connections of an upstream pool, or uploads could take all of them`,
+      );
+    }
   }
 
   target(url: string): UpstreamTarget {
@@ -76,13 +112,13 @@ export class UpstreamPools {
         keepAliveTimeout: this.options.keepAliveTimeoutMs,
         ...(this.options.lookup !== undefined ? { connect: { lookup: this.options.lookup } } : {}),
       });
-      shared = { pool, traffic: new UpstreamTraffic() };
+      shared = { pool, uploads: new UploadSlots(this.uploadSlotsPerOrigin), traffic: new UpstreamTraffic() };
       this.pools.set(parsed.origin, shared);
     }
     // The route table admits http and https URLs only; URL leaves their default ports out.
     const port = parsed.port !== '' ? Number(parsed.port) : parsed.protocol === 'https:' ? 443 : 80;
     const basePath = parsed.pathname === '/' ? '' : parsed.pathname.replace(/\/$/, '');
-    return { origin: parsed.origin, hostname: parsed.hostname, port, basePath, pool: shared.pool, traffic: shared.traffic };
+    return { origin: parsed.origin, hostname: parsed.hostname, port, basePath, pool: shared.pool, uploads: shared.uploads, traffic: shared.traffic };
   }
 
   /**

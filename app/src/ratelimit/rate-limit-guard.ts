@@ -21,7 +21,8 @@ export function createRateLimitGuard(
   const spec: BucketSpec = { ratePerSecond: config.requestsPerSecond, burst: config.burst ?? Math.ceil(config.requestsPerSecond) };
   const keyOf = bucketKey(config);
   const limit = String(spec.burst);
-  const prefix = `${routeName}:`;
+  // The key kind is part of the bucket name, so a user id can never share a bucket with an address.
+  const prefix = `${routeName}:${config.key}:`;
 
   const judge = (result: BucketDecision): Rejection | undefined => {
     if (result.allowed) return undefined;

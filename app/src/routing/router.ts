@@ -18,7 +18,7 @@ interface Entry<R> {
  * `/api/usersx`), then host-specific before host-agnostic, then method-specific first. A route
  * whose path and host match but whose methods do not is skipped; when every path match was
  * skipped that way the answer is 405 with the union of their methods. Expects a path already
- * passed through `normalizeTarget`.
+ * passed through `normalizeTarget` and a host through `hostName`.
  */
 export class Router<R extends Pick<RouteConfig, 'match'>> {
   private readonly entries: readonly Entry<R>[];
@@ -43,8 +43,8 @@ export class Router<R extends Pick<RouteConfig, 'match'>> {
     );
   }
 
-  lookup(method: string, path: string, hostHeader: string | undefined): RouteLookup<R> {
-    const host = hostHeader === undefined ? undefined : stripPort(hostHeader).toLowerCase();
+  /** `host` as `hostName` gives it: lower case, no port, no trailing dot. */
+  lookup(method: string, path: string, host: string | undefined): RouteLookup<R> {
     let allowed: Set<string> | undefined;
     for (const entry of this.entries) {
       if (!prefixMatches(entry.prefix, path) || !hostMatches(entry, host)) continue;
@@ -65,13 +65,4 @@ function hostMatches(entry: Entry<unknown>, host: string | undefined): boolean {
   if (entry.host !== undefined) return host === entry.host;
   if (entry.wildcardSuffix !== undefined) return host !== undefined && host.endsWith(entry.wildcardSuffix) && host.length > entry.wildcardSuffix.length;
   return true;
-}
-
-function stripPort(host: string): string {
-  if (host.startsWith('[')) {
-    const end = host.indexOf(']');
-    return end === -1 ? host : host.slice(0, end + 1);
-  }
-  const colon = host.indexOf(':');
-  return colon === -1 ? host : host.slice(0, colon);
 }

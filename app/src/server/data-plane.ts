@@ -10,7 +10,7 @@ import { compileTrust } from '../proxy/forwarding';
 import { createProxyHandler, type ProxyDependencies } from '../proxy/proxy-handler';
 import type { GatewayMetrics } from '../telemetry/gateway-metrics';
 
-export interface DataPlaneOptions extends Omit<ProxyDependencies, 'trust'> {
+export interface DataPlaneOptions extends Omit<ProxyDependencies, 'trust' | 'maxHeaderLines'> {
   readonly env: EnvConfig;
   readonly metrics: GatewayMetrics;
   readonly lifecycle: LifecycleState;
@@ -28,14 +28,19 @@ export interface DataPlane {
 export function createDataPlane(options: DataPlaneOptions): DataPlane {
   const { env, metrics } = options;
   const trust = compileTrust(env.UAG_TRUSTED_PROXIES);
+  const maxHeaderLines = env.UAG_MAX_HEADER_COUNT;
   const httpConnections = new HttpConnectionCounter(metrics);
-  const websockets = new WebSocketProxy({ ...options, trust, httpConnections, underPressure: () => app.isUnderPressure() });
+  const websockets = new WebSocketProxy({ ...options, trust, maxHeaderLines, httpConnections, underPressure: () => app.isUnderPressure() });
+  let unroutable: ReturnType<typeof createProxyHandler> | undefined;
   const app = Fastify({
     logger: false,
     trustProxy: trust,
     // During drain, requests that reach an open connection are still served.
     return503OnClosing: false,
     forceCloseConnections: 'idle',
+    // A path Fastify's router cannot decode (bad escapes, invalid UTF-8) goes to the proxy too,
+    // which refuses it with the gateway's own error, request id and access line.
+    frameworkErrors: (error, request, reply) => unroutable!(error, request, reply),
     serverFactory: (handler) => {
       const server: Server = createServer(
         {
@@ -47,6 +52,11 @@ export function createDataPlane(options: DataPlaneOptions): DataPlane {
         },
         handler,
       );
+      // Node drops header lines past its cap unseen; one more than the limit lets the gateway see them and answer 431.
+      server.maxHeadersCount = maxHeaderLines + 1;
+      // Expect: 100-continue requests come to the proxy like any other; it sends 100 Continue
+      // only once it wants the body, so a refused request is answered before it uploads.
+      server.on('checkContinue', handler);
       server.on('connection', (socket) => httpConnections.count(socket));
       server.on('upgrade', (request, socket, head) => websockets.handleUpgrade(request, socket as Socket, head));
       return server;
@@ -55,7 +65,7 @@ export function createDataPlane(options: DataPlaneOptions): DataPlane {
   // Bodies are streamed to the upstream untouched, never parsed.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', (_request, _payload, done) => done(null));
-  createProxyHandler(app, { ...options, trust });
+  unroutable = createProxyHandler(app, { ...options, trust, maxHeaderLines });
   // After the proxy's hooks, so a shed request still has its request id and access-log line.
   registerLoadShedding(app, env, metrics, options.lifecycle);
   return { app, websockets };

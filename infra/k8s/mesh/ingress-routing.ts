@@ -11,6 +11,18 @@ import { INGRESS_GATEWAY_POD_LABELS, serviceHost } from '../platform-names';
 /** Seconds the mesh waits beyond a route's own timeout, so the gateway's coded 504 reaches the client first. */
 export const MESH_TIMEOUT_MARGIN_SECONDS = 1;
 
+/**
+ * What the ingress retries: only requests that never reached a gateway pod (the connection failed,
+ * or an HTTP/2 stream was refused before the pod read it), so a POST is never replayed and the
+ * gateway's own 502/503/504 (an upstream failure it already retried within its budget, load
+ * shedding, an open circuit) are not multiplied by the mesh while it sheds load. Set explicitly:
+ * without `retryOn` Istio retries `connect-failure,refused-stream,unavailable,cancelled,
+ * retriable-status-codes` (pilot/pkg/networking/core/route/retry/retry.go at 1.29.2). No
+ * `perTryTimeout` either: each try then gets the route's timeout (HTTPRetry in
+ * networking/v1alpha3/virtual_service.proto at 1.29.2), and a slow answer is not cut short.
+ */
+export const MESH_RETRY_ON = 'connect-failure,refused-stream';
+
 export interface IngressRoutingProps {
   readonly workload: GatewayWorkload;
   /** Name of the gateway's client HTTP Service. */
@@ -30,6 +42,13 @@ export interface IngressRoutingProps {
   /** @default no fault injection */
   readonly faultInjection?: FaultInjectionSpec;
 }
+
+/**
+ * Ports of the ingress Gateway's HTTP servers. The Istio gateway chart's Service targets the same
+ * port numbers on the pods (manifests/charts/gateway/values.yaml at 1.29.2), so these are also the
+ * ports its Envoy listens on, which AuthorizationPolicies on the ingress gateway match.
+ */
+export const INGRESS_SERVER_PORTS = { http: 80, https: 443 } as const;
 
 /** Subset names in the gateway's DestinationRule; Argo Rollouts points each at one ReplicaSet. */
 export const SUBSETS = { stable: 'stable', canary: 'canary' } as const;
@@ -73,8 +92,8 @@ export class IngressRouting extends Construct {
         spec: {
           selector: { ...INGRESS_GATEWAY_POD_LABELS },
           servers: [
-            { port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: [...ingress.hosts], tls: { httpsRedirect: true } },
-            { port: { number: 443, name: 'https', protocol: 'HTTPS' }, hosts: [...ingress.hosts], tls: { mode: 'SIMPLE', credentialName: ingress.tlsCredentialName } },
+            { port: { number: INGRESS_SERVER_PORTS.http, name: 'http', protocol: 'HTTP' }, hosts: [...ingress.hosts], tls: { httpsRedirect: true } },
+            { port: { number: INGRESS_SERVER_PORTS.https, name: 'https', protocol: 'HTTPS' }, hosts: [...ingress.hosts], tls: { mode: 'SIMPLE', credentialName: ingress.tlsCredentialName } },
             ...workload.tcpListeners.map((listener) => ({ port: { number: listener.port, name: tcpPortName(listener), protocol: 'TCP' }, hosts: ['*'] })),
           ],
         },
@@ -93,7 +112,7 @@ export class IngressRouting extends Construct {
     const http = props.routes.routes.flatMap((route) => {
       const common = {
         timeout: `${Math.ceil(route.timeoutMs / 1000) + MESH_TIMEOUT_MARGIN_SECONDS}s`,
-        retries: { attempts: retries.attempts, perTryTimeout: retries.perTryTimeout, retryOn: retries.retryOn },
+        retries: { attempts: retries.attempts, retryOn: MESH_RETRY_ON },
         ...(fault === undefined ? {} : { fault: { delay: { percentage: { value: fault.delayPercent }, fixedDelay: fault.fixedDelay } } }),
       };
       const uri = { prefix: route.match.pathPrefix };

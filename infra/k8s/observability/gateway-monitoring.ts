@@ -2,10 +2,10 @@ import { Construct } from 'constructs';
 import { PrometheusRule } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule';
 import { ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor';
 import { ADMIN_PATHS, PORT_NAMES } from '../../../app/src/contract';
-import type { AlertThresholds, ComputeResources } from '../../environments/types';
+import type { AlertThresholds, ComputeResources, SloSpec } from '../../environments/types';
 import { addObject } from '../api-object';
 import type { GatewayWorkload } from '../gateway-workload';
-import { alertGroups, toRule } from './alerts';
+import { alertGroups, groupRules } from './alerts';
 
 /**
  * Target label carrying the scraped pod's `rollouts-pod-template-hash`, which Argo Rollouts puts on
@@ -18,6 +18,8 @@ export interface GatewayMonitoringProps {
   /** Service exposing the admin port; Prometheus names the job after it. */
   readonly adminServiceName: string;
   readonly thresholds: AlertThresholds;
+  /** The objectives the error-budget alerts watch. */
+  readonly slo: SloSpec;
   /** The gateway container's resources; saturation alerts compare usage with the limits. */
   readonly resources: ComputeResources;
   /** @default '15s' */
@@ -62,13 +64,13 @@ export class GatewayMonitoring extends Construct {
         },
       }),
     );
-    const groups = alertGroups({ selector: this.selector, thresholds: props.thresholds, resources: props.resources });
+    const groups = alertGroups({ selector: this.selector, namespace: workload.namespace, thresholds: props.thresholds, slo: props.slo, resources: props.resources });
     addObject(
       this,
       'rules',
       new PrometheusRule({
         metadata: metadata(`${workload.name}-alerts`),
-        spec: { groups: groups.map((group) => ({ name: group.name, rules: group.alerts.map(toRule) })) },
+        spec: { groups: groups.map((group) => ({ name: group.name, rules: groupRules(group) })) },
       }),
     );
   }

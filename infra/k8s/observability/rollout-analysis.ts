@@ -5,7 +5,7 @@ import { addObject } from '../api-object';
 import type { Labels } from '../labels';
 import { NAMESPACES, prometheusUrl } from '../platform-names';
 import { ROLLOUT_HASH_LABEL } from './gateway-monitoring';
-import { latencyQuantileQuery, requestShareQuery } from './gateway-queries';
+import { errorRatioQuery, latencyQuantileQuery, requestCountQuery } from './gateway-queries';
 
 /** Template argument carrying the new ReplicaSet's pod-template hash. */
 export const CANARY_HASH_ARG = 'canary-hash';
@@ -27,8 +27,8 @@ export interface RolloutAnalysisProps {
 }
 
 /**
- * The AnalysisTemplate that gates a gateway rollout: success rate (share of non-5xx answers) and
- * p95 latency of the new version's pods, from Prometheus, against the environment's thresholds.
+ * The AnalysisTemplate that gates a gateway rollout: error ratio (share of 5xx answers) and p95
+ * latency of the new version's pods, from Prometheus, against the environment's thresholds.
  *
  * The new version's series are told apart by `rollouts_pod_template_hash`, a target label the
  * ServiceMonitor copies from the pod label Argo Rollouts sets, matched against the hash Argo
@@ -36,8 +36,15 @@ export interface RolloutAnalysisProps {
  * version label: that one names the gateway's build, not the ReplicaSet, so two rollouts of the
  * same build (a config change) could not be told apart, and it would need a join on `pod`.
  *
- * A measurement with no data (no canary requests in the window) is neither success nor failure
- * but inconclusive, which pauses the rollout for a human instead of passing or aborting it.
+ * The error side of the error ratio has an explicit zero and the request count a floor
+ * (`rollout.analysis.minRequests`): a canary answering only 5xx measures 1 and fails, one without
+ * errors measures 0, and a window with fewer requests than the floor (none at all included) returns
+ * nothing. Argo Rollouts hands the conditions the vector's values as `result` (a float slice, empty
+ * for an empty vector) and calls a measurement Inconclusive when neither condition holds
+ * (metricproviders/prometheus/prometheus.go and utils/evaluate/evaluate.go at v1.9.0, the
+ * argo-rollouts chart 2.40.9's app version): so no data pauses the rollout for a human instead of
+ * passing or aborting it. The old success-rate query had no series at all when every answer was
+ * 5xx, which read as no data: a broken canary paused instead of aborting.
  */
 export class RolloutAnalysis extends Construct {
   readonly templateName: string;
@@ -75,8 +82,13 @@ export class RolloutAnalysis extends Construct {
         spec: {
           args: [{ name: CANARY_HASH_ARG }],
           metrics: [
-            metric('success-rate', requestShareQuery('!~"5.."', canarySeries), `>= ${analysis.minSuccessRatio}`, `< ${analysis.minSuccessRatio}`),
-            metric('latency-p95', latencyQuantileQuery(0.95, canarySeries), `<= ${analysis.maxLatencyP95Seconds}`, `> ${analysis.maxLatencyP95Seconds}`),
+            metric('error-ratio', errorRatioQuery(canarySeries, analysis.minRequests), `<= ${analysis.maxErrorRatio}`, `> ${analysis.maxErrorRatio}`),
+            metric(
+              'latency-p95',
+              `${latencyQuantileQuery(0.95, canarySeries)} and ${requestCountQuery(canarySeries)} >= ${analysis.minRequests}`,
+              `<= ${analysis.maxLatencyP95Seconds}`,
+              `> ${analysis.maxLatencyP95Seconds}`,
+            ),
           ],
         },
       }),

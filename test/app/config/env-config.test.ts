@@ -63,6 +63,8 @@ describe('loadEnvConfig', () => {
     [{ UAG_TRUSTED_PROXIES: '10.0.0.0/33, fd00::/129' }, 'UAG_TRUSTED_PROXIES: must be a comma-separated list of IP addresses or CIDRs (prefix length 1..32 for IPv4, 1..128 for IPv6), e.g. 10.0.0.0/8,127.0.0.1; "10.0.0.0/33", "fd00::/129" are not (got "10.0.0.0/33, fd00::/129")'],
     [{ UAG_TRUSTED_PROXIES: '0.0.0.0/0' }, 'UAG_TRUSTED_PROXIES: must be a comma-separated list of IP addresses or CIDRs (prefix length 1..32 for IPv4, 1..128 for IPv6), e.g. 10.0.0.0/8,127.0.0.1; "0.0.0.0/0" is not (got "0.0.0.0/0")'],
     [{ UAG_MAX_HEADER_BYTES: '10' }, 'UAG_MAX_HEADER_BYTES: must be a whole number of bytes 1024..1048576 (got "10")'],
+    [{ UAG_MAX_HEADER_COUNT: '0' }, 'UAG_MAX_HEADER_COUNT: must be a whole number of header lines 1..10000 (got "0")'],
+    [{ UAG_UPSTREAM_UPLOAD_SLOTS: '512' }, 'UAG_UPSTREAM_UPLOAD_SLOTS: must be a whole number of uploads 1..511 (got "512")'],
     [{ OTEL_EXPORTER_OTLP_ENDPOINT: 'jaeger:4318' }, 'OTEL_EXPORTER_OTLP_ENDPOINT: must be an http:// or https:// URL such as http://jaeger-collector.observability:4318 (got "jaeger:4318")'],
     [{ OTEL_TRACES_SAMPLER: 'sometimes' }, 'OTEL_TRACES_SAMPLER: must be one of always_on, always_off, traceidratio, parentbased_always_on, parentbased_always_off, parentbased_traceidratio (got "sometimes")'],
     [{ OTEL_TRACES_SAMPLER_ARG: '2' }, 'OTEL_TRACES_SAMPLER_ARG: must be a number 0..1 (got "2")'],

@@ -62,6 +62,9 @@ describe('route table loading', () => {
       preserveHost: ROUTE_DEFAULTS.preserveHost,
       timeoutMs: ROUTE_DEFAULTS.timeoutMs,
       maxBodyBytes: ROUTE_DEFAULTS.maxBodyBytes,
+      bodyBufferBytes: ROUTE_DEFAULTS.bodyBufferBytes,
+      bodyIdleTimeoutMs: ROUTE_DEFAULTS.bodyIdleTimeoutMs,
+      underscoresInHeaders: ROUTE_DEFAULTS.underscoresInHeaders,
       // Edge defaults (gateway edge issue): no auth without auth.jwt, browser hardening on.
       auth: 'none',
       securityHeaders: EDGE_DEFAULTS.securityHeaders,
@@ -109,6 +112,8 @@ describe('route table loading', () => {
     [{ routes: [{ ...ok, match: { pathPrefix: '/api', methods: ['FETCH'] } }] }, 'routes.yaml: routes[0].match.methods[0]: must be one of GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS'],
     [{ routes: [{ ...ok, name: 'Users API' }] }, 'routes.yaml: routes[0].name: must be 1-63 lower-case letters, digits or "-", starting and ending with a letter or digit'],
     [{ routes: [{ ...ok, timeoutMs: 0 }] }, 'routes.yaml: routes[0].timeoutMs: must be 1..3600000'],
+    [{ routes: [{ ...ok, bodyBufferBytes: 2 * 1024 * 1024 }] }, 'routes.yaml: routes[0].bodyBufferBytes: must be a whole number of bytes 0..1048576'],
+    [{ routes: [{ ...ok, bodyIdleTimeoutMs: 0 }] }, 'routes.yaml: routes[0].bodyIdleTimeoutMs: must be a whole number of milliseconds 1..3600000'],
     [{ routes: [{ ...ok, stripprefix: true }] }, 'routes.yaml: routes[0]: unknown field "stripprefix"; remove or correct it'],
     [{ routes: [ok, { ...ok, match: { pathPrefix: '/api/users/' } }] }, 'routes.yaml: routes[1].name: duplicates routes[0].name "users"'],
     [{ routes: [] }, 'routes.yaml: routes: must list at least one route'],

@@ -39,6 +39,25 @@ describe('FrameScanner', () => {
     expect(scanner.scan(Buffer.concat([frame(2, 600, false), frame(0, 401, true)]))).toBe(false);
   });
 
+  test('refuses with 1002, from the header alone, a control frame over 125 bytes or fragmented, and any reserved opcode', () => {
+    for (const [name, bad] of [
+      ['a 2 MiB ping', frame(9, 2 * 1024 * 1024).subarray(0, 10)],
+      ['a 126-byte close', frame(8, 126).subarray(0, 4)],
+      ['a fragmented pong', frame(0xa, 2, false)],
+      ['reserved control opcode 0xB', frame(0xb, 2)],
+      ['reserved data opcode 0x3', frame(3, 2)],
+    ] as const) {
+      const scanner = new FrameScanner(1_000_000);
+      expect([name, scanner.scan(bad), scanner.violation]).toEqual([name, false, 1002]);
+    }
+  });
+
+  test('takes a 125-byte ping and a large message under the limit, and says 1009 past it', () => {
+    const scanner = new FrameScanner(1000);
+    expect(scanner.scan(Buffer.concat([frame(9, 125), frame(0xa, 0), frame(2, 1000)]))).toBe(true);
+    expect([scanner.scan(frame(2, 1001)), scanner.violation]).toEqual([false, 1009]);
+  });
+
   test('reads a masked frame (client to server) as one frame', () => {
     const scanner = new FrameScanner(10);
     const masked = closeFrame(1001, 'bye', true);

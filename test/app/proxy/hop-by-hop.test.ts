@@ -29,4 +29,15 @@ describe('endToEndHeaders', () => {
       endToEndHeaders({ 'x-forwarded-for': '1.2.3.4', accept: '*/*', 'transfer-encoding': 'chunked', connection: 'x-hop', 'x-hop': '1' }, new DroppedHeaders(['x-forwarded-for'])),
     ).toEqual({ accept: '*/*' });
   });
+
+  it('keeps, drops or folds names with "_" as told, and drops a whole family by prefix', () => {
+    const incoming = { x_user_id: 'admin', 'x-custom_flag': '1', 'x-forwarded-port': '443', x_forwarded_ssl: 'on', accept: '*/*' };
+    expect(endToEndHeaders(incoming, new DroppedHeaders(['x-user-id']))).toEqual(incoming);
+    expect(endToEndHeaders(incoming, new DroppedHeaders(['x-user-id'], { underscores: 'drop' }))).toEqual({ 'x-forwarded-port': '443', accept: '*/*' });
+    expect(endToEndHeaders(incoming, new DroppedHeaders(['x-user-id'], { underscores: 'fold', prefix: 'x-forwarded-' }))).toEqual({ 'x-custom_flag': '1', accept: '*/*' });
+  });
+
+  it('drops a name configured with "_" in its "-" spelling as well', () => {
+    expect(endToEndHeaders({ 'x-user-id': 'admin', x_user_id: 'admin', accept: '*/*' }, new DroppedHeaders(['x_user_id'], { underscores: 'fold' }))).toEqual({ accept: '*/*' });
+  });
 });

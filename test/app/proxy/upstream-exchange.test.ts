@@ -148,4 +148,13 @@ describe('UpstreamExchange', () => {
     exchange.abort(new Error('enough'));
     await expect(done).rejects.toThrow('enough');
   });
+
+  it.each([304, 204])('ends a %i whose Content-Length promises a body, instead of failing it as a length mismatch', async (status) => {
+    const upstream = track(await startLoopbackServer((_req, res) => res.writeHead(status, { 'content-length': '5', etag: '"v1"' }).end()));
+    const exchange = UpstreamExchange.start(pool(upstream.url), { origin: upstream.url, path: '/a', method: 'GET' });
+    expect((await exchange.head).statusCode).toBe(status);
+    const sink = new CollectingSink();
+    expect(await exchange.pipeTo(sink)).toBe(0);
+    expect([sink.writableFinished || sink.writableEnded, exchange.bodylessWithLength]).toEqual([true, true]);
+  });
 });

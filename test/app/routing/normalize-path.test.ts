@@ -33,7 +33,40 @@ describe('normalizeTarget', () => {
     ['/api/%zz', 'malformed percent-encoding'],
     ['/api/%4', 'malformed percent-encoding'],
     ['*', 'request target must be an absolute path'],
+    ['ftp://host/x', 'request target must be an absolute path'],
   ])('rejects %s (%s)', (raw, reason) => {
     expect(normalizeTarget(raw)).toEqual({ ok: false, reason });
+  });
+
+  it.each(['/api/admin#/secret', '/api/admin?x=1#/secret', '/#', 'http://host/api#x'])('rejects a fragment in %s: a request target has none, and the upstream would cut it off after routing', (raw) => {
+    expect(normalizeTarget(raw)).toEqual({ ok: false, reason: 'a request target has no fragment ("#")' });
+  });
+
+  it.each([
+    ['/api/%C0%AF', 'overlong "/"'],
+    ['/api/%E0%80%AE', 'overlong "."'],
+    ['/api/%ED%A0%80', 'a surrogate'],
+    ['/api/%E2%82', 'a truncated sequence'],
+    ['/api/%E2%82x', 'a sequence cut by a plain character'],
+    ['/api/%80', 'a stray continuation byte'],
+    ['/api/%F5%80%80%80', 'beyond U+10FFFF'],
+  ])('rejects %s (%s) as escapes that are not UTF-8', (raw) => {
+    expect(normalizeTarget(raw)).toEqual({ ok: false, reason: 'percent-encoding is not valid UTF-8' });
+  });
+
+  it('keeps escapes that spell UTF-8, upper-cased', () => {
+    expect(normalizeTarget('/caf%c3%a9/%E2%82%AC/%F0%9F%98%80')).toEqual({ ok: true, path: '/caf%C3%A9/%E2%82%AC/%F0%9F%98%80', query: '' });
+  });
+
+  it.each([
+    ['http://Partner.example.test./api/../orders?page=2', { path: '/orders', query: '?page=2', authority: 'Partner.example.test.' }],
+    ['HTTPS://a.example.test:8443', { path: '/', query: '', authority: 'a.example.test:8443' }],
+    ['http://a.example.test?x', { path: '/', query: '?x', authority: 'a.example.test' }],
+  ])('splits the absolute-form %s into authority, path and query', (raw, expected) => {
+    expect(normalizeTarget(raw)).toEqual({ ok: true, ...expected });
+  });
+
+  it('refuses user information in an absolute-form target', () => {
+    expect(normalizeTarget('http://admin@a.example.test/x')).toEqual({ ok: false, reason: 'user information in the request target' });
   });
 });

@@ -15,10 +15,10 @@ describe('defineEnvironment', () => {
     const spec = defineEnvironment({
       name: 'dev',
       ingress,
-      jwt: { audiences: ['only'] },
+      rollout: { previewTesterCidrs: ['203.0.113.0/24'] },
       observability: { traceStorage: { type: 'badger', volumeSize: '1Gi', retention: '24h' } },
     });
-    expect(spec.jwt.audiences).toEqual(['only']);
+    expect(spec.rollout.previewTesterCidrs).toEqual(['203.0.113.0/24']);
     expect(spec.observability.traceStorage).toEqual({ type: 'badger', volumeSize: '1Gi', retention: '24h' });
   });
 
@@ -47,12 +47,13 @@ describe('declaredPaths', () => {
       'gateway.shutdownTimeoutMs',
       'gateway.drainDelayMs',
       'gateway.logLevel',
-      'alerts.errorRatio',
+      'slo.availability',
       'rollout.strategy',
       'rollout.previewReplicas',
       'rollout.analysis.count',
       'rollout.analysis.failureLimit',
-      'rollout.analysis.minSuccessRatio',
+      'rollout.analysis.maxErrorRatio',
+      'rollout.analysis.minRequests',
       'observability.prometheusReplicas',
       'observability.prometheusRetention',
       'observability.alertmanagerReplicas',

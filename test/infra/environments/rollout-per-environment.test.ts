@@ -28,7 +28,7 @@ describe('rollout of the gateway per environment', () => {
     expect(rolloutObjects('dev')).toEqual({
       steps: ['scale 1', 'weight 50', 'match', 'analysis'],
       metrics: {
-        'success-rate': { success: 'result[0] >= 0.95', interval: '30s', count: 2, failureLimit: 1 },
+        'error-ratio': { success: 'result[0] <= 0.05', interval: '30s', count: 2, failureLimit: 1 },
         'latency-p95': { success: 'result[0] <= 1', interval: '30s', count: 2, failureLimit: 1 },
       },
     });
@@ -38,7 +38,7 @@ describe('rollout of the gateway per environment', () => {
     expect(rolloutObjects('staging')).toEqual({
       steps: ['scale 1', 'weight 10', 'match', 'analysis', 'weight 50', 'analysis'],
       metrics: {
-        'success-rate': { success: 'result[0] >= 0.95', interval: '1m', count: 3, failureLimit: 1 },
+        'error-ratio': { success: 'result[0] <= 0.05', interval: '1m', count: 3, failureLimit: 1 },
         'latency-p95': { success: 'result[0] <= 0.5', interval: '1m', count: 3, failureLimit: 1 },
       },
     });
@@ -63,7 +63,7 @@ describe('rollout of the gateway per environment', () => {
         'analysis',
       ],
       metrics: {
-        'success-rate': { success: 'result[0] >= 0.99', interval: '1m', count: 5, failureLimit: 0 },
+        'error-ratio': { success: 'result[0] <= 0.01', interval: '1m', count: 5, failureLimit: 0 },
         'latency-p95': { success: 'result[0] <= 0.5', interval: '1m', count: 5, failureLimit: 0 },
       },
     });

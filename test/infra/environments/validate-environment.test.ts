@@ -103,7 +103,7 @@ describe('validateEnvironment', () => {
         rollout: {
           previewHeaderName: 'X-Canary',
           previewReplicas: 0,
-          analysis: { interval: '1', window: '0m', count: 2, failureLimit: 2, minSuccessRatio: 1.5, maxLatencyP95Seconds: 0 },
+          analysis: { interval: '1', window: '0m', count: 2, failureLimit: 2, maxErrorRatio: 1.5, maxLatencyP95Seconds: 0 },
         },
       }),
     ).toEqual([
@@ -112,12 +112,34 @@ describe('validateEnvironment', () => {
       `infra/environments/staging.ts: rollout.analysis.interval (1) must be a duration like 30s, 5m or 1h`,
       `infra/environments/staging.ts: rollout.analysis.window (0m) must be a duration like 30s, 5m or 1h`,
       `infra/environments/staging.ts: rollout.analysis.failureLimit (2) must be a whole number from 0 to below rollout.analysis.count (2)`,
-      `infra/environments/staging.ts: rollout.analysis.minSuccessRatio (1.5) must be above 0 and at most 1`,
+      `infra/environments/staging.ts: rollout.analysis.maxErrorRatio (1.5) must be at least 0 and below 1`,
       `infra/environments/staging.ts: rollout.analysis.maxLatencyP95Seconds (0) must be above 0`,
     ]);
   });
 
+  it('refuses objectives that leave no error budget and a latency threshold the request histogram cannot tell', () => {
+    expect(() => validateEnvironment(defineEnvironment({ ...base, slo: { availability: 1, latency: { thresholdSeconds: 0.3, objective: 0 } } }))).toThrow(
+      new EnvironmentError([
+        'infra/environments/staging.ts: slo.availability (1) must be above 0 and below 1: a share of requests, leaving an error budget',
+        'infra/environments/staging.ts: slo.latency.objective (0) must be above 0 and below 1: a share of requests, leaving an error budget',
+        'infra/environments/staging.ts: slo.latency.thresholdSeconds (0.3) must be a bucket bound of gateway_request_duration_seconds (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10): the fast share is read from one bucket',
+      ]),
+    );
+  });
+
   it('accepts a blue-green strategy without stages', () => {
-    expect(() => validateEnvironment(defineEnvironment({ ...base, rollout: { strategy: { type: 'blueGreen', promotion: 'manual' } } }))).not.toThrow();
+    const blueGreen = { strategy: { type: 'blueGreen', promotion: 'manual' }, previewTesterCidrs: ['203.0.113.0/24'] } as const;
+    expect(() => validateEnvironment(defineEnvironment({ ...base, rollout: blueGreen }))).not.toThrow();
+  });
+
+  it('refuses a blue-green strategy nobody can send preview requests to, and tester networks that are not CIDRs', () => {
+    expect(() => validateEnvironment(defineEnvironment({ ...base, rollout: { strategy: { type: 'blueGreen', promotion: 'manual' } } }))).toThrow(
+      new EnvironmentError([
+        'infra/environments/staging.ts: rollout.previewTesterCidrs must list at least one CIDR with a blueGreen strategy: the preview pods only get requests carrying the preview header, and its analysis needs them',
+      ]),
+    );
+    expect(() => validateEnvironment(defineEnvironment({ ...base, rollout: { previewTesterCidrs: ['203.0.113.7'] } }))).toThrow(
+      new EnvironmentError(['infra/environments/staging.ts: rollout.previewTesterCidrs[0] ("203.0.113.7") must be an IPv4 or IPv6 CIDR like 203.0.113.0/24 or 2001:db8::/32']),
+    );
   });
 });

@@ -17,7 +17,7 @@ describe('npm run policy', () => {
     const { status, stdout } = runPolicy(COMPLIANT_TREE);
     expect(status).toBe(0);
     expect(stdout).toMatch(/^ENVIRONMENT +OBJECT +RULE +VERDICT +MESSAGE +FIX$/m);
-    expect(stdout).toContain('policy check ok: 20 objects;');
+    expect(stdout).toContain('policy check ok: 22 objects;');
   });
 
   it('exits 1 on violations and can print only the problems', () => {

@@ -63,6 +63,7 @@ describe('evaluateManifestTree over the violations tree', () => {
     'namespace-default-deny': 'spec.podSelector',
     'namespace-mtls-strict': 'spec.mtls.mode',
     'mtls-no-plaintext-override': 'spec.mtls.mode',
+    'mesh-jwt-enforced': 'requestPrincipals',
     'no-secret-data': 'stringData',
   };
 

@@ -1,7 +1,7 @@
 import type { AlertContext, AlertDefinition } from './alert';
 
 /** Is the gateway there at all: scrape targets down, or none left. */
-export function availabilityAlerts({ selector }: AlertContext): AlertDefinition[] {
+export function availabilityAlerts({ selector, namespace }: AlertContext): AlertDefinition[] {
   return [
     {
       alert: 'GatewayDown',
@@ -16,6 +16,8 @@ export function availabilityAlerts({ selector }: AlertContext): AlertDefinition[
       expr: `absent(up{${selector}} == 1)`,
       for: '5m',
       severity: 'critical',
+      // absent() of a filtered vector has no labels; the namespace is what inhibition compares.
+      labels: { namespace },
       summary: 'No gateway pod is being scraped.',
       description: 'Prometheus has found no healthy gateway target for 5 minutes; all traffic through the gateway is failing or unmonitored.',
     },

@@ -1,7 +1,7 @@
 import { DashboardBuilder, RowBuilder, type Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import { DataqueryBuilder } from '@grafana/grafana-foundation-sdk/prometheus';
 import { PanelBuilder as TimeSeriesBuilder } from '@grafana/grafana-foundation-sdk/timeseries';
-import { latencyQuantileQuery, requestShareQuery } from '../gateway-queries';
+import { errorRatioQuery, latencyQuantileQuery } from '../gateway-queries';
 import { METRICS } from '../../../../app/src/contract';
 
 /** Datasource UIDs provisioned with Grafana; dashboards refer to them by these. */
@@ -44,14 +44,7 @@ export function gatewayDashboard(selector: string): Dashboard {
     .timezone('utc')
     .withRow(new RowBuilder('Golden signals per route'))
     .withPanel(panel('Traffic: requests per second', 'reqps', `sum by (route) (rate(${requests}{${selector}}[$__rate_interval]))`, '{{route}}'))
-    .withPanel(
-      panel(
-        'Errors: 5xx ratio',
-        'percentunit',
-        requestShareQuery('=~"5.."', perRoute),
-        '{{route}}',
-      ),
-    )
+    .withPanel(panel('Errors: 5xx ratio', 'percentunit', errorRatioQuery(perRoute), '{{route}}'))
     .withPanel(panel('Latency: p50', 's', latencyQuantileQuery(0.5, perRoute), '{{route}}'))
     .withPanel(panel('Latency: p95', 's', latencyQuantileQuery(0.95, perRoute), '{{route}}'))
     .withRow(new RowBuilder('Saturation'))

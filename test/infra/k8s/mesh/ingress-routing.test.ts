@@ -1,6 +1,9 @@
+import { join } from 'node:path';
 import { DEFAULT_HTTP_PORT } from '../../../../app/src/contract';
+import { ENVIRONMENT_NAMES } from '../../../../infra/environments';
 import { GatewayWorkload, type TcpListener } from '../../../../infra/k8s/gateway-workload';
 import { IngressRouting, type IngressRoutingProps } from '../../../../infra/k8s/mesh/ingress-routing';
+import { readManifests } from '../../../../infra/synth/write-charts';
 import { TEST_IMAGE, TEST_ROUTES, find, synth } from '../../fixtures';
 
 type Extra = Partial<Omit<IngressRoutingProps, 'workload' | 'serviceName' | 'tcpServiceName' | 'ingress' | 'routes' | 'retries'>>;
@@ -15,7 +18,7 @@ function routingWith(extra: Extra = {}, tcpListeners: readonly TcpListener[] = [
       tcpServiceName: 'gateway-tcp',
       ingress: { hosts: ['api.test.example.com'], tlsCredentialName: 'test-tls' },
       routes: TEST_ROUTES,
-      retries: { attempts: 3, perTryTimeout: '2s', retryOn: 'gateway-error,connect-failure,refused-stream' },
+      retries: { attempts: 3 },
       previewHeaderName: 'x-uag-canary',
       ...extra,
     });
@@ -28,6 +31,41 @@ function routing(extra: Extra = {}, tcpListeners: readonly TcpListener[] = []) {
 }
 
 const host = 'gateway.gateway.svc.cluster.local';
+const CHARTS_OUT = join(__dirname, '..', '..', '..', '..', 'charts-out');
+
+/** Istio durations as the VirtualServices write them (`31s`, `500ms`), in milliseconds. */
+function milliseconds(duration: string): number {
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(duration);
+  if (match === null) throw new Error(`not an Istio duration: ${duration}`);
+  return Number(match[1]) * { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 }[match[2] as 'ms' | 's' | 'm' | 'h'];
+}
+
+/** Envoy retry conditions under which the request never reached the gateway pod, so replaying it is safe for any method. */
+const NEVER_DELIVERED = ['connect-failure', 'refused-stream'];
+
+describe.each(ENVIRONMENT_NAMES)('ingress retries in charts-out/%s', (environment) => {
+  const http = readManifests(join(CHARTS_OUT, environment))
+    .filter((o) => o.kind === 'VirtualService')
+    .flatMap((o: any) => (o.spec.http ?? []) as { name: string; timeout: string; retries?: { attempts: number; retryOn?: string; perTryTimeout?: string } }[]);
+
+  it('regression: the mesh retries only requests that never reached a gateway pod, never the gateway’s own 5xx (no gateway-error, no status codes)', () => {
+    expect(http.length).toBeGreaterThan(0);
+    for (const route of http) {
+      // Without retryOn (or without retries at all) Istio falls back to its default conditions, which include 503s.
+      expect({ route: route.name, unsafe: (route.retries?.retryOn ?? 'istio-default').split(',').filter((condition) => !NEVER_DELIVERED.includes(condition)) }).toEqual({
+        route: route.name,
+        unsafe: [],
+      });
+    }
+  });
+
+  it('regression: no per-try timeout cuts a request the route still allows (a 2 s per-try timeout turned slow answers into 504s)', () => {
+    for (const route of http) {
+      const perTry = route.retries?.perTryTimeout;
+      expect({ route: route.name, perTryBelowRouteTimeout: perTry !== undefined && milliseconds(perTry) < milliseconds(route.timeout) }).toEqual({ route: route.name, perTryBelowRouteTimeout: false });
+    }
+  });
+});
 
 describe('IngressRouting', () => {
   it('serves HTTPS with the credential and redirects plain HTTP', () => {
@@ -48,7 +86,7 @@ describe('IngressRouting', () => {
         { destination: { host, subset: 'canary', port: { number: DEFAULT_HTTP_PORT } }, weight: 0 },
       ],
       timeout: '6s',
-      retries: { attempts: 3, perTryTimeout: '2s', retryOn: 'gateway-error,connect-failure,refused-stream' },
+      retries: { attempts: 3, retryOn: 'connect-failure,refused-stream' },
     });
     expect(http.find((h: { name: string }) => h.name === 'orders').timeout).toBe('31s');
   });

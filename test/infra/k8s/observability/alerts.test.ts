@@ -6,18 +6,22 @@ import { TEST_IMAGE, TEST_ROUTES, find, synth } from '../../fixtures';
 
 const context = {
   selector: 'job="gateway-admin",namespace="gateway"',
-  thresholds: { ...ENVIRONMENT_DEFAULTS.alerts, errorRatio: 0.02, latencyP95Seconds: 0.75 },
+  namespace: 'gateway',
+  thresholds: ENVIRONMENT_DEFAULTS.alerts,
+  slo: { availability: 0.999, latency: { thresholdSeconds: 1, objective: 0.98 }, minRequestsPerSecond: 0.5 },
   resources: { requests: { cpu: '250m', memory: '256Mi' }, limits: { cpu: '500m', memory: '512Mi' } },
 };
 const alerts = alertGroups(context).flatMap((group) => group.alerts);
 
 describe('gateway alerts', () => {
-  it('covers the reference alert set plus the Watchdog', () => {
+  it('covers the reference alert set, with errors and latency watched through their objectives, plus the Watchdog', () => {
     expect(alerts.map((a) => a.alert)).toEqual([
       'GatewayDown',
       'GatewayAbsent',
-      'GatewayHighErrorRate',
-      'GatewayHighLatency',
+      'GatewayErrorBudgetFastBurn',
+      'GatewayErrorBudgetSlowBurn',
+      'GatewayLatencyBudgetFastBurn',
+      'GatewayLatencyBudgetSlowBurn',
       'GatewayHighCpu',
       'GatewayHighMemory',
       'GatewayPodRestarting',
@@ -40,12 +44,30 @@ describe('gateway alerts', () => {
     const byName = Object.fromEntries(alerts.map((a) => [a.alert, a]));
     expect(byName.GatewayDown!.expr).toBe('up{job="gateway-admin",namespace="gateway"} == 0');
     expect(byName.GatewayDown!.for).toBe('1m');
-    expect(byName.GatewayHighErrorRate!.expr).toMatch(/ > 0\.02$/);
-    expect(byName.GatewayHighLatency!.expr).toBe(
-      'histogram_quantile(0.95, sum by (namespace, route, le) (rate(gateway_request_duration_seconds_bucket{job="gateway-admin",namespace="gateway"}[5m]))) > 0.75',
+    expect(byName.GatewayErrorBudgetFastBurn!.expr).toBe(
+      '(namespace:gateway_request_errors:ratio_rate1h{namespace="gateway"} / 0.001 > 14.4 and namespace:gateway_request_errors:ratio_rate5m{namespace="gateway"} / 0.001 > 14.4 and namespace:gateway_requests:rate5m{namespace="gateway"} >= 0.5)' +
+        ' or (namespace:gateway_request_errors:ratio_rate6h{namespace="gateway"} / 0.001 > 6 and namespace:gateway_request_errors:ratio_rate30m{namespace="gateway"} / 0.001 > 6 and namespace:gateway_requests:rate30m{namespace="gateway"} >= 0.5)',
     );
+    expect(byName.GatewayLatencyBudgetSlowBurn!.expr).toMatch(/^\(namespace:gateway_request_slow:ratio_rate1d\{namespace="gateway"\} \/ 0\.02 > 3 and .* or \(namespace:gateway_request_slow:ratio_rate3d/);
     expect(byName.GatewayHighCpu!.expr).toBe('rate(process_cpu_seconds_total{job="gateway-admin",namespace="gateway"}[5m]) / 0.5 > 0.8');
     expect(byName.GatewayHighMemory!.expr).toBe('process_resident_memory_bytes{job="gateway-admin",namespace="gateway"} / 536870912 > 0.85');
+  });
+
+  it('records each objective’s bad share per window (an explicit zero for errors; the latency threshold’s bucket, either spelling of an integral bound) and the request rate of each short window', () => {
+    const records = alertGroups(context).flatMap((group) => group.records ?? []);
+    const byName = Object.fromEntries(records.map((r) => [r.record, r.expr]));
+    expect(Object.keys(byName)).toEqual([
+      ...['5m', '30m', '2h', '6h'].map((w) => `namespace:gateway_requests:rate${w}`),
+      ...['5m', '30m', '1h', '2h', '6h', '1d', '3d'].map((w) => `namespace:gateway_request_errors:ratio_rate${w}`),
+      ...['5m', '30m', '1h', '2h', '6h', '1d', '3d'].map((w) => `namespace:gateway_request_slow:ratio_rate${w}`),
+    ]);
+    const sel = 'job="gateway-admin",namespace="gateway"';
+    expect(byName['namespace:gateway_request_errors:ratio_rate1h']).toBe(
+      `(sum by (namespace) (increase(gateway_requests_total{${sel},code=~"5.."}[1h])) or 0 * sum by (namespace) (increase(gateway_requests_total{${sel}}[1h]))) / sum by (namespace) (increase(gateway_requests_total{${sel}}[1h]))`,
+    );
+    expect(byName['namespace:gateway_request_slow:ratio_rate5m']).toBe(
+      `1 - sum by (namespace) (rate(gateway_request_duration_seconds_bucket{${sel},le=~"1(\\\\.0)?"}[5m])) / sum by (namespace) (rate(gateway_request_duration_seconds_count{${sel}}[5m]))`,
+    );
   });
 
   it('rejects an alert name that is not CamelCase', () => {
@@ -61,7 +83,7 @@ describe('GatewayMonitoring', () => {
   it('scrapes the admin port metrics path and ships the rules as one PrometheusRule', () => {
     const objects = synth((chart) => {
       const workload = new GatewayWorkload(chart, 'gw', { namespace: 'gateway', image: TEST_IMAGE, environment: 'dev', routes: TEST_ROUTES });
-      new GatewayMonitoring(chart, 'mon', { workload, adminServiceName: 'gateway-admin', thresholds: context.thresholds, resources: context.resources });
+      new GatewayMonitoring(chart, 'mon', { workload, adminServiceName: 'gateway-admin', thresholds: context.thresholds, slo: context.slo, resources: context.resources });
     });
     expect(find(objects, 'ServiceMonitor').spec.endpoints).toEqual([
       {
@@ -76,8 +98,7 @@ describe('GatewayMonitoring', () => {
     const groups = find(objects, 'PrometheusRule', 'gateway-alerts').spec.groups;
     expect(groups.map((g: { name: string }) => g.name)).toEqual([
       'gateway-availability',
-      'gateway-errors',
-      'gateway-latency',
+      'gateway-slo',
       'gateway-saturation',
       'gateway-restarts',
       'gateway-upstreams',

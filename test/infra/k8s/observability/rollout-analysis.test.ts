@@ -18,37 +18,38 @@ function template(overrides: Partial<typeof ENVIRONMENT_DEFAULTS.rollout.analysi
 }
 
 const canary = 'job="gateway-admin",namespace="gateway",rollouts_pod_template_hash="{{args.canary-hash}}"';
+const requests = (matchers: string, window: string) => `sum(increase(gateway_requests_total{${matchers}}[${window}]))`;
 
 describe('RolloutAnalysis', () => {
-  it('measures the canary’s non-5xx share and p95 latency from the contract metrics, on the in-cluster Prometheus', () => {
-    const spec = template({ window: '3m' }).spec;
+  it('measures the canary’s 5xx share with an explicit zero and a traffic floor, and its p95 latency above the same floor, on the in-cluster Prometheus', () => {
+    const spec = template({ window: '3m', minRequests: 40 }).spec;
     expect(spec.args).toEqual([{ name: 'canary-hash' }]);
     expect(spec.metrics.map((m: { provider: unknown }) => m.provider)).toEqual([
       {
         prometheus: {
           address: 'http://prometheus-operated.observability.svc.cluster.local:9090',
-          query: `sum(rate(gateway_requests_total{${canary},code!~"5.."}[3m])) / sum(rate(gateway_requests_total{${canary}}[3m]))`,
+          query: `(${requests(`${canary},code=~"5.."`, '3m')} or vector(0)) / (${requests(canary, '3m')} >= 40)`,
         },
       },
       {
         prometheus: {
           address: 'http://prometheus-operated.observability.svc.cluster.local:9090',
-          query: `histogram_quantile(0.95, sum by (le) (rate(gateway_request_duration_seconds_bucket{${canary}}[3m])))`,
+          query: `histogram_quantile(0.95, sum by (le) (rate(gateway_request_duration_seconds_bucket{${canary}}[3m]))) and ${requests(canary, '3m')} >= 40`,
         },
       },
     ]);
   });
 
-  it('fails on the thresholds, paces by the spec and reads no data as inconclusive', () => {
-    const [successRate, latency] = template({ minSuccessRatio: 0.99, maxLatencyP95Seconds: 0.25, interval: '30s', count: 4, failureLimit: 0, window: '1m' }).spec.metrics;
-    expect(successRate).toMatchObject({
-      name: 'success-rate',
+  it('fails above the thresholds, paces by the spec and reads no data as inconclusive', () => {
+    const [errorRatio, latency] = template({ maxErrorRatio: 0.01, maxLatencyP95Seconds: 0.25, interval: '30s', count: 4, failureLimit: 0, window: '1m' }).spec.metrics;
+    expect(errorRatio).toMatchObject({
+      name: 'error-ratio',
       interval: '30s',
       count: 4,
       failureLimit: 0,
       initialDelay: '1m',
-      successCondition: 'len(result) > 0 && !isNaN(result[0]) && result[0] >= 0.99',
-      failureCondition: 'len(result) > 0 && !isNaN(result[0]) && result[0] < 0.99',
+      successCondition: 'len(result) > 0 && !isNaN(result[0]) && result[0] <= 0.01',
+      failureCondition: 'len(result) > 0 && !isNaN(result[0]) && result[0] > 0.01',
     });
     expect(latency).toMatchObject({
       name: 'latency-p95',

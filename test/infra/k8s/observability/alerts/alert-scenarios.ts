@@ -1,13 +1,18 @@
-import { LATENCY_BUCKETS_SECONDS, METRICS } from '../../../../../app/src/contract';
-import type { AlertThresholds, ComputeResources } from '../../../../../infra/environments';
+import { METRICS } from '../../../../../app/src/contract';
+import type { AlertThresholds, ComputeResources, SloSpec } from '../../../../../infra/environments';
+import type { AlertDefinition } from '../../../../../infra/k8s/observability/alerts';
 import { quantityToBytes, quantityToCores } from '../../../../../infra/k8s/quantity';
-import { SERIES_MINUTES, type AlertScenario, type InputSeries } from '../../../../helpers/promtool-rule-tests';
+import { SERIES_MINUTES, type AlertTesting, type InputSeries } from '../../../../helpers/promtool-rule-tests';
+import { burnRateCases } from './burn-rate-scenarios';
 
 export interface ScenarioContext {
   /** Labels prometheus-operator gives the gateway's series (job, namespace, pod, ...). */
   readonly target: Readonly<Record<string, string>>;
   readonly thresholds: AlertThresholds;
+  readonly slo: SloSpec;
   readonly resources: ComputeResources;
+  /** The alert definitions, for those tested through their own cases (burn rates). */
+  readonly definitions: readonly AlertDefinition[];
 }
 
 /** How far below and past a threshold the scenarios go: close enough that a wrong comparison shows. */
@@ -35,28 +40,6 @@ function ratioSeries(metric: string, labels: Readonly<Record<string, string>>, b
   };
 }
 
-/**
- * Histogram bucket counters per minute whose 95th percentile, as histogram_quantile interpolates
- * it, is `seconds`: some mass inside the bucket holding `seconds`, the rest just below or above.
- */
-function latencySeries(labels: Readonly<Record<string, string>>, seconds: number) {
-  const quantile = 0.95;
-  const bounds = [...LATENCY_BUCKETS_SECONDS];
-  const index = bounds.findIndex((upper) => seconds <= upper);
-  if (index <= 0) throw new Error(`latency threshold ${seconds}s must lie above the first bucket and within the buckets`);
-  const lower = bounds[index - 1]!;
-  const upper = bounds[index]!;
-  const position = (seconds - lower) / (upper - lower);
-  const total = EVENTS_PER_MINUTE;
-  // As much inside the bucket as leaves a non-negative count below it and above it.
-  const inside = Math.floor(Math.min((quantile * total) / position, position === 1 ? total : ((1 - quantile) * total) / (1 - position)));
-  const below = Math.round(quantile * total - position * inside);
-  const cumulativeAt = (bound: number) => (bound < lower ? 0 : bound === lower ? below : bound === upper ? below + inside : total);
-  const metric = `${METRICS.requestDuration.name}_bucket`;
-  const bucketSeries = [...bounds.map(String), '+Inf'].map((le) => series(metric, { ...labels, le }, counter(le === '+Inf' ? total : cumulativeAt(Number(le)))));
-  return { series: bucketSeries, value: lower + ((upper - lower) * (quantile * total - below)) / inside };
-}
-
 /** Start times that change `restarts` times, one a minute, then stay put. */
 function restartSeries(labels: Readonly<Record<string, string>>, restarts: number): InputSeries {
   return series('process_start_time_seconds', labels, `0+60x${restarts} ${restarts * 60}x${LAST - restarts}`);
@@ -66,14 +49,11 @@ function restartSeries(labels: Readonly<Record<string, string>>, restarts: numbe
  * For every alert the platform defines, series that hold its quantity just below and just past
  * the environment's threshold. A new alert without an entry here fails the promtool test.
  */
-export function alertScenarios({ target, thresholds, resources }: ScenarioContext): Record<string, AlertScenario> {
+export function alertScenarios({ target, thresholds, slo, resources, definitions }: ScenarioContext): Record<string, AlertTesting> {
   const route = 'users';
-  const request = { ...target, protocol: 'http', route, method: 'GET' };
   const perRoute = { namespace: target.namespace!, route };
   const cpuLimit = quantityToCores(resources.limits.cpu);
   const memoryLimit = quantityToBytes(resources.limits.memory);
-  const errors = (side: Side) => ratioSeries(METRICS.requestsTotal.name, request, { code: '503' }, { code: '200' }, nudge(thresholds.errorRatio, side));
-  const latency = (side: Side) => latencySeries({ ...target, protocol: 'http', route }, nudge(thresholds.latencyP95Seconds, side));
   const upstreams = (side: Side) =>
     ratioSeries(`${METRICS.upstreamDuration.name}_count`, { ...target, route }, { outcome: 'connect_error' }, { outcome: 'success' }, nudge(thresholds.upstreamFailureRatio, side));
   const cpuPerMinute = (side: Side) => nudge(thresholds.cpuRatio, side) * cpuLimit * 60;
@@ -81,10 +61,10 @@ export function alertScenarios({ target, thresholds, resources }: ScenarioContex
   const circuit = (state: number) => [series(METRICS.circuitState.name, { ...target, upstream: 'user-service' }, gauge(state))];
   const up = (value: number) => [series('up', target, gauge(value))];
   return {
+    ...burnRateCases('critical', definitions, { target, slo }),
+    ...burnRateCases('warning', definitions, { target, slo }),
     GatewayDown: { justBelow: up(1), atThreshold: up(0), holdsFromMinute: 0, alertLabels: target, value: 0 },
     GatewayAbsent: { justBelow: up(1), atThreshold: up(0), holdsFromMinute: 0, alertLabels: {}, value: 1 },
-    GatewayHighErrorRate: { justBelow: errors('below').series, atThreshold: errors('above').series, holdsFromMinute: 1, alertLabels: perRoute, value: errors('above').value },
-    GatewayHighLatency: { justBelow: latency('below').series, atThreshold: latency('above').series, holdsFromMinute: 1, alertLabels: perRoute, value: latency('above').value },
     GatewayHighCpu: {
       justBelow: [series('process_cpu_seconds_total', target, counter(cpuPerMinute('below')))],
       atThreshold: [series('process_cpu_seconds_total', target, counter(cpuPerMinute('above')))],
