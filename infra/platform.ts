@@ -72,6 +72,7 @@ export function synthesizePlatform(props: PlatformProps): App {
     drainDelayMs: spec.gateway.drainDelayMs,
     shutdownTimeoutMs: spec.gateway.shutdownTimeoutMs,
     logLevel: spec.gateway.logLevel,
+    routeChanges: spec.gateway.routeChanges,
     traceSamplingRatio: spec.observability.traceSamplingRatio,
   });
   const services = new GatewayServices(gatewayChart, 'services', { workload, preview: spec.rollout.strategy.type === 'blueGreen' });

@@ -1,8 +1,7 @@
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { parseDocument } from 'yaml';
-import { routeTableSchema, type RouteTable } from '../contract';
+import { routeTableChecksum, routeTableSchema, type RouteTable } from '../contract';
 import { ConfigError, describeIssues } from './config-error';
 
 /** Validates an already-parsed route table; `source` names where it came from in errors. */
@@ -19,11 +18,6 @@ export interface RouteTableText {
   readonly text: string;
   /** sha256 of the file's bytes, hex. */
   readonly checksum: string;
-}
-
-/** sha256 of a route table file's bytes: equal files, equal checksums, wherever they were read. */
-export function routeTableChecksum(bytes: string | Buffer): string {
-  return createHash('sha256').update(bytes).digest('hex');
 }
 
 function sourceOf(path: string): string {

@@ -4,7 +4,7 @@ import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket, { WebSocketServer } from 'ws';
-import { routeTableChecksum } from '../../../app/src/config/route-table-loader';
+import { routeTableChecksum } from '../../../app/src/contract';
 import type { RouteTableInput } from '../../../app/src/contract';
 import { ConfigMapVolume } from '../../helpers/config-map-volume';
 import { startTcpEchoServer } from '../../helpers/echo-upstreams';

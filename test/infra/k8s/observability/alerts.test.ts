@@ -27,6 +27,7 @@ describe('gateway alerts', () => {
       'GatewayPodRestarting',
       'GatewayUpstreamFailing',
       'GatewayCircuitOpen',
+      'GatewayRouteTableRejected',
       'Watchdog',
     ]);
   });
@@ -102,6 +103,7 @@ describe('GatewayMonitoring', () => {
       'gateway-saturation',
       'gateway-restarts',
       'gateway-upstreams',
+      'gateway-configuration',
       'watchdog',
     ]);
   });
