@@ -3,7 +3,6 @@ import type { FastifyInstance } from 'fastify';
 import { createAdminServer } from './admin/admin-server';
 import type { BuildInfo } from './build-info';
 import type { EnvConfig } from './config/env-config';
-import { getHeapStatistics } from 'node:v8';
 import type { RouteTable } from './contract';
 import { LifecycleState } from './lifecycle/lifecycle-state';
 import { EdgeServices } from './edge/edge-services';
@@ -14,8 +13,8 @@ import { RouteTableReloader, type PreparedRoutes } from './reload/route-table-re
 import { RouteTableWatcher } from './reload/route-table-watcher';
 import { ActiveRoutes, CompiledRoutes } from './routing/active-routes';
 import { createDataPlane, type DataPlane } from './server/data-plane';
-import { IDLE_TRAFFIC, connectionsByProtocol, reloadStatus, routeStatus, type StatusReport } from './status/status-report';
-import { TrafficWindow } from './status/traffic-window';
+import { GatewayStatus } from './status/gateway-status';
+import type { StatusReport } from './status/status-report';
 import { ListenError } from './server/listen-error';
 import { GatewayMetrics } from './telemetry/gateway-metrics';
 import type { Logger } from './telemetry/logger';
@@ -56,11 +55,9 @@ export class Gateway {
   private readonly tcpProxies: TcpProxy[];
   private readonly tcpAddresses = new Map<string, ListenAddress>();
   private readonly watcher: RouteTableWatcher;
-  private readonly routeTraffic: TrafficWindow;
-  private readonly upstreamTraffic: TrafficWindow;
+  private readonly statusReport: GatewayStatus;
   /** Pending 1001s for WebSockets a reload took the route from (UAG_RELOAD_REMOVED_CONNECTIONS=close). */
   private readonly reloadCloseTimers = new Set<NodeJS.Timeout>();
-  private readonly startedAt = Date.now();
   private shutdownPromise: Promise<void> | undefined;
 
   private constructor(
@@ -94,9 +91,20 @@ export class Gateway {
       tracer: options.tracer,
     });
     this.tcpProxies = initial.table.tcp.map((listener) => new TcpProxy(listener, env.inKubernetes, this.metrics, logger));
-    this.routeTraffic = new TrafficWindow(() => this.metrics.routeTotals());
-    this.upstreamTraffic = new TrafficWindow(() => new Map(this.pools.describe().map((pool) => [pool.origin, pool.traffic])));
     const dataPlane = this.dataPlane.app;
+    this.statusReport = new GatewayStatus({
+      build,
+      env,
+      reloadIntervalMs: options.watchRoutesFile === true ? env.UAG_ROUTES_RELOAD_INTERVAL_MS : 0,
+      lifecycle: this.lifecycle,
+      routes: this.routes,
+      reloader: this.reloader,
+      breakers: edge.breakers,
+      pools,
+      metrics,
+      tcpUpstreams: this.tcpProxies.map((tcp) => tcp.upstreamAddress),
+      load: dataPlane,
+    });
     this.admin = createAdminServer({
       lifecycle: this.lifecycle,
       metrics: this.metrics,
@@ -148,8 +156,7 @@ export class Gateway {
         throw new ListenError(setting, error);
       }
     }
-    gateway.routeTraffic.start();
-    gateway.upstreamTraffic.start();
+    gateway.statusReport.start();
     if (options.watchRoutesFile === true) gateway.watcher.start();
     gateway.lifecycle.enter('serving');
     logger.info(
@@ -189,57 +196,8 @@ export class Gateway {
   }
 
   /** What `GET /status` answers and the status page shows. */
-  async status(): Promise<StatusReport> {
-    const { env, build } = this.options;
-    const table = this.routes.current;
-    const routeTraffic = this.routeTraffic.live();
-    const upstreamTraffic = this.upstreamTraffic.live();
-    const breakers = new Map(this.edge.breakers.states().map(({ upstream, state }) => [upstream, state]));
-    const memory = this.dataPlane.app.memoryUsage();
-    const [connections, shed] = await Promise.all([this.metrics.activeConnections.get(), this.metrics.loadShed.get()]);
-    return {
-      gateway: {
-        version: build.version,
-        commit: build.commit,
-        buildTime: build.buildTime,
-        environment: env.UAG_ENV,
-        node: process.version,
-        phase: this.lifecycle.phase,
-        startedAt: new Date(this.startedAt).toISOString(),
-        uptimeSeconds: Math.floor((Date.now() - this.startedAt) / 1000),
-      },
-      routeTable: {
-        checksum: table.checksum,
-        loadedAt: new Date(table.loadedAt).toISOString(),
-        file: env.UAG_ROUTES_FILE,
-        reloadIntervalMs: this.options.watchRoutesFile === true ? env.UAG_ROUTES_RELOAD_INTERVAL_MS : 0,
-        removedConnections: env.UAG_RELOAD_REMOVED_CONNECTIONS,
-        rejectedPending: this.reloader.rejectionPending,
-        routes: table.routes.map((route, index) => routeStatus(table, index, routeTraffic.byName.get(route.name))),
-        tcp: table.table.tcp.map((listener, index) => ({ name: listener.name, port: listener.port, upstream: this.tcpProxies[index]?.upstreamAddress ?? '' })),
-        reloads: this.reloader.history.map(reloadStatus),
-      },
-      upstreams: [...table.origins].map((origin) => {
-        const pool = this.pools.describe().find((entry) => entry.origin === origin);
-        return {
-          origin,
-          routes: table.routes.filter((route) => route.variants.some((variant) => variant.targets.items.some((target) => target.origin === origin))).map((route) => route.name),
-          breaker: breakers.get(origin) ?? null,
-          connections: { connected: pool?.connected ?? 0, running: pool?.running ?? 0, pending: pool?.pending ?? 0 },
-          live: upstreamTraffic.byName.get(origin) ?? IDLE_TRAFFIC,
-        };
-      }),
-      connections: connectionsByProtocol(connections.values),
-      loadShedding: {
-        shedding: this.dataPlane.app.isUnderPressure(),
-        eventLoopDelayMs: Math.round(memory.eventLoopDelay * 10) / 10,
-        eventLoopDelayLimitMs: env.UAG_SHED_EVENT_LOOP_DELAY_MS,
-        heapUsedBytes: memory.heapUsed,
-        heapUsedLimitBytes: Math.floor(env.UAG_SHED_HEAP_USED_RATIO * getHeapStatistics().heap_size_limit),
-        shedTotal: shed.values[0]?.value ?? 0,
-      },
-      windowSeconds: Math.round(routeTraffic.windowSeconds),
-    };
+  status(): Promise<StatusReport> {
+    return this.statusReport.report();
   }
 
   get httpAddress(): ListenAddress {
@@ -322,8 +280,7 @@ export class Gateway {
 
   private stopBackgroundWork(): void {
     this.watcher.stop();
-    this.routeTraffic.stop();
-    this.upstreamTraffic.stop();
+    this.statusReport.stop();
     for (const timer of this.reloadCloseTimers) clearTimeout(timer);
     this.reloadCloseTimers.clear();
   }
