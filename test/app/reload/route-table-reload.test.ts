@@ -55,7 +55,8 @@ describe('route table reload', () => {
       if (newRoute.status === 200) answeredAt = Date.now();
       else expect(Date.now() - writtenAt).toBeLessThan(2000);
     }
-    expect(answeredAt - writtenAt).toBeLessThanOrEqual(POLL_MS + 100);
+    // One interval, plus the probes' own round trips on a loaded machine.
+    expect(answeredAt - writtenAt).toBeLessThanOrEqual(POLL_MS + 250);
     const scraped = await scrapeOf(gateway);
     expect(metricValue(scraped, 'gateway_config_reloads_total', { result: 'applied' })).toBe(1);
     expect(metricValue(scraped, 'gateway_config_info', { checksum: gateway.gateway.routes.current.checksum })).toBe(1);
