@@ -3,6 +3,7 @@ import { App, Chart } from 'cdk8s';
 import { PolicyBundle, repositoryPolicyOptions, type PolicyOptions } from '../policies/k8s';
 import type { EnvironmentSpec } from './environments/types';
 import { validateEnvironment } from './environments/validate-environment';
+import { gatewayTrustedProxies } from './k8s/client-address';
 import { GatewayAutoscaler } from './k8s/gateway-autoscaler';
 import { GatewayNetworkPolicies } from './k8s/gateway-network-policies';
 import { GatewayRollout } from './k8s/gateway-rollout';
@@ -21,6 +22,7 @@ import { Grafana } from './k8s/observability/grafana';
 import { Jaeger } from './k8s/observability/jaeger';
 import { ObservabilityAccessPolicies } from './k8s/observability/observability-access-policies';
 import { ObservabilityNetworkPolicies } from './k8s/observability/observability-network-policies';
+import { PlatformMonitoring, allowEnvoyMetrics } from './k8s/observability/platform-monitoring';
 import { PrometheusAdapter } from './k8s/observability/prometheus-adapter';
 import { RolloutAnalysis } from './k8s/observability/rollout-analysis';
 import { PLATFORM_SELECTOR, PrometheusStack } from './k8s/observability/prometheus-stack';
@@ -74,9 +76,10 @@ export function synthesizePlatform(props: PlatformProps): App {
     logLevel: spec.gateway.logLevel,
     routeChanges: spec.gateway.routeChanges,
     traceSamplingRatio: spec.observability.traceSamplingRatio,
+    trustedProxies: gatewayTrustedProxies(spec.clientAddress),
   });
   const services = new GatewayServices(gatewayChart, 'services', { workload, preview: spec.rollout.strategy.type === 'blueGreen' });
-  new GatewayNetworkPolicies(gatewayChart, 'network-policies', { workload, routes, externalEgress: props.gatewayExternalEgress });
+  new GatewayNetworkPolicies(gatewayChart, 'network-policies', { workload, routes, upstreamTargetPorts: spec.upstreamTargetPorts, externalEgress: props.gatewayExternalEgress });
   const monitoring = new GatewayMonitoring(gatewayChart, 'monitoring', {
     workload,
     adminServiceName: services.adminServiceName,
@@ -125,10 +128,13 @@ export function synthesizePlatform(props: PlatformProps): App {
 
   const observabilityChart = new Chart(app, 'observability');
   const observability = new WorkloadNamespace(observabilityChart, 'namespace', { name: NAMESPACES.observability });
+  const storageClassName = props.storageClassName === undefined ? ENCRYPTED_STORAGE_CLASS : (props.storageClassName ?? undefined);
   new PrometheusStack(observabilityChart, 'prometheus', {
     namespace: observability.name,
     prometheusReplicas: spec.observability.prometheusReplicas,
     retention: spec.observability.prometheusRetention,
+    storage: spec.observability.prometheusStorage,
+    storageClassName,
     alertmanagerReplicas: spec.observability.alertmanagerReplicas,
   });
   new AlertRouting(observabilityChart, 'alert-routing', {
@@ -139,14 +145,19 @@ export function synthesizePlatform(props: PlatformProps): App {
     inhibitions: ALERT_INHIBITIONS,
   });
   const requestsPerSecond = new RequestsPerSecondMetric(observabilityChart, 'requests-per-second', { namespace: observability.name });
-  new PrometheusAdapter(observabilityChart, 'prometheus-adapter', { namespace: observability.name, rulesConfigMapName: requestsPerSecond.configMapName });
-  const storageClassName = props.storageClassName === undefined ? ENCRYPTED_STORAGE_CLASS : (props.storageClassName ?? undefined);
+  new PrometheusAdapter(observabilityChart, 'prometheus-adapter', {
+    namespace: observability.name,
+    rulesConfigMapName: requestsPerSecond.configMapName,
+    replicas: spec.observability.prometheusAdapterReplicas,
+  });
   const jaeger = new Jaeger(observabilityChart, 'jaeger', { namespace: observability.name, storage: spec.observability.traceStorage, storageClassName });
   const dashboard = gatewayDashboard(monitoring.selector);
   const grafana = new Grafana(observabilityChart, 'grafana', {
     namespace: observability.name,
     dashboards: { [`${dashboard.uid}.json`]: dashboard },
   });
+  new PlatformMonitoring(observabilityChart, 'platform-monitoring', { namespace: observability.name, jaegerSelector: jaeger.app.selector });
+  allowEnvoyMetrics(gatewayChart, 'envoy-metrics', { namespace: gatewayNamespace.name, prometheusNamespace: observability.name });
   new ObservabilityNetworkPolicies(observabilityChart, 'network-policies', {
     namespace: observability.name,
     grafanaSelector: grafana.app.selector,

@@ -35,6 +35,10 @@ export const ENVIRONMENT_DEFAULTS: Omit<EnvironmentSpec, 'name' | 'ingress' | 's
     // A new environment keeps the canaried path until its owners choose: see each environment's reason.
     routeChanges: 'rollout',
   },
+  // Every environment takes clients straight from its load balancer (an AWS NLB on EKS, whatever
+  // the cluster offers locally): it passes the client's address at L4, nothing in front of it adds
+  // X-Forwarded-For, and an entry a client sends itself must never count.
+  clientAddress: { trustedProxyHops: 0, trustedProxyCidrs: [] },
   routes: {
     routes: [
       {
@@ -49,6 +53,8 @@ export const ENVIRONMENT_DEFAULTS: Omit<EnvironmentSpec, 'name' | 'ingress' | 's
       },
     ],
   },
+  // The shared upstreams' Services forward to the port they listen on.
+  upstreamTargetPorts: {},
   rollout: {
     strategy: {
       type: 'canary',
@@ -87,7 +93,9 @@ export const ENVIRONMENT_DEFAULTS: Omit<EnvironmentSpec, 'name' | 'ingress' | 's
   },
   observability: {
     prometheusReplicas: 1,
+    prometheusAdapterReplicas: 1,
     prometheusRetention: '7d',
+    prometheusStorage: { type: 'emptyDir', sizeLimit: '5Gi' },
     alertmanagerReplicas: 1,
     traceSamplingRatio: 1,
     traceStorage: { type: 'memory', maxTraces: 50_000 },

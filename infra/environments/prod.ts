@@ -37,7 +37,9 @@ export const prodOverrides: EnvironmentOverrides = {
   },
   observability: {
     prometheusReplicas: 2,
+    prometheusAdapterReplicas: 2,
     prometheusRetention: '15d',
+    prometheusStorage: { type: 'persistent', volumeSize: '50Gi' },
     alertmanagerReplicas: 3,
     traceSamplingRatio: 0.1,
     traceStorage: { type: 'badger', volumeSize: '50Gi', retention: '168h' },

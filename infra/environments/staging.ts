@@ -20,7 +20,8 @@ export const stagingOverrides: EnvironmentOverrides = {
     },
   },
   faultInjection: { enabled: true, delayPercent: 1, fixedDelay: '1s' },
-  observability: { traceSamplingRatio: 0.5 },
+  // Two adapter pods, as in prod: staging rehearses prod's node drains and upgrades.
+  observability: { traceSamplingRatio: 0.5, prometheusAdapterReplicas: 2, prometheusStorage: { type: 'persistent', volumeSize: '20Gi' } },
 };
 
 export const staging = defineEnvironment(stagingOverrides);

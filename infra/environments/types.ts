@@ -12,6 +12,10 @@ import { LOG_LEVELS, type RouteTableInput } from '../../app/src/contract';
 export const ENVIRONMENT_NAMES = ['dev', 'staging', 'prod'] as const;
 export type EnvironmentName = (typeof ENVIRONMENT_NAMES)[number];
 
+const portNumber = z.int().min(1, { error: 'must be a port number 1..65535' }).max(65_535, { error: 'must be a port number 1..65535' });
+const DNS_LABEL = '[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?';
+/** An upstream Service port as the routes name it: `<service>.<namespace>:<port>`. */
+const upstreamServicePort = z.string().regex(new RegExp(`^${DNS_LABEL}\\.${DNS_LABEL}:[0-9]{1,5}$`), { error: 'must name a Service port as <service>.<namespace>:<port>, e.g. billing.billing:80' });
 const quantity = z.string().regex(/^[0-9]+(\.[0-9]+)?(m|k|Ki|Mi|Gi|Ti|M|G|T)?$/, { error: 'must be a Kubernetes quantity like 250m, 1, 512Mi or 2Gi' });
 const duration = z.string();
 const ratio = z.number();
@@ -66,6 +70,30 @@ const ingressSchema = z.strictObject({
   hosts: z.array(z.string()).readonly(),
   /** TLS Secret (in the ingress gateway's namespace) holding the certificate for `hosts`. */
   tlsCredentialName: z.string().min(1),
+});
+
+/**
+ * How the client's address reaches the gateway. The ingress gateway (Envoy with
+ * `use_remote_address`) appends the address it received the connection from to X-Forwarded-For;
+ * the gateway's sidecar passes the header on unchanged; the gateway trusts the sidecar and takes
+ * the rightmost entry it does not trust as the client. The load balancer keeps the client's own
+ * address at L4 (the ingress Service's `externalTrafficPolicy: Local`), so with no proxy in front
+ * of it the entry the ingress gateway appends is the client.
+ */
+const clientAddressSchema = z.strictObject({
+  /**
+   * Proxies in front of the load balancer that append the client to X-Forwarded-For (a CDN, an L7
+   * load balancer): the ingress gateway takes the client from that many entries, counted from the
+   * right (Istio `gatewayTopology.numTrustedProxies`). 0 when clients connect to the load balancer
+   * directly: client-supplied X-Forwarded-For entries are then never believed.
+   */
+  trustedProxyHops: z.int().nonnegative(),
+  /**
+   * The addresses those proxies connect from, as IPs or CIDRs. The gateway trusts them too, to
+   * look past the entry the ingress gateway appends (the last proxy's address) to the client. Empty
+   * exactly when `trustedProxyHops` is 0.
+   */
+  trustedProxyCidrs: z.array(z.string()).readonly(),
 });
 
 /** One traffic stage of a canary rollout. */
@@ -200,10 +228,24 @@ const traceStorageSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('badger'), volumeSize: quantity, retention: duration }),
 ]);
 
+/**
+ * Where Prometheus keeps its TSDB. `emptyDir` lives and dies with the pod (a restart starts from
+ * nothing); `persistent` is a ReadWriteOnce volume per replica that outlives pods and rollouts.
+ * Either way Prometheus deletes the oldest blocks before the data reaches 80 % of the size
+ * (`retentionSize`), leaving room for compaction.
+ */
+const prometheusStorageSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('emptyDir'), sizeLimit: quantity }),
+  z.strictObject({ type: z.literal('persistent'), volumeSize: quantity }),
+]);
+
 const observabilitySchema = z.strictObject({
   prometheusReplicas: z.int().positive(),
-  /** Prometheus TSDB retention, e.g. `15d`. */
+  /** prometheus-adapter pods, which serve the HPA's requests-per-second metric; above one they spread across nodes with a disruption budget. */
+  prometheusAdapterReplicas: z.int().positive(),
+  /** Prometheus TSDB retention, e.g. `15d`; the size bound of `prometheusStorage` may cut it shorter. */
   prometheusRetention: duration,
+  prometheusStorage: prometheusStorageSchema,
   alertmanagerReplicas: z.int().positive(),
   /** OTEL_TRACES_SAMPLER_ARG for the parent-based ratio sampler, 0..1. */
   traceSamplingRatio: ratio,
@@ -246,8 +288,16 @@ export const environmentSpecSchema = z.strictObject({
   name: z.enum(ENVIRONMENT_NAMES),
   gateway: gatewaySchema,
   ingress: ingressSchema,
+  clientAddress: clientAddressSchema,
   /** The gateway's route table, as the gateway reads it from UAG_ROUTES_FILE; checked by the gateway's own schema. */
   routes: z.custom<RouteTableInput>((value) => typeof value === 'object' && value !== null, { error: 'must be a route table object' }),
+  /**
+   * The port the pods behind an upstream Service listen on, for each Service port the routes use
+   * whose `targetPort` differs from it: `{ 'billing.billing:80': 8080 }`. The gateway dials the
+   * Service port, but NetworkPolicy matches the destination pod's port, so the gateway's egress
+   * opens these. Service ports not listed forward to the same number (a Service without `targetPort`).
+   */
+  upstreamTargetPorts: z.record(upstreamServicePort, portNumber),
   rollout: rolloutSchema,
   faultInjection: faultInjectionSchema,
   retries: retrySchema,
@@ -262,6 +312,7 @@ export type ComputeResources = z.output<typeof computeResourcesSchema>;
 export type AutoscalingSpec = z.output<typeof autoscalingSchema>;
 export type GatewaySpec = z.output<typeof gatewaySchema>;
 export type IngressSpec = z.output<typeof ingressSchema>;
+export type ClientAddressSpec = z.output<typeof clientAddressSchema>;
 export type CanaryStageSpec = z.output<typeof canaryStageSchema>;
 export type RolloutStrategySpec = z.output<typeof rolloutStrategySchema>;
 export type RolloutAnalysisSpec = z.output<typeof rolloutAnalysisSchema>;
@@ -272,6 +323,7 @@ export type UpstreamTrafficPolicySpec = z.output<typeof upstreamTrafficPolicySch
 export type AlertThresholds = z.output<typeof alertThresholdsSchema>;
 export type SloSpec = z.output<typeof sloSchema>;
 export type TraceStorageSpec = z.output<typeof traceStorageSchema>;
+export type PrometheusStorageSpec = z.output<typeof prometheusStorageSchema>;
 export type ObservabilitySpec = z.output<typeof observabilitySchema>;
 export type EnvironmentSpec = z.output<typeof environmentSpecSchema>;
 

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
-import { LATENCY_BUCKETS_SECONDS, METRICS, routeTableSchema, type RouteTable } from '../../app/src/contract';
+import { ENV_VARS, LATENCY_BUCKETS_SECONDS, METRICS, routeTableSchema, type RouteTable } from '../../app/src/contract';
+import { upstreamServiceKey, upstreamServices } from '../k8s/upstream-services';
 import { DEFAULTS_FILE } from './defaults';
 import { appendPath } from './field-path';
 import { environmentSpecSchema, type DeclarationSite, type EnvironmentSpec, type RolloutSpec, type SloSpec } from './types';
@@ -43,7 +44,9 @@ function describeIssue(issue: z.core.$ZodIssue, path: string, suggest: (key: str
     });
   }
   if (issue.code === 'invalid_type' && issue.input === undefined) return [{ path, text: `${path} is required` }];
-  const message = issue.message.charAt(0).toLowerCase() + issue.message.slice(1);
+  // A record key's own rule says what the key should look like; the outer issue only says "invalid key".
+  const rule = issue.code === 'invalid_key' ? (issue.issues[0]?.message ?? issue.message) : issue.message;
+  const message = rule.charAt(0).toLowerCase() + rule.slice(1);
   return [{ path, text: `${path} ${quoted(issue.input)}${message}` }];
 }
 
@@ -131,6 +134,13 @@ export function validateEnvironment(spec: EnvironmentSpec): RouteTable {
   }
   for (const { paths, rule } of sloProblems(spec.slo)) fail(paths, rule);
   if (spec.ingress.hosts.length === 0) fail(['ingress.hosts'], 'ingress.hosts must list at least one host name');
+  for (const { paths, rule } of clientAddressProblems(spec.clientAddress)) fail(paths, rule);
+  if (routes !== undefined) {
+    const dialled = upstreamServices(routes).map(upstreamServiceKey);
+    for (const key of Object.keys(spec.upstreamTargetPorts).filter((declared) => !dialled.includes(declared))) {
+      fail([`upstreamTargetPorts.${key}`], `upstreamTargetPorts["${key}"] names no Service port the routes send to (${dialled.join(', ')}): remove it or correct the key`);
+    }
+  }
 
   if (problems.length > 0 || routes === undefined) throw new EnvironmentError(problems);
   return routes;
@@ -185,6 +195,26 @@ function sloProblems(slo: SloSpec): RuleProblem[] {
       paths: ['slo.latency.thresholdSeconds'],
       rule: `slo.latency.thresholdSeconds (${slo.latency.thresholdSeconds}) must be a bucket bound of ${METRICS.requestDuration.name} (${LATENCY_BUCKETS_SECONDS.join(', ')}): the fast share is read from one bucket`,
     });
+  }
+  return problems;
+}
+
+function clientAddressProblems({ trustedProxyHops, trustedProxyCidrs }: EnvironmentSpec['clientAddress']): RuleProblem[] {
+  const hops = 'clientAddress.trustedProxyHops';
+  const cidrs = 'clientAddress.trustedProxyCidrs';
+  const problems: RuleProblem[] = [];
+  // The gateway's own schema for the variable these become part of (UAG_TRUSTED_PROXIES).
+  trustedProxyCidrs.forEach((cidr, index) => {
+    if (!ENV_VARS.UAG_TRUSTED_PROXIES.schema.safeParse(cidr).success) problems.push({ paths: [cidrs], rule: `${cidrs}[${index}] (${cidr}) must be an IP address or CIDR, e.g. 192.0.2.0/24` });
+  });
+  if (trustedProxyHops === 0 && trustedProxyCidrs.length > 0) {
+    problems.push({
+      paths: [hops, cidrs],
+      rule: `${cidrs} (${trustedProxyCidrs.join(', ')}) must be empty while ${hops} is 0: the gateway would skip the client's own address whenever it falls in them, and believe what that client wrote into X-Forwarded-For`,
+    });
+  }
+  if (trustedProxyHops > 0 && trustedProxyCidrs.length === 0) {
+    problems.push({ paths: [hops, cidrs], rule: `${cidrs} must list the addresses of the ${trustedProxyHops} proxies in front of the load balancer (${hops} is ${trustedProxyHops}), or every client is that proxy` });
   }
   return problems;
 }

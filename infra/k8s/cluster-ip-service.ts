@@ -19,6 +19,11 @@ export interface ClusterIpServiceProps {
   /** Pod labels the Service sends traffic to. */
   readonly selector: Labels;
   readonly ports: readonly ClusterIpServicePort[];
+  /**
+   * `ClientIP` keeps each client on one pod (kube-proxy honours it; Istio sidecars do their own
+   * load balancing and need a DestinationRule instead). @default none: every connection may go elsewhere
+   */
+  readonly sessionAffinity?: 'ClientIP';
 }
 
 /**
@@ -33,8 +38,9 @@ export function clusterIpService(scope: Construct, id: string, props: ClusterIpS
     ports: props.ports.map((p) => ({ name: p.name, port: p.port, targetPort: p.targetPort ?? p.port, protocol: kplus.Protocol.TCP })),
   });
   for (const [key, value] of Object.entries(props.selector)) service.selectLabel(key, value);
-  // cdk8s-plus's ServicePort has no appProtocol (src/service.ts at cdk8s-plus-28/v2.5.6).
+  // cdk8s-plus's Service has no sessionAffinity, nor its ServicePort an appProtocol (src/service.ts at cdk8s-plus-28/v2.5.6).
   const apiObject = ApiObject.of(service);
+  if (props.sessionAffinity !== undefined) apiObject.addJsonPatch(JsonPatch.add('/spec/sessionAffinity', props.sessionAffinity));
   props.ports.forEach((p, index) => {
     if (p.appProtocol !== undefined) apiObject.addJsonPatch(JsonPatch.add(`/spec/ports/${index}/appProtocol`, p.appProtocol));
   });

@@ -24,7 +24,7 @@ export interface GatewayAutoscalerProps {
 }
 
 /**
- * HorizontalPodAutoscaler (CPU, memory, requests per second) of the gateway's Rollout, and the
+ * HorizontalPodAutoscaler (the gateway container's CPU and memory, requests per second) of the gateway's Rollout, and the
  * PodDisruptionBudget that keeps voluntary evictions from taking the gateway's pods, stable and
  * canary together, below `minAvailable`. Scale-up reacts within a minute; scale-down waits five
  * and sheds at most 10 % a minute, since each removed pod drains long-lived connections.
@@ -49,6 +49,12 @@ export class GatewayAutoscaler extends Construct {
     }
     const metadata = { name: workload.name, namespace: workload.namespace, labels: { ...workload.labels } };
     const minute = Duration.minutes(1);
+    // Utilisation of the gateway container alone: a pod-level Resource metric would average in the
+    // injected istio-proxy, whose usage and requests are not the gateway's.
+    const gateway = props.rollout.rollout.containers.find((container) => container.name === workload.name);
+    if (gateway === undefined) {
+      throw new Error(`GatewayAutoscaler: the Rollout has no container '${workload.name}' to scale on (containers: ${props.rollout.rollout.containers.map((c) => c.name).join(', ')})`);
+    }
 
     // Targets the Rollout through its scale subresource; scaleTargetRef comes from the Rollout itself.
     new kplus.HorizontalPodAutoscaler(this, 'hpa', {
@@ -57,8 +63,8 @@ export class GatewayAutoscaler extends Construct {
       minReplicas: this.minReplicas,
       maxReplicas: this.maxReplicas,
       metrics: [
-        kplus.Metric.resourceCpu(kplus.MetricTarget.averageUtilization(props.cpuUtilizationPercent ?? 65)),
-        kplus.Metric.resourceMemory(kplus.MetricTarget.averageUtilization(props.memoryUtilizationPercent ?? 80)),
+        kplus.Metric.containerCpu({ container: gateway, target: kplus.MetricTarget.averageUtilization(props.cpuUtilizationPercent ?? 65) }),
+        kplus.Metric.containerMemory({ container: gateway, target: kplus.MetricTarget.averageUtilization(props.memoryUtilizationPercent ?? 80) }),
         kplus.Metric.pods({ name: REQUESTS_PER_SECOND_METRIC, target: kplus.MetricTarget.averageValue(props.requestsPerSecondPerPod ?? 200) }),
       ],
       scaleUp: {

@@ -3,12 +3,18 @@ import { DEFAULT_ADMIN_PORT, DEFAULT_HTTP_PORT, type RouteTable } from '../../ap
 import type { GatewayWorkload } from './gateway-workload';
 import { DNS_EGRESS, ISTIOD_EGRESS, allowTraffic, type TrafficRule } from './network-traffic';
 import { INGRESS_GATEWAY_POD_LABELS, JAEGER, NAMESPACES, PROMETHEUS } from './platform-names';
-import { upstreamServices } from './upstream-services';
+import { upstreamServices, upstreamTargetPort, type UpstreamTargetPorts } from './upstream-services';
 
 export interface GatewayNetworkPoliciesProps {
   readonly workload: GatewayWorkload;
-  /** Egress opens exactly the Service namespaces and ports these routes name. */
+  /** Egress opens exactly the upstream namespaces these routes name, on their pods' ports. */
   readonly routes: RouteTable;
+  /**
+   * The pod port behind each upstream Service port whose `targetPort` differs from it, keyed
+   * `<service>.<namespace>:<port>` (NetworkPolicy matches the port the destination pod listens on).
+   * @default none: every Service forwards to the same port number
+   */
+  readonly upstreamTargetPorts?: UpstreamTargetPorts;
   /**
    * Destinations outside the cluster that only the deploying program knows, such as the
    * account's ElastiCache subnets for UAG_REDIS_URL. @default none
@@ -44,7 +50,7 @@ export class GatewayNetworkPolicies extends Construct {
       egress: [
         DNS_EGRESS,
         ISTIOD_EGRESS,
-        ...upstreamEgress(props.routes),
+        ...upstreamEgress(props.routes, props.upstreamTargetPorts ?? {}),
         ...(props.externalEgress ?? []),
         // OTLP/HTTP from the gateway itself, OTLP/gRPC from its sidecar's mesh tracing.
         { peers: [{ namespace: NAMESPACES.observability, pods: { 'app.kubernetes.io/name': JAEGER.name } }], ports: [{ port: JAEGER.otlpGrpcPort }, { port: JAEGER.otlpHttpPort }] },
@@ -53,10 +59,12 @@ export class GatewayNetworkPolicies extends Construct {
   }
 }
 
-/** One rule per upstream namespace, with the ports its Services use. */
-function upstreamEgress(routes: RouteTable): TrafficRule[] {
+/** One rule per upstream namespace, with the ports its Services' pods listen on. */
+function upstreamEgress(routes: RouteTable, targetPorts: UpstreamTargetPorts): TrafficRule[] {
   const portsByNamespace = new Map<string, number[]>();
-  for (const { namespace, port } of upstreamServices(routes)) {
+  for (const upstream of upstreamServices(routes)) {
+    const { namespace } = upstream;
+    const port = upstreamTargetPort(upstream, targetPorts);
     const ports = portsByNamespace.get(namespace) ?? [];
     if (!ports.includes(port)) ports.push(port);
     portsByNamespace.set(namespace, ports);

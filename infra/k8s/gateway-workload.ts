@@ -19,6 +19,7 @@ import { CONFIG_CHECKSUM_ANNOTATION, configChecksum } from './config-checksum';
 import { appLabels, versionedLabels, type Labels } from './labels';
 import { GATEWAY_NAME, OTLP_ENDPOINT } from './platform-names';
 import { restrictedContainer, type RestrictedPodsProps } from './restricted-pods';
+import { PREFERRED_SPREAD } from './topology-spread';
 
 /** Where the route table ConfigMap is mounted; UAG_ROUTES_FILE points here. */
 export const ROUTES_MOUNT_PATH = '/etc/uag';
@@ -65,6 +66,11 @@ export interface GatewayWorkloadProps {
    * template, the gateway does not poll). See ROUTE_CHANGE_MODES. @default 'rollout'
    */
   readonly routeChanges?: RouteChangeMode;
+  /**
+   * UAG_TRUSTED_PROXIES: the addresses whose X-Forwarded-For the gateway believes (in the mesh,
+   * its sidecar's, see client-address.ts). @default none: every client is the connection's peer
+   */
+  readonly trustedProxies?: readonly string[];
 }
 
 /** On the route table ConfigMap: the sha256 of its file, as the gateway reports it in `gateway_config_info{checksum}`. */
@@ -144,6 +150,7 @@ export class GatewayWorkload extends Construct {
       OTEL_EXPORTER_OTLP_ENDPOINT: props.otlpEndpoint ?? OTLP_ENDPOINT,
       OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
       OTEL_TRACES_SAMPLER_ARG: String(props.traceSamplingRatio ?? 1),
+      ...(props.trustedProxies === undefined || props.trustedProxies.length === 0 ? {} : { UAG_TRUSTED_PROXIES: props.trustedProxies.join(',') }),
     });
     const adminProbe = (path: string, timing: { initialDelaySeconds?: number; periodSeconds: number; failureThreshold: number }) =>
       kplus.Probe.fromHttpGet(path, {
@@ -167,7 +174,7 @@ export class GatewayWorkload extends Construct {
       },
       serviceAccount: this.serviceAccount,
       terminationGracePeriod: Duration.seconds(this.terminationGracePeriodSeconds),
-      spreadAcross: ['topology.kubernetes.io/zone', 'kubernetes.io/hostname'],
+      spread: PREFERRED_SPREAD,
       containers: [
         restrictedContainer({
           name: GATEWAY_NAME,

@@ -34,6 +34,8 @@ export const JAEGER = {
   otlpHttpPort: 4318,
   queryPort: 16686,
   healthPort: 13133,
+  /** The collector's own metrics (its internal telemetry's Prometheus reader). */
+  metricsPort: 8888,
 } as const;
 
 /** OTLP/HTTP base URL the gateway exports traces to (OTEL_EXPORTER_OTLP_ENDPOINT). */
@@ -41,9 +43,21 @@ export const OTLP_ENDPOINT = `http://${serviceHost(JAEGER.name, NAMESPACES.obser
 
 export const PROMETHEUS = { name: 'prometheus', port: 9090 } as const;
 
-/** Prometheus's in-cluster address: the Service prometheus-operator puts in front of every instance it runs. */
+/**
+ * Label that ServiceMonitors and PodMonitors carry to be scraped by the platform's Prometheus: the
+ * platform's own, and those the charts of its cluster add-ons create (infra/pulumi/operators.ts).
+ * The charts label their objects `app.kubernetes.io/part-of: <chart>` themselves, so the
+ * platform's `part-of` label, which rules and Alertmanager configurations are selected by, could
+ * not be given to them.
+ */
+export const MONITOR_SELECTOR = { 'monitoring.uag.example.com/prometheus': 'platform' } as const;
+
+/**
+ * Where readers (Grafana, prometheus-adapter, Argo Rollouts' analyses) query Prometheus: the
+ * platform's `prometheus` Service, which keeps each caller on one replica (prometheus-stack.ts).
+ */
 export function prometheusUrl(namespace: string): string {
-  return `http://${serviceHost(`${PROMETHEUS.name}-operated`, namespace)}:${PROMETHEUS.port}`;
+  return `http://${serviceHost(PROMETHEUS.name, namespace)}:${PROMETHEUS.port}`;
 }
 
 /** The Argo Rollouts controller (installed with its CRDs as a cluster add-on), which queries Prometheus during an analysis. */

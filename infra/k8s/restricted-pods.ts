@@ -4,6 +4,7 @@ import * as kplus from './cdk8s-plus';
 import type { Labels } from './labels';
 import { RESTRICTED_CONTAINER_SECURITY, RESTRICTED_POD_SECURITY, RUNTIME_DEFAULT_SECCOMP } from './pod-security';
 import { containerResources } from './quantity';
+import { topologySpreadConstraints, type SpreadRule } from './topology-spread';
 
 /**
  * How every pod synthesized here is built on cdk8s-plus, whatever runs it (a Deployment, the
@@ -67,11 +68,11 @@ export interface RestrictedPodsProps {
   /** @default 30 seconds (the Kubernetes default, stated) */
   readonly terminationGracePeriod?: Duration;
   /**
-   * Topology keys to spread the pods evenly across (maxSkew 1, still scheduled when they cannot
-   * be). cdk8s-plus's own `spread` is pod anti-affinity on its address label, which these pods
-   * do not carry. @default none
+   * How to spread the pods across topology keys (topology-spread.ts), by the selector.
+   * cdk8s-plus's own `spread` is pod anti-affinity on its address label, which these pods do not
+   * carry. @default none
    */
-  readonly spreadAcross?: readonly string[];
+  readonly spread?: readonly SpreadRule[];
 }
 
 /**
@@ -101,12 +102,7 @@ export function restrictedWorkload<W extends kplus.Workload>(pods: RestrictedPod
     terminationGracePeriod: pods.terminationGracePeriod,
   });
   workload.select(kplus.LabelSelector.of({ labels: { ...pods.selector } }));
-  const spread = (pods.spreadAcross ?? []).map((topologyKey) => ({
-    maxSkew: 1,
-    topologyKey,
-    whenUnsatisfiable: 'ScheduleAnyway',
-    labelSelector: { matchLabels: { ...pods.selector } },
-  }));
+  const spread = topologySpreadConstraints(pods.spread ?? [], pods.selector);
   ApiObject.of(workload).addJsonPatch(
     JsonPatch.remove(`/spec/template/metadata/labels/${jsonPointerToken(kplus.Pod.ADDRESS_LABEL)}`),
     JsonPatch.add('/spec/template/spec/securityContext/seccompProfile', { ...RUNTIME_DEFAULT_SECCOMP }),

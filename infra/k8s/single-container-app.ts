@@ -5,6 +5,10 @@ import * as kplus from './cdk8s-plus';
 import { clusterIpService } from './cluster-ip-service';
 import { appLabels, versionedLabels, type Labels } from './labels';
 import { restrictedContainer, restrictedWorkload, type ContainerPort } from './restricted-pods';
+import { CONTROL_PATH_SPREAD } from './topology-spread';
+
+/** CPU utilisation (of requests) a replicated app's autoscaler aims for. */
+const REPLICATED_CPU_UTILIZATION_PERCENT = 80;
 
 export interface SingleContainerAppProps {
   readonly namespace: string;
@@ -34,12 +38,20 @@ export interface SingleContainerAppProps {
   readonly strategy?: 'RollingUpdate' | 'Recreate';
   /** Mount an API token, for apps that talk to the Kubernetes API. @default false */
   readonly kubernetesApiAccess?: boolean;
+  /**
+   * Pods to run. Above one the app is on a control path that must survive a node loss: its pods
+   * never share a node while another has fewer (CONTROL_PATH_SPREAD), a PodDisruptionBudget lets
+   * node drains take one at a time, and an autoscaler on the container's CPU owns the count from
+   * `replicas` up to twice that. @default 1
+   */
+  readonly replicas?: number;
 }
 
 /**
- * One supporting app (Grafana, Jaeger, prometheus-adapter): ServiceAccount, a single-replica
- * cdk8s-plus Deployment that meets the restricted profile, and a ClusterIP Service named after
- * it with the same ports.
+ * One supporting app (Grafana, Jaeger, prometheus-adapter): ServiceAccount, a cdk8s-plus
+ * Deployment of one container that meets the restricted profile, and a ClusterIP Service named
+ * after it with the same ports; replicated apps also get their spread, disruption budget and
+ * autoscaler (`replicas`).
  */
 export class SingleContainerApp extends Construct {
   readonly name: string;
@@ -57,6 +69,9 @@ export class SingleContainerApp extends Construct {
     if (healthPort === undefined) {
       throw new Error(`SingleContainerApp '${props.name}': 'health.port' (${props.health.port}) must name one of 'ports' (${props.ports.map((p) => p.name).join(', ')})`);
     }
+    const replicas = props.replicas ?? 1;
+    if (!(Number.isInteger(replicas) && replicas >= 1)) throw new Error(`SingleContainerApp '${props.name}': 'replicas' (${replicas}) must be a whole number of at least 1`);
+    const replicated = replicas > 1;
     this.name = props.name;
     this.labels = appLabels({ name: props.name, component: props.component });
     this.selector = this.labels;
@@ -72,11 +87,12 @@ export class SingleContainerApp extends Construct {
 
     this.serviceAccount = new kplus.ServiceAccount(this, 'service-account', { metadata, automountToken: automountServiceAccountToken });
     const workloadLabels = versionedLabels(this.labels, props.version);
-    restrictedWorkload(
+    const deployment = restrictedWorkload(
       {
         selector: this.selector,
         labels: workloadLabels,
         annotations: props.podAnnotations,
+        spread: replicated ? CONTROL_PATH_SPREAD : undefined,
         serviceAccount: this.serviceAccount,
         automountServiceAccountToken,
         containers: [
@@ -97,10 +113,26 @@ export class SingleContainerApp extends Construct {
         new kplus.Deployment(this, 'deployment', {
           ...podProps,
           metadata: { ...metadata, labels: { ...workloadLabels } },
-          replicas: 1,
+          // A replicated app's count is its autoscaler's; stating one would reset it on every apply.
+          replicas: replicated ? undefined : 1,
           strategy: props.strategy === 'Recreate' ? kplus.DeploymentStrategy.recreate() : kplus.DeploymentStrategy.rollingUpdate(),
         }),
     );
     clusterIpService(this, 'service', { ...metadata, selector: this.selector, ports: props.ports });
+    if (replicated) {
+      new kplus.HorizontalPodAutoscaler(this, 'hpa', {
+        metadata,
+        target: deployment,
+        minReplicas: replicas,
+        maxReplicas: 2 * replicas,
+        // The app's container alone: a pod-level target would average in the injected sidecar.
+        metrics: deployment.containers.map((container) => kplus.Metric.containerCpu({ container, target: kplus.MetricTarget.averageUtilization(REPLICATED_CPU_UTILIZATION_PERCENT) })),
+      });
+      // cdk8s-plus has no PodDisruptionBudget construct: its generated L1 class.
+      new kplus.k8s.KubePodDisruptionBudget(this, 'pdb', {
+        metadata,
+        spec: { maxUnavailable: kplus.k8s.IntOrString.fromNumber(1), selector: { matchLabels: { ...this.selector } } },
+      });
+    }
   }
 }

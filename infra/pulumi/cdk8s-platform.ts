@@ -13,5 +13,7 @@ export function cdk8sPlatform(): PlatformSource {
     },
     imageTag: (root) => imageContentTag(root),
     ingressTlsSecretName: (environment) => ENVIRONMENTS[environment].ingress.tlsCredentialName,
+    clientAddress: (environment) => ENVIRONMENTS[environment].clientAddress,
+    ingressHosts: (environment) => ENVIRONMENTS[environment].ingress.hosts,
   };
 }

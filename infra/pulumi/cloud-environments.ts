@@ -33,6 +33,23 @@ export interface RedisSpec {
   readonly nodes: number;
 }
 
+/**
+ * Replicas of the cluster add-ons on the request path (the ingress gateway) and the control paths
+ * (istiod configures every proxy, the Argo Rollouts controller drives and aborts canaries). Above
+ * one, each gets a PodDisruptionBudget and never shares a node with another replica while a node has
+ * fewer (operators.ts), so a node drain or loss takes one replica at most.
+ */
+export interface ControlPlaneSpec {
+  /** istiod's autoscaler minimum (it scales on CPU up to the chart's autoscaleMax, 5). */
+  readonly istiodReplicas: number;
+  /** The ingress gateway's autoscaler minimum (up to the chart's maxReplicas, 5). */
+  readonly ingressGatewayReplicas: number;
+  /** Argo Rollouts controllers: one leads, the others stand by (the chart adds --leader-elect above one). */
+  readonly argoRolloutsReplicas: number;
+  /** cert-manager controllers and webhooks (AWS stacks; a budget above one); the controller leader-elects. */
+  readonly certManagerReplicas: number;
+}
+
 /** What differs between the AWS environments; everything else is the same code. */
 export interface CloudEnvironment {
   readonly name: CloudEnvironmentName;
@@ -47,6 +64,8 @@ export interface CloudEnvironment {
   readonly retainedImages: number;
   /** Refuse to delete the cluster, the cache and the repository, and snapshot the cache when it goes. */
   readonly deletionProtection: boolean;
+  /** Add-on replicas; the local stack takes those of the environment it renders. */
+  readonly controlPlane: ControlPlaneSpec;
 }
 
 export const CLOUD_ENVIRONMENTS: Readonly<Record<CloudEnvironmentName, CloudEnvironment>> = {
@@ -59,6 +78,8 @@ export const CLOUD_ENVIRONMENTS: Readonly<Record<CloudEnvironmentName, CloudEnvi
     redis: undefined,
     retainedImages: 20,
     deletionProtection: false,
+    // Spot nodes come and go: a disruption budget on a single replica would only block their drains.
+    controlPlane: { istiodReplicas: 1, ingressGatewayReplicas: 1, argoRolloutsReplicas: 1, certManagerReplicas: 1 },
   },
   staging: {
     name: 'staging',
@@ -69,6 +90,8 @@ export const CLOUD_ENVIRONMENTS: Readonly<Record<CloudEnvironmentName, CloudEnvi
     redis: { nodeType: 'cache.t4g.small', nodes: 2 },
     retainedImages: 30,
     deletionProtection: false,
+    // Prod's shape at its smallest: node drains and upgrades rehearse against the same budgets.
+    controlPlane: { istiodReplicas: 2, ingressGatewayReplicas: 2, argoRolloutsReplicas: 2, certManagerReplicas: 2 },
   },
   prod: {
     name: 'prod',
@@ -79,5 +102,7 @@ export const CLOUD_ENVIRONMENTS: Readonly<Record<CloudEnvironmentName, CloudEnvi
     redis: { nodeType: 'cache.m7g.large', nodes: 3 },
     retainedImages: 100,
     deletionProtection: true,
+    // One ingress gateway per zone (three node groups), so a zone outage leaves two serving.
+    controlPlane: { istiodReplicas: 2, ingressGatewayReplicas: 3, argoRolloutsReplicas: 2, certManagerReplicas: 2 },
   },
 };

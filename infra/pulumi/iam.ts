@@ -40,3 +40,52 @@ export function alsoDependingOn(dependsOn: pulumi.ResourceOptions['dependsOn'], 
   return [...resources, ...extra];
 }
 
+
+/** An IAM policy document (the subset of the grammar the program writes). */
+export interface PolicyDocument {
+  readonly Version: '2012-10-17';
+  readonly Statement: readonly PolicyStatement[];
+}
+
+export interface PolicyStatement {
+  readonly Sid?: string;
+  readonly Effect: 'Allow' | 'Deny';
+  readonly Action: string | readonly string[];
+  readonly Resource: pulumi.Input<string> | readonly pulumi.Input<string>[];
+  readonly Condition?: Readonly<Record<string, Readonly<Record<string, string | readonly string[]>>>>;
+}
+
+export interface PodIdentityRoleArgs {
+  readonly clusterName: pulumi.Input<string>;
+  /** Namespace and name of the Kubernetes service account the controller runs as. */
+  readonly namespace: string;
+  readonly serviceAccount: string;
+  /** The role's own (inline) policy; resources may be Outputs of the stack's own resources. */
+  readonly policy: pulumi.Input<PolicyDocument>;
+}
+
+export interface PodIdentityRole {
+  readonly role: aws.iam.Role;
+  /**
+   * The inline policy and the association: a controller's release must wait for both, so its
+   * first AWS call already has its permissions, and on destroy outlive it, so it can still clean
+   * up what it created (a load balancer, DNS records) while it is uninstalled.
+   */
+  readonly grants: readonly pulumi.Resource[];
+}
+
+/**
+ * An IAM role that one Kubernetes service account assumes through EKS Pod Identity (the
+ * `eks-pod-identity-agent` add-on): no OIDC trust policy per service account and no annotation,
+ * the association names the service account instead.
+ */
+export function podIdentityRole(name: string, args: PodIdentityRoleArgs, opts: pulumi.CustomResourceOptions): PodIdentityRole {
+  const role = new aws.iam.Role(name, { assumeRolePolicy: serviceTrustPolicy('pods.eks.amazonaws.com') }, opts);
+  const policy = new aws.iam.RolePolicy(name, { role: role.id, policy: pulumi.output(args.policy).apply((document) => JSON.stringify(document)) }, opts);
+  const association = new aws.eks.PodIdentityAssociation(
+    name,
+    { clusterName: args.clusterName, namespace: args.namespace, serviceAccount: args.serviceAccount, roleArn: role.arn },
+    opts,
+  );
+  return { role, grants: [policy, association] };
+}

@@ -4,6 +4,7 @@ import { GRAFANA_ADMIN_SECRET } from '../k8s/observability/grafana';
 import { GATEWAY_NAME, GRAFANA, INGRESS_GATEWAY_SERVICE_ACCOUNT, JAEGER, NAMESPACES } from '../k8s/platform-names';
 import type { TrafficRule } from '../k8s/network-traffic';
 import type { CloudEnvironmentName } from './cloud-environments';
+import type { ClientAddressSpec } from '../environments/types';
 
 /** One Kubernetes object as cdk8s renders it (`Chart.toJson()`). */
 export interface KubernetesObject {
@@ -27,7 +28,7 @@ export interface PlatformRenderRequest {
 
 /**
  * What this program needs from the cdk8s platform (infra/platform.ts, infra/environments,
- * infra/synth/image-reference.ts): kept to three functions so the program and its tests do not
+ * infra/synth/image-reference.ts): kept to a few functions so the program and its tests do not
  * depend on how the platform is built. `cdk8s-platform.ts` is the real one.
  */
 export interface PlatformSource {
@@ -37,6 +38,10 @@ export interface PlatformSource {
   imageTag(repositoryRoot: string): string;
   /** Name of the TLS Secret (in the Istio namespace) the environment's ingress Gateway serves. */
   ingressTlsSecretName(environment: CloudEnvironmentName): string;
+  /** How the client's address reaches the gateway; the ingress gateway's part of it is installed here (client-address.ts). */
+  clientAddress(environment: CloudEnvironmentName): ClientAddressSpec;
+  /** The hosts the environment's ingress Gateway serves when `uag:domain` does not replace them. */
+  ingressHosts(environment: CloudEnvironmentName): readonly string[];
 }
 
 /**

@@ -29,6 +29,8 @@ export interface AwsTarget {
   readonly clusterAdminArns: readonly string[];
   /** Networks that reach the private API endpoint on 443 (VPN, peered VPC, a runner's subnet); required where the endpoint is private only. */
   readonly privateAccessCidrs: readonly string[];
+  /** The public Route 53 zone `uag:domain` lives in: ExternalDNS points the domain at the NLB there, cert-manager answers the certificate's DNS-01 challenge there. */
+  readonly hostedZoneId: string;
   /** `aws:profile`, so the kubeconfig's `aws eks get-token` uses the same credentials as the AWS provider. */
   readonly awsProfile: string | undefined;
   /**
@@ -100,6 +102,7 @@ const EXAMPLES = {
   'uag:clusterAdminArns': '\'["arn:aws:iam::123456789012:role/platform-admin"]\'',
   'uag:privateAccessCidrs': '\'["10.99.0.0/16"]\'',
   'uag:awsOnly': 'true',
+  'uag:hostedZoneId': 'Z0123456789ABCDEFGHIJ',
   'uag:environment': 'dev',
   'uag:kubeconfigContext': 'kind-uag',
   'uag:image': 'localhost:5000/uag-gateway@sha256:<64 hex digits>',
@@ -136,6 +139,8 @@ const AWS_REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
 const IPV4_CIDR = /^((25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(25[0-5]|2[0-4]\d|1?\d?\d)\/(3[0-2]|[12]?\d)$/;
 const IAM_PRINCIPAL_ARN = /^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@/-]+$/;
 const REGISTRY_HOST = /^[a-z0-9.-]+(:\d{1,5})?$/;
+/** A Route 53 hosted zone ID as the console and `aws route53 list-hosted-zones` show it, without the `/hostedzone/` prefix. */
+const HOSTED_ZONE_ID = /^Z[A-Z0-9]{1,31}$/;
 
 /**
  * Reads and validates a stack's configuration. Problems are collected, not thrown one by one, so
@@ -192,7 +197,7 @@ export function loadStackConfig(stack: string, source: ConfigSource): StackConfi
   }
   let target: AwsTarget | LocalTarget;
   if (isLocal) {
-    for (const key of ['aws:region', 'uag:publicAccessCidrs', 'uag:clusterAdminArns', 'uag:privateAccessCidrs', 'uag:awsOnly'] as const) {
+    for (const key of ['aws:region', 'uag:publicAccessCidrs', 'uag:clusterAdminArns', 'uag:privateAccessCidrs', 'uag:awsOnly', 'uag:hostedZoneId'] as const) {
       if (source.get(key) !== undefined) notHere(key, 'the local stack creates no AWS resources');
     }
     const registry = matching('uag:localRegistry', REGISTRY_HOST, 'a registry host[:port]');
@@ -219,6 +224,11 @@ export function loadStackConfig(stack: string, source: ConfigSource): StackConfi
     if (spec.publicEndpoint && publicAccessCidrs?.length === 0) {
       invalid('uag:publicAccessCidrs', '[]', 'must list at least one CIDR block');
     }
+    const hostedZoneId = matching('uag:hostedZoneId', HOSTED_ZONE_ID, 'a Route 53 hosted zone ID (Z followed by capital letters and digits, without /hostedzone/)');
+    if (hostedZoneId === undefined) missing('uag:hostedZoneId', `the public Route 53 zone holding ${domain ?? 'uag:domain'}, where the ingress record and certificate challenges go; aws route53 list-hosted-zones-by-name --dns-name <zone> shows it`);
+    for (const key of ['uag:tlsCertificate', 'uag:tlsPrivateKey'] as const) {
+      if (source.getSecret(key) !== undefined) notHere(key, `cert-manager issues the ${environment} ingress certificate (Let's Encrypt, DNS-01 in uag:hostedZoneId)`);
+    }
     const clusterAdminArns = stringList('uag:clusterAdminArns', IAM_PRINCIPAL_ARN, 'IAM role or user ARNs') ?? [];
     const awsOnlyValue = source.get('uag:awsOnly');
     if (awsOnlyValue !== undefined && awsOnlyValue !== 'true' && awsOnlyValue !== 'false') invalid('uag:awsOnly', awsOnlyValue, 'must be true or false');
@@ -241,6 +251,7 @@ export function loadStackConfig(stack: string, source: ConfigSource): StackConfi
       publicAccessCidrs: spec.publicEndpoint ? (publicAccessCidrs ?? []) : [],
       clusterAdminArns,
       privateAccessCidrs: privateAccessCidrs ?? [],
+      hostedZoneId: hostedZoneId ?? '',
       awsProfile: source.get('aws:profile'),
       awsOnly,
     };
@@ -269,7 +280,7 @@ export function loadStackConfig(stack: string, source: ConfigSource): StackConfi
 
   const tlsCertificate = secret('uag:tlsCertificate');
   const tlsPrivateKey = secret('uag:tlsPrivateKey');
-  if ((tlsCertificate === undefined) !== (tlsPrivateKey === undefined)) {
+  if (isLocal && (tlsCertificate === undefined) !== (tlsPrivateKey === undefined)) {
     missing(tlsCertificate === undefined ? 'uag:tlsCertificate' : 'uag:tlsPrivateKey', 'the TLS certificate and its key are set together');
   }
 

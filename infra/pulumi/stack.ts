@@ -10,7 +10,12 @@ import { ENCRYPTED_STORAGE_CLASS } from '../k8s/platform-names';
 import { IMAGE_NAME } from '../synth/image-reference';
 import { Network, subnetLayout } from './network';
 import { NodeGroups } from './node-groups';
-import { Operators } from './operators';
+import { LOAD_BALANCER_CONTROLLER, loadBalancerControllerPolicy } from './load-balancer-controller';
+import { CERT_MANAGER, EXTERNAL_DNS, certManagerPolicy, externalDnsPolicy, type PublicDnsArgs } from './public-dns';
+import { localIngressInstructions } from './local-ingress';
+import { AddonIdentities } from './addon-identities';
+import { IngressCertificate } from './ingress-certificate';
+import { Operators, type IngressExposure } from './operators';
 import { PLATFORM_NAMES, type PlatformSource } from './platform-contract';
 import { PlatformDeploy } from './platform-deploy';
 import { REDIS_PORT, Redis } from './redis';
@@ -24,8 +29,10 @@ export interface StackOutputs {
   readonly kubeconfig: pulumi.Output<string> | undefined;
   /** EKS cluster name, or the kubeconfig context of the local stack. */
   readonly clusterName: pulumi.Output<string>;
-  /** Load balancer host (or IP) of the Istio ingress gateway; point `uag:domain`'s DNS record here. */
+  /** Load balancer host (or IP) of the Istio ingress gateway; point `uag:domain`'s DNS record here. On the local stack, where the node ports are mapped. */
   readonly ingressHostname: pulumi.Output<string>;
+  /** How to reach the gateway from where `pulumi up` ran: the URL and a curl line. */
+  readonly ingress: pulumi.Output<string>;
   readonly grafana: string;
   readonly jaeger: string;
   /** Immutable image reference the gateway runs: `<repository>:<content tag>`, or the configured `uag:image`. */
@@ -48,7 +55,7 @@ interface ClusterAccess {
   readonly redisUrl: pulumi.Output<string> | undefined;
   /** Cloud resources the gateway pods must reach past the default-deny egress. */
   readonly gatewayExternalEgress: readonly TrafficRule[];
-  readonly awsLoadBalancer: boolean;
+  readonly ingressExposure: IngressExposure;
   /** The class the platform's volume claims name; `null`: the cluster's default. */
   readonly storageClassName: string | null;
   /** Objects the platform needs that the cluster itself does not have (the StorageClass on EKS). */
@@ -108,6 +115,20 @@ async function awsCluster(config: StackConfig, target: AwsTarget, platform: Plat
   );
   const workloadAddons = new ClusterAddons(`${name}-workload-addons`, { clusterName: cluster.clusterName, kubernetesVersion, phase: 'after-nodes' }, { dependsOn: nodes.nodeGroups });
 
+  const publicDns: PublicDnsArgs = { domain: config.domain ?? '', hostedZoneId: target.hostedZoneId, region: target.region, ownerId: name };
+  const identities = new AddonIdentities(
+    `${name}-addon-identities`,
+    {
+      clusterName: cluster.clusterName,
+      identities: {
+        'load-balancer-controller': { namespace: LOAD_BALANCER_CONTROLLER.namespace, serviceAccount: LOAD_BALANCER_CONTROLLER.serviceAccount, policy: loadBalancerControllerPolicy() },
+        'external-dns': { namespace: EXTERNAL_DNS.namespace, serviceAccount: EXTERNAL_DNS.serviceAccount, policy: externalDnsPolicy(publicDns) },
+        'cert-manager': { namespace: CERT_MANAGER.namespace, serviceAccount: CERT_MANAGER.serviceAccount, policy: certManagerPolicy(publicDns) },
+      },
+    },
+    { dependsOn: nodeAddons.addons },
+  );
+
   const repositoryName = `${config.environment}/${IMAGE_NAME}`;
   const registry = new Registry(`${name}-registry`, {
     repositoryName,
@@ -143,7 +164,12 @@ async function awsCluster(config: StackConfig, target: AwsTarget, platform: Plat
     redisUrl: redis?.url,
     // ElastiCache lives in the private subnets; its security group admits the cluster only.
     gatewayExternalEgress: redis === undefined ? [] : [{ peers: subnetLayout(environment.network.cidrBlock).private.map((cidr) => ({ cidr })), ports: [{ port: REDIS_PORT }] }],
-    awsLoadBalancer: true,
+    ingressExposure: {
+      kind: 'aws-nlb',
+      controller: { clusterName: cluster.clusterName, region: target.region, vpcId: network.vpcId },
+      controllerGrants: identities.roles['load-balancer-controller'].grants,
+      publicDns: { ...publicDns, externalDnsGrants: identities.roles['external-dns'].grants, certManagerGrants: identities.roles['cert-manager'].grants },
+    },
     storageClassName: storageClass === undefined ? null : ENCRYPTED_STORAGE_CLASS,
     clusterPrerequisites: storageClass === undefined ? [] : [storageClass],
   };
@@ -200,7 +226,7 @@ function localCluster(target: LocalTarget, platform: PlatformSource): ClusterAcc
     ...image,
     redisUrl: undefined,
     gatewayExternalEgress: [],
-    awsLoadBalancer: false,
+    ingressExposure: { kind: 'node-port' },
     storageClassName: null,
     clusterPrerequisites: [],
   };
@@ -225,7 +251,8 @@ export async function deployStack(config: StackConfig, platform: PlatformSource)
     imageDigest: access.imageDigest,
   };
   if (access.provider === undefined) {
-    return { ...outputs, ingressHostname: pulumi.output('not deployed: uag:awsOnly is true; connect your network to the VPC, then pulumi config rm uag:awsOnly') };
+    const notDeployed = pulumi.output('not deployed: uag:awsOnly is true; connect your network to the VPC, then pulumi config rm uag:awsOnly');
+    return { ...outputs, ingressHostname: notDeployed, ingress: notDeployed };
   }
 
   const environment: CloudEnvironmentName = config.environment;
@@ -238,8 +265,9 @@ export async function deployStack(config: StackConfig, platform: PlatformSource)
   });
   const operators = new Operators('platform-operators', {
     provider: access.provider,
-    highlyAvailable: environment === 'prod',
-    awsLoadBalancer: access.awsLoadBalancer,
+    controlPlane: CLOUD_ENVIRONMENTS[environment].controlPlane,
+    ingressExposure: access.ingressExposure,
+    clientAddress: platform.clientAddress(environment),
   });
   new PlatformDeploy('platform', {
     provider: access.provider,
@@ -248,18 +276,28 @@ export async function deployStack(config: StackConfig, platform: PlatformSource)
     secrets: { secrets: config.secrets, redisUrl: access.redisUrl, tlsSecretName: platform.ingressTlsSecretName(environment) },
   });
 
+  const host = config.domain ?? platform.ingressHosts(environment)[0] ?? 'localhost';
+  const exposure = access.ingressExposure;
+  if (exposure.kind === 'node-port') {
+    return { ...outputs, ingressHostname: pulumi.output('127.0.0.1'), ingress: pulumi.output(localIngressInstructions(host, access.kubectlContext)) };
+  }
+  new IngressCertificate('ingress-certificate', {
+    ...exposure.publicDns,
+    provider: access.provider,
+    certManager: operators.release('certManager'),
+    namespace: namespaces.istio,
+    secretName: platform.ingressTlsSecretName(environment),
+  });
   // Read through the release's outputs: unknown while the release is being installed in a
   // preview, so the engine skips the read (pulumi v3.248.0 pkg/resource/deploy/step.go,
   // ReadStep.Apply: an unknown ID reads nothing) instead of failing on a Service not there yet.
-  const gatewayRelease = operators.releases.ingressGateway;
+  const gatewayRelease = operators.ingressGateway;
   const ingressService = k8s.core.v1.Service.get('ingress-gateway-service', pulumi.interpolate`${gatewayRelease.status.namespace}/${gatewayRelease.status.name}`, {
     provider: access.provider,
     dependsOn: [gatewayRelease],
   });
-  return {
-    ...outputs,
-    ingressHostname: ingressService.status.loadBalancer.ingress.apply(
-      (ingress) => ingress?.[0]?.hostname ?? ingress?.[0]?.ip ?? `pending: the load balancer of ${namespaces.istio}/${ingressGateway} has no address yet`,
-    ),
-  };
+  const ingressHostname = ingressService.status.loadBalancer.ingress.apply(
+    (ingress) => ingress?.[0]?.hostname ?? ingress?.[0]?.ip ?? `pending: the load balancer of ${namespaces.istio}/${ingressGateway} has no address yet`,
+  );
+  return { ...outputs, ingressHostname, ingress: pulumi.interpolate`https://${host}/ (ExternalDNS points ${host} at ${ingressHostname} in hosted zone ${exposure.publicDns.hostedZoneId})` };
 }

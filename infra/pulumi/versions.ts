@@ -26,6 +26,7 @@ export const ISTIO_VERSION = '1.29.2';
 /** Where Istio publishes its release images (istio-discovery values.yaml: "Releases are published to docker hub under 'istio' project"). */
 export const ISTIO_IMAGE_HUB = 'docker.io/istio';
 const PROMETHEUS_COMMUNITY_REPOSITORY = 'https://prometheus-community.github.io/helm-charts';
+const EKS_CHARTS_REPOSITORY = 'https://aws.github.io/eks-charts';
 
 export const HELM_CHARTS = {
   istioBase: { repository: ISTIO_REPOSITORY, chart: 'base', version: ISTIO_VERSION },
@@ -37,6 +38,12 @@ export const HELM_CHARTS = {
   prometheusOperatorCrds: { repository: PROMETHEUS_COMMUNITY_REPOSITORY, chart: 'prometheus-operator-crds', version: '24.0.2' },
   prometheusOperator: { repository: PROMETHEUS_COMMUNITY_REPOSITORY, chart: 'kube-prometheus-stack', version: '79.5.0' },
   argoRollouts: { repository: 'https://argoproj.github.io/argo-helm', chart: 'argo-rollouts', version: '2.40.9' },
+  // Chart 3.5.0 runs controller v3.5.0 (helm/aws-load-balancer-controller/Chart.yaml at tag v3.5.0).
+  awsLoadBalancerController: { repository: EKS_CHARTS_REPOSITORY, chart: 'aws-load-balancer-controller', version: '3.5.0' },
+  // Jetstack's chart versions carry the release's `v` (deploy/charts/cert-manager at tag v1.21.1).
+  certManager: { repository: 'https://charts.jetstack.io', chart: 'cert-manager', version: 'v1.21.1' },
+  // Chart 1.21.1 runs ExternalDNS 0.21.0 (charts/external-dns/Chart.yaml at tag external-dns-helm-chart-1.21.1).
+  externalDns: { repository: 'https://kubernetes-sigs.github.io/external-dns/', chart: 'external-dns', version: '1.21.1' },
 } as const satisfies Record<string, HelmChartVersion>;
 
 /** ElastiCache engine for the shared rate-limit store. */

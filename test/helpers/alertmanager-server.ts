@@ -11,6 +11,8 @@ export interface AlertmanagerAlert {
 }
 
 export interface AlertmanagerServer {
+  /** `127.0.0.1:<port>`, as Prometheus's alerting configuration names it. */
+  readonly address: string;
   readonly url: string;
   /** Posts firing alerts (labels only), as Prometheus would. */
   post(alerts: readonly Readonly<Record<string, string>>[]): Promise<void>;
@@ -23,12 +25,16 @@ export interface AlertmanagerServer {
  * listen on 0.0.0.0:9094 and gossip), with a throw-away data folder and `config` as alertmanager.yml.
  */
 export async function startAlertmanager(config: object): Promise<AlertmanagerServer> {
-  const { url, stop } = await startLoopbackDaemon({
-    binary: 'prometheus-alertmanager',
-    prepare: (dir) => writeFileSync(join(dir, 'alertmanager.yml'), stringify(config)),
-    args: (dir, port) => [`--config.file=${join(dir, 'alertmanager.yml')}`, `--storage.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--cluster.listen-address=', '--log.level=warn'],
+  const { address, url, stop } = await startLoopbackDaemon('prometheus-alertmanager', {
+    args: (listen, dir) => {
+      const configFile = join(dir, 'alertmanager.yml');
+      writeFileSync(configFile, stringify(config));
+      return [`--config.file=${configFile}`, `--storage.path=${join(dir, 'data')}`, `--web.listen-address=${listen}`, '--cluster.listen-address=', '--log.level=warn'];
+    },
+    readyPath: '/-/ready',
   });
   return {
+    address,
     url,
     async post(alerts) {
       const response = await fetch(`${url}/api/v2/alerts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(alerts.map((labels) => ({ labels }))) });

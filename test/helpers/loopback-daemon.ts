@@ -5,40 +5,48 @@ import { join } from 'node:path';
 import { requireTool } from './debian-tool';
 import { closedPort } from './loopback-server';
 
-export interface LoopbackDaemonOptions {
-  /** A binary listed in scripts/test-tools.txt. */
-  readonly binary: string;
-  /** Its arguments, given a throw-away folder and the free 127.0.0.1 port it must listen on. */
-  readonly args: (dir: string, port: number) => readonly string[];
-  /** Writes its configuration into the folder before it starts. */
-  readonly prepare?: (dir: string) => void;
-  /** @default 15_000 */
-  readonly readyTimeoutMs?: number;
-}
-
+/** A Debian daemon (Prometheus, Alertmanager, node-exporter) running on 127.0.0.1 for a test. */
 export interface LoopbackDaemon {
+  /** `127.0.0.1:<port>`. */
+  readonly address: string;
   readonly url: string;
   /** Stops the process (SIGTERM, then SIGKILL after 5 s) and deletes its folder. */
   stop(): Promise<void>;
 }
 
+export interface LoopbackDaemonOptions {
+  /** Command-line arguments, given the address to listen on and a throw-away folder for its configuration and data. */
+  readonly args: (address: string, dir: string) => readonly string[];
+  /** Path answering 200 once the daemon serves, e.g. `/-/ready`. */
+  readonly readyPath: string;
+  /** @default 15_000 */
+  readonly readyTimeoutMs?: number;
+}
+
+const POLL_MS = 200;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/**
- * A Debian server binary on 127.0.0.1 and a free port, with a throw-away folder, started and
- * waited for until its `/-/ready` answers (Prometheus and Alertmanager both serve it); stopped and
- * cleaned up when it never does.
- */
-export async function startLoopbackDaemon(options: LoopbackDaemonOptions): Promise<LoopbackDaemon> {
-  const binary = requireTool(options.binary);
-  const dir = mkdtempSync(join(tmpdir(), `uag-${options.binary}-`));
-  options.prepare?.(dir);
-  const port = await closedPort();
-  const url = `http://127.0.0.1:${port}`;
-  const child = spawn(binary, [...options.args(dir, port)], { stdio: ['ignore', 'ignore', 'pipe'] });
+/** Polls `check` until it returns true or `timeoutMs` passes; returns whether it did. */
+export async function waitUntil(check: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check().catch(() => false)) return true;
+    if (Date.now() >= deadline) return false;
+    await sleep(POLL_MS);
+  }
+}
+
+/** Starts `tool` (a binary from scripts/test-tools.txt) on a free loopback port and waits until it is ready. */
+export async function startLoopbackDaemon(tool: string, options: LoopbackDaemonOptions): Promise<LoopbackDaemon> {
+  const binary = requireTool(tool);
+  const dir = mkdtempSync(join(tmpdir(), `uag-${tool}-`));
+  const address = `127.0.0.1:${await closedPort()}`;
+  const url = `http://${address}`;
+  const child = spawn(binary, [...options.args(address, dir)], { stdio: ['ignore', 'ignore', 'pipe'] });
   const log: string[] = [];
   child.stderr!.on('data', (chunk: Buffer) => log.push(chunk.toString('utf8')));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) {
       child.kill('SIGTERM');
@@ -48,13 +56,10 @@ export async function startLoopbackDaemon(options: LoopbackDaemonOptions): Promi
     }
     rmSync(dir, { recursive: true, force: true });
   };
-  const deadline = Date.now() + (options.readyTimeoutMs ?? 15_000);
-  for (;;) {
-    if (child.exitCode === null && (await fetch(`${url}/-/ready`).then((response) => response.ok).catch(() => false))) return { url, stop };
-    if (Date.now() >= deadline || child.exitCode !== null) {
-      await stop();
-      throw new Error(`${options.binary} did not become ready on ${url}: ${log.join('')}`);
-    }
-    await sleep(100);
+  const ready = await waitUntil(async () => child.exitCode === null && (await fetch(`${url}${options.readyPath}`)).ok, options.readyTimeoutMs ?? 15_000);
+  if (!ready) {
+    await stop();
+    throw new Error(`${tool} did not become ready on ${url}: ${log.join('')}`);
   }
+  return { address, url, stop };
 }

@@ -1,11 +1,13 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { startLoopbackDaemon } from './loopback-daemon';
+import { startLoopbackDaemon, waitUntil } from './loopback-daemon';
 
 export interface PrometheusServerOptions {
-  /** `scrape_configs` entries, as in prometheus.yml. */
-  readonly scrapeConfigs: readonly object[];
+  /** `scrape_configs` entries, as in prometheus.yml; a function receives the server's own `host:port`, for scraping itself. */
+  readonly scrapeConfigs: readonly object[] | ((self: string) => readonly object[]);
+  /** `host:port` of Alertmanagers to send alerts to. @default none */
+  readonly alertmanagers?: readonly string[];
   /** Rule files (absolute paths) to evaluate. */
   readonly ruleFiles?: readonly string[];
   /** Scrape and rule evaluation interval. @default '1s' */
@@ -30,18 +32,6 @@ export interface PrometheusServer {
   stop(): Promise<void>;
 }
 
-const POLL_MS = 200;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function waitUntil(check: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await check().catch(() => false)) return true;
-    if (Date.now() >= deadline) return false;
-    await sleep(POLL_MS);
-  }
-}
-
 /**
  * Waits until `selector` has at least one series in Prometheus: a counter's first sample is not
  * counted by `increase`/`rate`, so traffic meant to be measured goes after it.
@@ -60,21 +50,25 @@ export async function waitForSeries(prometheus: PrometheusServer, selector: stri
  */
 export async function startPrometheus(options: PrometheusServerOptions): Promise<PrometheusServer> {
   const interval = options.interval ?? '1s';
-  const { url, stop } = await startLoopbackDaemon({
-    binary: 'prometheus',
-    prepare: (dir) =>
+  const daemon = await startLoopbackDaemon('prometheus', {
+    args: (address, dir) => {
+      const configFile = join(dir, 'prometheus.yml');
+      const scrapeConfigs = typeof options.scrapeConfigs === 'function' ? options.scrapeConfigs(address) : options.scrapeConfigs;
+      const alerting = options.alertmanagers === undefined ? {} : { alerting: { alertmanagers: [{ static_configs: [{ targets: [...options.alertmanagers] }] }] } };
       writeFileSync(
-        join(dir, 'prometheus.yml'),
-        stringify({ global: { scrape_interval: interval, evaluation_interval: interval }, rule_files: options.ruleFiles ?? [], scrape_configs: options.scrapeConfigs }),
-      ),
-    args: (dir, port) => [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'],
+        configFile,
+        stringify({ global: { scrape_interval: interval, evaluation_interval: interval }, rule_files: options.ruleFiles ?? [], scrape_configs: scrapeConfigs, ...alerting }),
+      );
+      return [`--config.file=${configFile}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=${address}`, '--log.level=warn'];
+    },
+    readyPath: '/-/ready',
     readyTimeoutMs: options.readyTimeoutMs,
   });
   return {
-    url,
-    query: async (expr) => (await (await fetch(`${url}/api/v1/query`, { method: 'POST', body: new URLSearchParams({ query: expr }) })).json()) as QueryResult,
-    alerts: async () => ((await (await fetch(`${url}/api/v1/alerts`)).json()) as { data: { alerts: { labels: Record<string, string>; state: 'pending' | 'firing' }[] } }).data.alerts,
+    url: daemon.url,
+    query: async (expr) => (await (await fetch(`${daemon.url}/api/v1/query`, { method: 'POST', body: new URLSearchParams({ query: expr }) })).json()) as QueryResult,
+    alerts: async () => ((await (await fetch(`${daemon.url}/api/v1/alerts`)).json()) as { data: { alerts: { labels: Record<string, string>; state: 'pending' | 'firing' }[] } }).data.alerts,
     waitUntil,
-    stop,
+    stop: () => daemon.stop(),
   };
 }

@@ -110,3 +110,10 @@ export function targetInNamespace(targets: readonly ServiceMonitorTarget[], name
   if (found.length !== 1) throw new Error(`expected one ServiceMonitor target in namespace ${namespace}, found ${found.map((t) => t.serviceMonitor).join(', ') || 'none'}`);
   return found[0]!;
 }
+
+/** The target of the ServiceMonitor named `namespace/name`, e.g. `observability/prometheus`. */
+export function targetOfMonitor(targets: readonly ServiceMonitorTarget[], serviceMonitor: string): ServiceMonitorTarget {
+  const found = targets.filter((target) => target.serviceMonitor === serviceMonitor);
+  if (found.length !== 1) throw new Error(`expected one target of ServiceMonitor ${serviceMonitor}, found ${found.length} among ${targets.map((t) => t.serviceMonitor).join(', ') || 'none'}`);
+  return found[0]!;
+}

@@ -2,7 +2,9 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { METRICS, RUNTIME_METRIC_PREFIXES } from '../../app/src/contract';
 import { ENVIRONMENT_NAMES } from '../../infra/environments';
+import { CLUSTER_SCRAPE_TARGETS } from '../../infra/k8s/observability/cluster-scrape-targets';
 import { ROLLOUT_HASH_LABEL } from '../../infra/k8s/observability/gateway-monitoring';
+import { ALERTMANAGER, PROMETHEUS } from '../../infra/k8s/platform-names';
 import { REQUESTS_PER_SECOND_METRIC } from '../../infra/k8s/requests-per-second-metric';
 import { validateManifests } from '../../infra/synth/validate-manifests';
 import { readManifests } from '../../infra/synth/write-charts';
@@ -81,14 +83,20 @@ describe('charts-out/', () => {
   });
 
   // Regression: the Rollout stated `replicas: 3`, which every deploy applied again over the HPA's count.
-  it('leaves the replica count of every autoscaled workload to its HPA', () => {
-    const targets = ofKind('HorizontalPodAutoscaler').map((hpa) => ({ ...hpa.spec.scaleTargetRef, namespace: hpa.metadata.namespace }));
-    expect(targets.length).toBeGreaterThan(0);
-    for (const target of targets) {
-      // Every environment's copy: charts-out holds the same workload once per environment.
-      const scaled = workloads().filter((d) => d.kind === target.kind && d.metadata.name === target.name && d.metadata.namespace === target.namespace);
-      expect({ target, copies: scaled.length > 0, replicas: scaled.map((d) => d.spec.replicas) }).toEqual({ target, copies: true, replicas: scaled.map(() => undefined) });
-    }
+  it('leaves the replica count of every autoscaled workload to its HPA, environment by environment', () => {
+    // An environment may autoscale a workload another runs at a fixed count (prometheus-adapter in dev).
+    const checked = ENVIRONMENT_NAMES.flatMap((environment) => {
+      const inEnvironment: Manifest[] = readManifests(join(CHARTS_OUT, environment));
+      return inEnvironment
+        .filter((o) => o.kind === 'HorizontalPodAutoscaler')
+        .map((hpa) => {
+          const target = { ...hpa.spec.scaleTargetRef, namespace: hpa.metadata.namespace };
+          const scaled = inEnvironment.find((d) => d.kind === target.kind && d.metadata.name === target.name && d.metadata.namespace === target.namespace);
+          return { environment, target, found: scaled !== undefined, replicas: scaled?.spec.replicas };
+        });
+    });
+    expect(checked.length).toBeGreaterThan(0);
+    expect(checked).toEqual(checked.map(({ environment, target }) => ({ environment, target, found: true, replicas: undefined })));
   });
 
   it('gives every Deployment and Rollout that runs several pods (or leaves its count to an HPA) an HPA targeting it and a PDB selecting its pods', () => {
@@ -162,11 +170,54 @@ describe('metric names in rules, dashboards, rollout analyses and the HPA', () =
     .filter((c) => c.metadata.name === 'prometheus-adapter-rules')
     .flatMap((c) => (parse(c.data['config.yaml'] as string) as { rules: Manifest[] }).rules);
 
-  it('uses only contract metrics in alert rules, or series the rules themselves record from them', () => {
-    const recorded = new Set(ofKind('PrometheusRule').flatMap((r) => r.spec.groups.flatMap((g: Manifest) => g.rules.filter((rule: Manifest) => rule.record !== undefined).map((rule: Manifest) => String(rule.record)))));
+  /**
+   * The series the platform's own alerts read, by the job that exports them, with the labels they
+   * select on besides the target labels: kube-state-metrics 2.17.0 (docs/metrics), the kubelets'
+   * /metrics and /metrics/cadvisor, node-exporter, Prometheus and Alertmanager. The gateway's alerts
+   * read only its contract.
+   */
+  const EXPORTED: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>> = {
+    [CLUSTER_SCRAPE_TARGETS.kubeStateMetrics.job]: {
+      kube_pod_container_status_waiting_reason: ['reason'],
+      kube_horizontalpodautoscaler_status_current_replicas: [],
+      kube_horizontalpodautoscaler_spec_max_replicas: [],
+      kube_poddisruptionbudget_status_current_healthy: [],
+      kube_poddisruptionbudget_status_desired_healthy: [],
+    },
+    [CLUSTER_SCRAPE_TARGETS.kubelet.job]: {
+      container_cpu_cfs_throttled_periods_total: ['metrics_path'],
+      container_cpu_cfs_periods_total: ['metrics_path'],
+      kubelet_volume_stats_available_bytes: ['metrics_path'],
+      kubelet_volume_stats_capacity_bytes: ['metrics_path'],
+    },
+    [CLUSTER_SCRAPE_TARGETS.nodeExporter.job]: { node_filesystem_avail_bytes: ['fstype'], node_filesystem_size_bytes: ['fstype'] },
+    [PROMETHEUS.name]: {
+      prometheus_rule_evaluation_failures_total: [],
+      prometheus_notifications_errors_total: [],
+      prometheus_notifications_sent_total: [],
+      prometheus_notifications_alertmanagers_discovered: [],
+    },
+    [ALERTMANAGER.name]: { alertmanager_notifications_failed_total: [], alertmanager_notifications_total: [] },
+  };
+  /** `metric{matchers}` with the job it selects, for every selector of an expression. */
+  const selectors = (expr: string) =>
+    [...expr.matchAll(/([a-zA-Z_:][a-zA-Z0-9_:]*)\{([^}]*)\}/g)].map(([, metric, matchers]) => ({ metric: metric!, matchers: matchers!, job: /\bjob="([^"]+)"/.exec(matchers!)?.[1] }));
+
+  /** Series the platform's own recording rules write (the SLO windows), which alerts read back. */
+  const recorded = new Set(ofKind('PrometheusRule').flatMap((r) => r.spec.groups.flatMap((g: Manifest) => g.rules.filter((rule: Manifest) => rule.record !== undefined).map((rule: Manifest) => String(rule.record)))));
+
+  it('uses only contract metrics in alert rules, series the rules themselves record, or what the platform exporters export', () => {
+    const exported = new Set(Object.values(EXPORTED).flatMap((metrics) => Object.keys(metrics)));
     const names = ruleExprs.flatMap(metricNames);
     expect(names.length).toBeGreaterThan(0);
-    expect(names.filter((n) => !known(n) && !recorded.has(n))).toEqual([]);
+    expect(names.filter((n) => !known(n) && !recorded.has(n) && !exported.has(n))).toEqual([]);
+  });
+
+  it('reads each metric in alert rules from the job that exports it: the gateway contract from the gateway, the others from their exporters (regression: only the gateway was watched)', () => {
+    const misplaced = ruleExprs.flatMap(selectors).filter(({ metric, job }) => (job !== undefined && EXPORTED[job] !== undefined ? EXPORTED[job][metric] === undefined : !known(metric) && !recorded.has(metric)));
+    expect(misplaced).toEqual([]);
+    const jobs = new Set(ruleExprs.flatMap(selectors).map((selector) => selector.job));
+    expect([...Object.keys(EXPORTED)].filter((job) => !jobs.has(job))).toEqual([]);
   });
 
   it('uses only contract metrics in rollout analyses', () => {
@@ -192,14 +243,15 @@ describe('metric names in rules, dashboards, rollout analyses and the HPA', () =
   /** Labels Prometheus attaches to every scraped series (ServiceMonitor target labels, the gateway's relabelling included). */
   const TARGET_LABELS = ['job', 'namespace', 'pod', 'instance', 'service', 'container', 'endpoint', ROLLOUT_HASH_LABEL];
   function unknownLabels(expr: string): string[] {
-    return [...expr.matchAll(/([a-zA-Z_:][a-zA-Z0-9_:]*)\{([^}]*)\}/g)].flatMap(([, metric, matchers]) => {
-      const spec = Object.values(METRICS).find((m) => metric === m.name || (m.type === 'histogram' && metric!.replace(/_(bucket|sum|count)$/, '') === m.name));
-      const allowed = [...TARGET_LABELS, ...(spec?.labels ?? []), ...(metric!.endsWith('_bucket') ? ['le'] : [])];
-      return [...matchers!.matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)\s*(=~|!~|!=|=)/g)].map((m) => m[1]!).filter((label) => !allowed.includes(label)).map((label) => `${metric}{${label}}`);
+    return selectors(expr).flatMap(({ metric, matchers, job }) => {
+      const spec = Object.values(METRICS).find((m) => metric === m.name || (m.type === 'histogram' && metric.replace(/_(bucket|sum|count)$/, '') === m.name));
+      const exported = job === undefined ? undefined : EXPORTED[job]?.[metric];
+      const allowed = [...TARGET_LABELS, ...(spec?.labels ?? []), ...(exported ?? []), ...(metric.endsWith('_bucket') ? ['le'] : [])];
+      return [...matchers.matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)\s*(=~|!~|!=|=)/g)].map((m) => m[1]!).filter((label) => !allowed.includes(label)).map((label) => `${metric}{${label}}`);
     });
   }
 
-  it('matches only labels the contract declares for each metric', () => {
+  it('matches only labels the contract (or, for the platform’s alerts, the exporter) declares for each metric', () => {
     const exprs = [...ruleExprs, ...dashboards.flatMap(dashboardExprs), ...analysisQueries];
     expect(exprs.flatMap(unknownLabels)).toEqual([]);
     expect(unknownLabels('rate(gateway_requests_total{status="500"}[5m])')).toEqual(['gateway_requests_total{status}']);

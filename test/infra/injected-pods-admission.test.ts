@@ -1,4 +1,6 @@
 import { join } from 'node:path';
+import { ENVIRONMENT_DEFAULTS } from '../../infra/environments';
+import { CLOUD_ENVIRONMENTS } from '../../infra/pulumi/cloud-environments';
 import { operatorReleases } from '../../infra/pulumi/operators';
 import { buildAdmissionPolicies, repositoryPolicyOptions } from '../../policies/k8s';
 import { evaluateAdmission } from '../../policies/k8s/admission-evaluator';
@@ -11,8 +13,8 @@ const ROOT = join(__dirname, '..', '..');
 const POD_TEMPLATE_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Rollout', 'Job']);
 const ENVIRONMENTS = ['dev', 'staging', 'prod'] as const;
 
-/** The istiod values the Pulumi program installs (the same in every stack). */
-const ISTIOD_VALUES = operatorReleases({ highlyAvailable: false, awsLoadBalancer: true }).find((release) => release.key === 'istiod')?.values as Record<string, unknown>;
+/** The istiod values the Pulumi program installs (their injection settings are the same in every stack). */
+const ISTIOD_VALUES = operatorReleases({ controlPlane: CLOUD_ENVIRONMENTS.dev.controlPlane, ingressExposure: { kind: 'node-port' }, clientAddress: ENVIRONMENT_DEFAULTS.clientAddress }).find((release) => release.key === 'istiod')?.values as Record<string, unknown>;
 
 interface PodUnderTest {
   readonly workload: string;

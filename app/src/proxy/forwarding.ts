@@ -1,12 +1,23 @@
 import type { IncomingMessage } from 'node:http';
+import { isIPv4 } from 'node:net';
 import proxyAddr from '@fastify/proxy-addr';
 
 export type TrustFunction = (address: string, hop: number) => boolean;
 
-/** Compiles `UAG_TRUSTED_PROXIES` once; an empty list trusts nobody. */
+/**
+ * Compiles `UAG_TRUSTED_PROXIES` once; an empty list trusts nobody. Trusts exactly what
+ * proxy-addr's compiled function trusts, but looks single IPv4 addresses up in a set (in their
+ * IPv4-mapped IPv6 spelling too) before parsing anything: proxy-addr parses every address it is
+ * asked about (about 0.6 µs a call), and in the cluster the list is the sidecar's 127.0.0.6 alone,
+ * asked about two or three times per request.
+ */
 export function compileTrust(trusted: readonly string[] | undefined): TrustFunction {
   if (trusted === undefined || trusted.length === 0) return () => false;
-  return proxyAddr.compile([...trusted]);
+  const addresses = new Set(trusted.filter((entry) => isIPv4(entry)).flatMap((address) => [address, `::ffff:${address}`]));
+  const others = trusted.filter((entry) => !isIPv4(entry));
+  if (others.length === 0) return (address) => addresses.has(address);
+  const inOthers = proxyAddr.compile(others);
+  return (address, hop) => addresses.has(address) || inOthers(address, hop);
 }
 
 /** Whether the peer `request` came from is a proxy `UAG_TRUSTED_PROXIES` names. */

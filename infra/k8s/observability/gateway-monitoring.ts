@@ -5,6 +5,7 @@ import { ADMIN_PATHS, PORT_NAMES } from '../../../app/src/contract';
 import type { AlertThresholds, ComputeResources, SloSpec } from '../../environments/types';
 import { addObject } from '../api-object';
 import type { GatewayWorkload } from '../gateway-workload';
+import { MONITOR_SELECTOR } from '../platform-names';
 import { alertGroups, groupRules } from './alerts';
 
 /**
@@ -49,7 +50,7 @@ export class GatewayMonitoring extends Construct {
       this,
       'service-monitor',
       new ServiceMonitor({
-        metadata: metadata(workload.name),
+        metadata: { ...metadata(workload.name), labels: { ...workload.labels, ...MONITOR_SELECTOR } },
         spec: {
           selector: { matchLabels: { ...workload.selector } },
           endpoints: [

@@ -45,6 +45,9 @@ export class Jaeger extends Construct {
       service: {
         extensions: ['jaeger_storage', 'jaeger_query', 'healthcheckv2'],
         pipelines: { traces: { receivers: ['otlp'], processors: ['batch'], exporters: ['jaeger_storage_exporter'] } },
+        // Spans received, refused and exported, for Prometheus; served on every address, as in
+        // jaeger v2.5.0 cmd/jaeger/config.yaml (the collector's own default listens on localhost only).
+        telemetry: { metrics: { readers: [{ pull: { exporter: { prometheus: { host: '0.0.0.0', port: JAEGER.metricsPort } } } }] } },
       },
       extensions: {
         healthcheckv2: { use_v2: true, http: { endpoint: `0.0.0.0:${JAEGER.healthPort}` } },
@@ -88,6 +91,7 @@ export class Jaeger extends Construct {
         { name: 'http-otlp', port: JAEGER.otlpHttpPort },
         { name: 'http-query', port: JAEGER.queryPort },
         { name: 'http-health', port: JAEGER.healthPort },
+        { name: 'http-metrics', port: JAEGER.metricsPort },
       ],
       health: { port: 'http-health', path: '/status' },
       resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1', memory: storage.type === 'memory' ? '1Gi' : '2Gi' } },

@@ -1,7 +1,8 @@
 import { Construct } from 'constructs';
 import { DEFAULT_ADMIN_PORT } from '../../../app/src/contract';
 import type { Labels } from '../labels';
-import { DNS_EGRESS, ISTIOD_EGRESS, allowTraffic } from '../network-traffic';
+import { DNS_EGRESS, ISTIOD_EGRESS, allowTraffic, type TrafficRule } from '../network-traffic';
+import { CLUSTER_SCRAPE_TARGETS } from './cluster-scrape-targets';
 import { PROMETHEUS_ADAPTER_NAME } from './prometheus-adapter';
 import { ALERTMANAGER, ARGO_ROLLOUTS, GRAFANA, JAEGER, NAMESPACES, PROMETHEUS } from '../platform-names';
 
@@ -16,9 +17,25 @@ export interface ObservabilityNetworkPoliciesProps {
 const ANYWHERE = { cidr: '0.0.0.0/0' } as const;
 
 /**
+ * Prometheus's scrapes outside its namespace (cluster-scrape-targets.ts). The node exporters and
+ * kubelets listen on the nodes' addresses and every injected pod's Envoy on its own, none of which
+ * is known here, hence any address on those ports.
+ */
+function clusterScrapes(): TrafficRule[] {
+  const { istiod, kubeStateMetrics, prometheusOperator, argoRollouts, nodeExporter, kubelet, envoy } = CLUSTER_SCRAPE_TARGETS;
+  return [
+    { peers: [{ namespace: istiod.namespace, pods: istiod.pods }], ports: [{ port: istiod.port }] },
+    { peers: [{ namespace: kubeStateMetrics.namespace }], ports: [{ port: kubeStateMetrics.port }, { port: prometheusOperator.port }] },
+    { peers: [{ namespace: argoRollouts.namespace }], ports: [{ port: argoRollouts.port }] },
+    { peers: [ANYWHERE], ports: [{ port: nodeExporter.port }, { port: kubelet.port }, { port: envoy.port }] },
+  ];
+}
+
+/**
  * Traffic the observability stack needs past the namespace's default deny. Prometheus reaches the
  * API server for discovery and Alertmanager reaches receivers outside the cluster, both on 443
- * (6443 for API servers that listen there), since neither has a fixed address to name.
+ * (6443 for API servers that listen there), since neither has a fixed address to name; Prometheus
+ * also scrapes the platform's components, in and outside the namespace.
  */
 export class ObservabilityNetworkPolicies extends Construct {
   constructor(scope: Construct, id: string, props: ObservabilityNetworkPoliciesProps) {
@@ -34,8 +51,8 @@ export class ObservabilityNetworkPolicies extends Construct {
       podSelector: prometheusPods,
       ingress: [
         {
-          // The Argo Rollouts controller runs the rollout analyses' queries.
-          peers: [local(props.grafanaSelector), local({ 'app.kubernetes.io/name': PROMETHEUS_ADAPTER_NAME }), { namespace: ARGO_ROLLOUTS.namespace }],
+          // The Argo Rollouts controller runs the rollout analyses' queries; each replica scrapes the other.
+          peers: [local(props.grafanaSelector), local({ 'app.kubernetes.io/name': PROMETHEUS_ADAPTER_NAME }), { namespace: ARGO_ROLLOUTS.namespace }, local(prometheusPods)],
           ports: [{ port: PROMETHEUS.port }],
         },
       ],
@@ -44,6 +61,9 @@ export class ObservabilityNetworkPolicies extends Construct {
         ISTIOD_EGRESS,
         { peers: [{ namespace: NAMESPACES.gateway, pods: props.gatewaySelector }], ports: [{ port: DEFAULT_ADMIN_PORT }] },
         { peers: [local(alertmanagerPods)], ports: [{ port: ALERTMANAGER.port }] },
+        { peers: [local(prometheusPods)], ports: [{ port: PROMETHEUS.port }] },
+        { peers: [local(props.jaegerSelector)], ports: [{ port: JAEGER.metricsPort }] },
+        ...clusterScrapes(),
         { peers: [ANYWHERE], ports: [{ port: 443 }, { port: 6443 }] },
       ],
     });
@@ -82,6 +102,7 @@ export class ObservabilityNetworkPolicies extends Construct {
         // Sidecars and the ingress gateway report their spans over OTLP/gRPC.
         { peers: [{ namespace: NAMESPACES.gateway }, { namespace: NAMESPACES.istio }], ports: [{ port: JAEGER.otlpGrpcPort }] },
         { peers: [local(props.grafanaSelector)], ports: [{ port: JAEGER.queryPort }] },
+        { peers: [local(prometheusPods)], ports: [{ port: JAEGER.metricsPort }] },
       ],
       egress: [DNS_EGRESS, ISTIOD_EGRESS],
     });

@@ -17,6 +17,11 @@ export interface PrometheusAdapterProps {
   readonly namespace: string;
   /** ConfigMap holding the adapter's `config.yaml` rules. */
   readonly rulesConfigMapName: string;
+  /**
+   * Adapter pods. The HPA's custom metrics come through them: with one, a node drain or loss
+   * stops the gateway's request-rate scaling until it is back. @default 1
+   */
+  readonly replicas?: number;
 }
 
 /**
@@ -38,6 +43,7 @@ export class PrometheusAdapter extends Construct {
       imageRepository: 'registry.k8s.io/prometheus-adapter/prometheus-adapter',
       version: PROMETHEUS_ADAPTER_VERSION,
       kubernetesApiAccess: true,
+      replicas: props.replicas,
       args: [
         '--cert-dir=/tmp/cert',
         `--config=${CONFIG_PATH}/config.yaml`,

@@ -43,6 +43,28 @@ describe('validateEnvironment', () => {
     ]);
   });
 
+  it('rejects a target port declared for a Service port no route sends to, and a key that names no Service port', () => {
+    const billing = { name: 'billing', match: { pathPrefix: '/api/billing' }, upstream: { service: 'billing', namespace: 'billing', port: 80 } };
+    expect(problemsOf({ routes: { add: [billing] }, upstreamTargetPorts: { 'billing.billing:8080': 8080 } })).toEqual([
+      `infra/environments/staging.ts: upstreamTargetPorts["billing.billing:8080"] names no Service port the routes send to (billing.billing:80, order-service.orders:8080, user-service.users:8080): remove it or correct the key`,
+    ]);
+    expect(problemsOf({ routes: { add: [billing] }, upstreamTargetPorts: { 'billing/billing:80': 8080 } })).toEqual([
+      `infra/environments/staging.ts: upstreamTargetPorts.billing/billing:80 ("billing/billing:80") must name a Service port as <service>.<namespace>:<port>, e.g. billing.billing:80`,
+    ]);
+  });
+
+  it('rejects trusted proxy addresses without hops, hops without addresses, and an entry that is no address', () => {
+    expect(problemsOf({ clientAddress: { trustedProxyCidrs: ['10.0.0.0/8'] } })).toEqual([
+      `infra/environments/staging.ts: clientAddress.trustedProxyCidrs (10.0.0.0/8) must be empty while clientAddress.trustedProxyHops is 0: the gateway would skip the client's own address whenever it falls in them, and believe what that client wrote into X-Forwarded-For`,
+    ]);
+    expect(problemsOf({ clientAddress: { trustedProxyHops: 2 } })).toEqual([
+      `infra/environments/staging.ts: clientAddress.trustedProxyCidrs must list the addresses of the 2 proxies in front of the load balancer (clientAddress.trustedProxyHops is 2), or every client is that proxy`,
+    ]);
+    expect(problemsOf({ clientAddress: { trustedProxyHops: 1, trustedProxyCidrs: ['cdn.example.com'] } })).toEqual([
+      `infra/environments/staging.ts: clientAddress.trustedProxyCidrs[0] (cdn.example.com) must be an IP address or CIDR, e.g. 192.0.2.0/24`,
+    ]);
+  });
+
   it('names a misspelt setting and the closest real one, instead of merging it in and ignoring it', () => {
     const misspelt = { gateway: { autoscalng: { minReplicas: 2 } } } as unknown as Omit<EnvironmentOverrides, 'name' | 'ingress'>;
     expect(problemsOf(misspelt)).toEqual([`infra/environments/staging.ts: gateway.autoscalng is not a setting (did you mean gateway.autoscaling?): remove or correct it`]);

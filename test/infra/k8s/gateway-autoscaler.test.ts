@@ -3,14 +3,14 @@ import { GatewayAutoscaler } from '../../../infra/k8s/gateway-autoscaler';
 import { find, gatewayStack, synth } from '../fixtures';
 
 describe('GatewayAutoscaler', () => {
-  it('scales the Rollout on CPU, memory and the requests-per-second metric the adapter serves', () => {
+  it('scales the Rollout on the gateway container’s CPU and memory and the requests-per-second metric the adapter serves (regression: pod-level Resource targets averaged the istio-proxy sidecar in)', () => {
     const objects = synth((chart) => gatewayStack(chart, { autoscaler: { minReplicas: 3, maxReplicas: 7, requestsPerSecondPerPod: 150 } }));
     const hpa = find(objects, 'HorizontalPodAutoscaler');
     expect(hpa.spec.scaleTargetRef).toEqual({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', name: 'gateway' });
     expect([hpa.spec.minReplicas, hpa.spec.maxReplicas]).toEqual([3, 7]);
     expect(hpa.spec.metrics).toEqual([
-      { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 65 } } },
-      { type: 'Resource', resource: { name: 'memory', target: { type: 'Utilization', averageUtilization: 80 } } },
+      { type: 'ContainerResource', containerResource: { name: 'cpu', container: 'gateway', target: { type: 'Utilization', averageUtilization: 65 } } },
+      { type: 'ContainerResource', containerResource: { name: 'memory', container: 'gateway', target: { type: 'Utilization', averageUtilization: 80 } } },
       { type: 'Pods', pods: { metric: { name: 'gateway_requests_per_second' }, target: { type: 'AverageValue', averageValue: 150 } } },
     ]);
     expect(hpa.spec.behavior).toEqual({

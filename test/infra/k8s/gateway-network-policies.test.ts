@@ -1,4 +1,5 @@
 import { Testing } from 'cdk8s';
+import { parseRouteTable } from '../../../app/src/config/route-table-loader';
 import { GatewayNetworkPolicies } from '../../../infra/k8s/gateway-network-policies';
 import { GatewayWorkload } from '../../../infra/k8s/gateway-workload';
 import { allowTraffic } from '../../../infra/k8s/network-traffic';
@@ -36,6 +37,18 @@ describe('GatewayNetworkPolicies', () => {
       ['users', [8080]],
       ['observability', [4317, 4318]],
     ]);
+  });
+
+  it("opens the upstream pods' port, not the Service port, for a Service mapping 80 to 8080 (regression: egress named the Service port, which NetworkPolicy never sees)", () => {
+    const routes = parseRouteTable({ routes: [{ name: 'billing', match: { pathPrefix: '/api/billing' }, upstream: { service: 'billing', namespace: 'billing', port: 80 } }] }, 'test routes');
+    const mapped = synth((chart) => {
+      const workload = new GatewayWorkload(chart, 'gw', { namespace: 'gateway', image: TEST_IMAGE, environment: 'dev', routes });
+      new GatewayNetworkPolicies(chart, 'np', { workload, routes, upstreamTargetPorts: { 'billing.billing:80': 8080 } });
+    });
+    expect(find(mapped, 'NetworkPolicy', 'gateway-allow-egress').spec.egress).toContainEqual({
+      to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'billing' } }, podSelector: {} }],
+      ports: [{ port: 8080, protocol: 'TCP' }],
+    });
   });
 
   it('admits TCP listener ports from the ingress gateway', () => {

@@ -50,8 +50,8 @@ describe('restrictedWorkload', () => {
   });
 
   it('spreads the pods over the given topology keys by the selector', () => {
-    expect(deployment({ spreadAcross: ['kubernetes.io/hostname'] }).spec.template.spec.topologySpreadConstraints).toEqual([
-      { maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: selector } },
+    expect(deployment({ spread: [{ topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'DoNotSchedule' }] }).spec.template.spec.topologySpreadConstraints).toEqual([
+      { maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: selector } },
     ]);
     expect(deployment().spec.template.spec.topologySpreadConstraints).toBeUndefined();
   });

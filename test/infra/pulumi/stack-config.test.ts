@@ -22,6 +22,7 @@ const PRIVATE_ACCESS_MISSING =
 const COMPLETE_PROD = {
   'aws:region': 'eu-west-1',
   'uag:domain': 'api.example.org',
+  'uag:hostedZoneId': 'Z0123456789ABCDEFGHIJ',
   'uag:grafanaAdminPassword': 'x',
   'uag:alertmanagerPagerDutyRoutingKey': 'k',
   'uag:alertmanagerChatWebhookUrl': 'https://hooks.test/c',
@@ -29,7 +30,7 @@ const COMPLETE_PROD = {
   'uag:redisAuthToken': 'redis-token-value-0123456789',
 };
 
-const COMPLETE_DEV = { 'aws:region': 'eu-west-1', 'uag:domain': 'api.dev.example.org', 'uag:publicAccessCidrs': '["203.0.113.0/24"]', 'uag:grafanaAdminPassword': 'x' };
+const COMPLETE_DEV = { 'aws:region': 'eu-west-1', 'uag:domain': 'api.dev.example.org', 'uag:hostedZoneId': 'Z0123456789ABCDEFGHIJ', 'uag:publicAccessCidrs': '["203.0.113.0/24"]', 'uag:grafanaAdminPassword': 'x' };
 
 describe('loadStackConfig', () => {
   it('lists every missing setting of a new dev stack with the command and an example value', () => {
@@ -37,6 +38,7 @@ describe('loadStackConfig', () => {
       'uag:domain is missing (the public host the ingress gateway serves): pulumi config set uag:domain api.dev.example.org',
       'aws:region is missing (where the cluster is created): pulumi config set aws:region eu-west-1',
       `uag:publicAccessCidrs is missing (who may reach the dev API endpoint from the internet): pulumi config set uag:publicAccessCidrs '["203.0.113.0/24"]'`,
+      'uag:hostedZoneId is missing (the public Route 53 zone holding uag:domain, where the ingress record and certificate challenges go; aws route53 list-hosted-zones-by-name --dns-name <zone> shows it): pulumi config set uag:hostedZoneId Z0123456789ABCDEFGHIJ',
       'uag:grafanaAdminPassword is missing (Grafana admin login): pulumi config set --secret uag:grafanaAdminPassword "$(openssl rand -base64 24)"',
     ]);
   });
@@ -48,7 +50,7 @@ describe('loadStackConfig', () => {
   });
 
   it('requires alert receivers, the Redis AUTH token and no public CIDRs in prod', () => {
-    const problems = problemsOf('prod', { 'aws:region': 'eu-west-1', 'uag:domain': 'api.example.org', 'uag:grafanaAdminPassword': 'x', 'uag:publicAccessCidrs': '["203.0.113.0/24"]' });
+    const problems = problemsOf('prod', { 'aws:region': 'eu-west-1', 'uag:domain': 'api.example.org', 'uag:hostedZoneId': 'Z0123456789ABCDEFGHIJ', 'uag:grafanaAdminPassword': 'x', 'uag:publicAccessCidrs': '["203.0.113.0/24"]' });
     expect(problems).toEqual([
       'uag:publicAccessCidrs is set but the prod API endpoint is private (reach it through the VPC): pulumi config rm uag:publicAccessCidrs',
       PRIVATE_ACCESS_MISSING,
@@ -96,12 +98,23 @@ describe('loadStackConfig', () => {
   });
 
   it('rejects settings that conflict: half a TLS pair, some receivers only, a Redis token without ElastiCache', () => {
-    expect(problemsOf('dev', { ...COMPLETE_DEV, 'uag:tlsCertificate': 'pem', 'uag:alertmanagerWebhookUrl': 'https://a.test', 'uag:redisAuthToken': 't'.repeat(20) })).toEqual([
+    expect(problemsOf('dev', { ...COMPLETE_DEV, 'uag:alertmanagerWebhookUrl': 'https://a.test', 'uag:redisAuthToken': 't'.repeat(20) })).toEqual([
       'uag:alertmanagerPagerDutyRoutingKey is missing (Alertmanager receivers are set all together or not at all): pulumi config set --secret uag:alertmanagerPagerDutyRoutingKey <32-character PagerDuty Events v2 integration key>',
       'uag:alertmanagerChatWebhookUrl is missing (Alertmanager receivers are set all together or not at all): pulumi config set --secret uag:alertmanagerChatWebhookUrl https://hooks.slack.com/services/T0000/B0000/XXXXXXXX',
       "uag:redisAuthToken is set but stack 'dev' runs no ElastiCache: pulumi config rm uag:redisAuthToken",
+    ]);
+    expect(problemsOf('local', { 'uag:grafanaAdminPassword': 'x', 'uag:tlsCertificate': 'pem' })).toEqual([
       'uag:tlsPrivateKey is missing (the TLS certificate and its key are set together): pulumi config set --secret uag:tlsPrivateKey "$(cat tls.key)"',
     ]);
+  });
+
+  it('takes no hand-made certificate on an AWS stack, where cert-manager issues it, and wants a well-formed hosted zone ID (regression: the TLS Secret had to be created by hand)', () => {
+    expect(problemsOf('dev', { ...COMPLETE_DEV, 'uag:hostedZoneId': '/hostedzone/Z0123', 'uag:tlsCertificate': 'pem', 'uag:tlsPrivateKey': 'key' })).toEqual([
+      'uag:hostedZoneId ("/hostedzone/Z0123") must be a Route 53 hosted zone ID (Z followed by capital letters and digits, without /hostedzone/): pulumi config set uag:hostedZoneId Z0123456789ABCDEFGHIJ',
+      "uag:tlsCertificate is set but cert-manager issues the dev ingress certificate (Let's Encrypt, DNS-01 in uag:hostedZoneId): pulumi config rm uag:tlsCertificate",
+      "uag:tlsPrivateKey is set but cert-manager issues the dev ingress certificate (Let's Encrypt, DNS-01 in uag:hostedZoneId): pulumi config rm uag:tlsPrivateKey",
+    ]);
+    expect(problemsOf('local', { 'uag:grafanaAdminPassword': 'x', 'uag:hostedZoneId': 'Z0123' })).toEqual(['uag:hostedZoneId is set but the local stack creates no AWS resources: pulumi config rm uag:hostedZoneId']);
   });
 
   it('keeps AWS settings out of the local stack and local settings out of AWS stacks', () => {

@@ -62,10 +62,48 @@ describe.each(STACKS)('the %s stack', (stack) => {
       expect((objects as KubernetesObject[]).length).toBeGreaterThan(40);
     });
 
+    if (stack === 'local') {
+      it('reads no load balancer address, and prints where the node ports answer on this machine', async () => {
+        expect(run.reads).toEqual([]);
+        expect(() => release('aws-load-balancer-controller')).toThrow(/no resource named/);
+        const ingress = await new Promise<string>((resolve) => run.result.ingress.apply(resolve));
+        expect(ingress).toMatch(/^https:\/\/api\.dev\.uag\.example\.com:8443\/ .*curl -k --resolve api\.dev\.uag\.example\.com:8443:127\.0\.0\.1 /);
+      });
+      return;
+    }
+
     it(preview ? 'does not read the ingress Service before its release exists' : 'reads the ingress Service its release installed', () => {
       const [read, ...others] = run.reads;
       expect(others).toEqual([]);
       expect(read).toEqual({ type: 'kubernetes:core/v1:Service', name: 'ingress-gateway-service', id: preview ? undefined : 'istio-system/istio-ingressgateway' });
+    });
+
+    it('installs the AWS Load Balancer Controller after its IAM grants and before the ingress gateway whose NLB it owns, so destroy removes the NLB first', () => {
+      const controller = release('aws-load-balancer-controller');
+      const grants = [run.named(`uag-${stack}-addon-identities-load-balancer-controller`, 'aws:iam/rolePolicy:RolePolicy'), run.named(`uag-${stack}-addon-identities-load-balancer-controller`, 'aws:eks/podIdentityAssociation:PodIdentityAssociation')];
+      for (const grant of grants) expect(before(controller, grant)).toMatchObject({ waits: true });
+      expect(before(release('istio-ingressgateway'), controller)).toMatchObject({ waits: true });
+      expect(before(run.named('platform-objects', CONFIG_GROUP), controller)).toMatchObject({ waits: true });
+      // The association is only of use once the Pod Identity agent runs, and the VPC outlives the NLB's owner.
+      expect(before(grants[1] as RecordedResource, run.named(`uag-${stack}-node-addons-eks-pod-identity-agent`, 'aws:eks/addon:Addon'))).toMatchObject({ waits: true });
+      expect(before(controller, run.named(`uag-${stack}-vpc`, 'aws:ec2/vpc:Vpc'))).toMatchObject({ waits: true });
+    });
+
+    it('installs ExternalDNS and cert-manager after their IAM grants, ExternalDNS before the ingress gateway whose record it owns, and the issuer and certificate after cert-manager', () => {
+      const grantsOf = (key: string) => [
+        run.named(`uag-${stack}-addon-identities-${key}`, 'aws:iam/rolePolicy:RolePolicy'),
+        run.named(`uag-${stack}-addon-identities-${key}`, 'aws:eks/podIdentityAssociation:PodIdentityAssociation'),
+      ];
+      for (const grant of grantsOf('external-dns')) expect(before(release('external-dns'), grant)).toMatchObject({ waits: true });
+      for (const grant of grantsOf('cert-manager')) expect(before(release('cert-manager'), grant)).toMatchObject({ waits: true });
+      expect(before(release('istio-ingressgateway'), release('external-dns'))).toMatchObject({ waits: true });
+      const issuer = run.named('ingress-certificate-issuer');
+      const certificate = run.named('ingress-certificate-certificate');
+      expect(before(issuer, release('cert-manager'))).toMatchObject({ waits: true });
+      expect(before(certificate, issuer)).toMatchObject({ waits: true });
+      expect(certificate.inputs).toMatchObject({ kind: 'Certificate', metadata: { namespace: 'istio-system', name: `uag-${stack}-tls` }, spec: { secretName: `uag-${stack}-tls` } });
+      // No hand-made TLS Secret on AWS: cert-manager writes it.
+      expect(run.ofType('kubernetes:core/v1:Secret').filter((secret) => (secret.inputs.metadata as { namespace?: string }).namespace === 'istio-system')).toEqual([]);
     });
   });
 });

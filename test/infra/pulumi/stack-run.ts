@@ -30,18 +30,21 @@ export const STACK_CONFIG: Record<string, Record<string, string>> = {
     'aws:region': 'eu-west-1',
     'aws:profile': 'uag-dev',
     'uag:domain': 'api.dev.example.org',
+    'uag:hostedZoneId': 'Z0123456789ABCDEFGHIJ',
     'uag:publicAccessCidrs': '["203.0.113.0/24"]',
     'uag:grafanaAdminPassword': SECRETS['uag:grafanaAdminPassword'] as string,
   },
   staging: {
     'aws:region': 'eu-west-1',
     'uag:domain': 'api.staging.example.org',
+    'uag:hostedZoneId': 'Z0123456789ABCDEFGHIJ',
     'uag:publicAccessCidrs': '["203.0.113.0/24"]',
     ...withoutKey(SECRETS, 'uag:jwtPublicKey'),
   },
   prod: {
     'aws:region': 'eu-west-1',
     'uag:domain': 'api.example.org',
+    'uag:hostedZoneId': 'Z0123456789ABCDEFGHIJ',
     'uag:clusterAdminArns': `["${DEPLOYER_ROLE}", "arn:aws:iam::${ACCOUNT}:role/on-call"]`,
     'uag:privateAccessCidrs': '["10.99.0.0/16"]',
     ...SECRETS,
@@ -110,6 +113,8 @@ export function recordingPlatform(): PlatformSource & { readonly requests: Platf
     },
     imageTag: () => CONTENT_TAG,
     ingressTlsSecretName: real.ingressTlsSecretName,
+    clientAddress: real.clientAddress,
+    ingressHosts: real.ingressHosts,
   };
 }
 

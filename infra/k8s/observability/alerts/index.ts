@@ -1,6 +1,7 @@
 import type { AlertContext, RuleGroup } from './alert';
 import { availabilityAlerts } from './availability';
 import { configurationAlerts } from './configuration';
+import { platformAlertGroups } from './platform';
 import { restartAlerts } from './restarts';
 import { saturationAlerts } from './saturation';
 import { SLO_LABEL, sloGroup } from './slo';
@@ -23,6 +24,7 @@ export function alertGroups(context: AlertContext): RuleGroup[] {
     { name: 'gateway-upstreams', alerts: upstreamAlerts(context) },
     { name: 'gateway-configuration', alerts: configurationAlerts(context) },
     { name: 'watchdog', alerts: watchdogAlerts() },
+    ...platformAlertGroups(context),
   ];
 }
 

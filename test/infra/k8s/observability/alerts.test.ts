@@ -14,7 +14,7 @@ const context = {
 const alerts = alertGroups(context).flatMap((group) => group.alerts);
 
 describe('gateway alerts', () => {
-  it('covers the reference alert set, with errors and latency watched through their objectives, plus the Watchdog', () => {
+  it('covers the reference alert set, with errors and latency watched through their objectives, plus the Watchdog, and the platform itself: Kubernetes workloads and storage, and the monitoring pipeline (regression: nothing watched the platform)', () => {
     expect(alerts.map((a) => a.alert)).toEqual([
       'GatewayDown',
       'GatewayAbsent',
@@ -29,7 +29,24 @@ describe('gateway alerts', () => {
       'GatewayCircuitOpen',
       'GatewayRouteTableRejected',
       'Watchdog',
+      'KubePodCrashLooping',
+      'KubeHpaMaxedOut',
+      'KubePdbViolated',
+      'CPUThrottlingHigh',
+      'KubePersistentVolumeFillingUp',
+      'KubePersistentVolumeFull',
+      'NodeFilesystemAlmostFull',
+      'PrometheusRuleFailures',
+      'PrometheusNotificationsFailing',
+      'PrometheusNotConnectedToAlertmanagers',
+      'AlertmanagerNotificationsFailing',
+      'TargetDown',
     ]);
+  });
+
+  it('leaves the gateway’s own targets out of TargetDown, which GatewayDown and GatewayAbsent cover', () => {
+    const targetDown = alerts.find((a) => a.alert === 'TargetDown');
+    expect(targetDown?.expr).toBe('1 - avg by (job, namespace) (up unless on (job, namespace) up{job="gateway-admin",namespace="gateway"}) > 0.1');
   });
 
   it('gives every alert a known severity, a summary, a description and a runbook from the one pattern', () => {
@@ -105,6 +122,9 @@ describe('GatewayMonitoring', () => {
       'gateway-upstreams',
       'gateway-configuration',
       'watchdog',
+      'kubernetes-workloads',
+      'kubernetes-storage',
+      'monitoring-pipeline',
     ]);
   });
 });

@@ -37,7 +37,7 @@ describe('Grafana', () => {
   it('provisions the Prometheus and Jaeger datasources with stable UIDs', () => {
     const { datasources } = parse(find(objects, 'ConfigMap', 'grafana-datasources').data['datasources.yaml']);
     expect(datasources.map((d: { uid: string; url: string }) => [d.uid, d.url])).toEqual([
-      ['prometheus', 'http://prometheus-operated.observability.svc.cluster.local:9090'],
+      ['prometheus', 'http://prometheus.observability.svc.cluster.local:9090'],
       ['jaeger', 'http://jaeger.observability.svc.cluster.local:16686'],
     ]);
   });

@@ -27,13 +27,13 @@ describe('RolloutAnalysis', () => {
     expect(spec.metrics.map((m: { provider: unknown }) => m.provider)).toEqual([
       {
         prometheus: {
-          address: 'http://prometheus-operated.observability.svc.cluster.local:9090',
+          address: 'http://prometheus.observability.svc.cluster.local:9090',
           query: `(${requests(`${canary},code=~"5.."`, '3m')} or vector(0)) / (${requests(canary, '3m')} >= 40)`,
         },
       },
       {
         prometheus: {
-          address: 'http://prometheus-operated.observability.svc.cluster.local:9090',
+          address: 'http://prometheus.observability.svc.cluster.local:9090',
           query: `histogram_quantile(0.95, sum by (le) (rate(gateway_request_duration_seconds_bucket{${canary}}[3m]))) and ${requests(canary, '3m')} >= 40`,
         },
       },

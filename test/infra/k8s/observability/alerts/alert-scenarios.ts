@@ -2,8 +2,10 @@ import { METRICS } from '../../../../../app/src/contract';
 import type { AlertThresholds, ComputeResources, SloSpec } from '../../../../../infra/environments';
 import type { AlertDefinition } from '../../../../../infra/k8s/observability/alerts';
 import { quantityToBytes, quantityToCores } from '../../../../../infra/k8s/quantity';
-import { SERIES_MINUTES, type AlertTesting, type InputSeries } from '../../../../helpers/promtool-rule-tests';
+import { type AlertTesting, type InputSeries } from '../../../../helpers/promtool-rule-tests';
 import { burnRateCases } from './burn-rate-scenarios';
+import { platformAlertScenarios } from './platform-alert-scenarios';
+import { EVENTS_PER_MINUTE, LAST, counter, gauge, nudge, series, type Side } from './scenario-series';
 
 export interface ScenarioContext {
   /** Labels prometheus-operator gives the gateway's series (job, namespace, pod, ...). */
@@ -15,21 +17,6 @@ export interface ScenarioContext {
   readonly definitions: readonly AlertDefinition[];
 }
 
-/** How far below and past a threshold the scenarios go: close enough that a wrong comparison shows. */
-const MARGIN = 0.02;
-/** Events per minute in rate scenarios: large, so ratios land within MARGIN after rounding. */
-const EVENTS_PER_MINUTE = 100_000;
-const LAST = SERIES_MINUTES;
-
-type Side = 'below' | 'above';
-const nudge = (threshold: number, side: Side) => threshold * (side === 'below' ? 1 - MARGIN : 1 + MARGIN);
-
-function series(metric: string, labels: Readonly<Record<string, string>>, values: string): InputSeries {
-  const matchers = Object.entries(labels).map(([name, value]) => `${name}="${value}"`);
-  return { series: `${metric}{${matchers.join(',')}}`, values };
-}
-const counter = (perMinute: number) => `0+${perMinute}x${LAST}`;
-const gauge = (value: number) => `${value}x${LAST}`;
 
 /** Two counters whose ratio bad / (bad + good) is `ratio`, rounded to whole events per minute. */
 function ratioSeries(metric: string, labels: Readonly<Record<string, string>>, badLabels: Record<string, string>, goodLabels: Record<string, string>, ratio: number) {
@@ -104,5 +91,6 @@ export function alertScenarios({ target, thresholds, slo, resources, definitions
       value: 60,
     },
     Watchdog: { atThreshold: [], holdsFromMinute: 0, alertLabels: {}, value: 1 },
+    ...platformAlertScenarios({ gatewayTarget: target }),
   };
 }

@@ -2,6 +2,7 @@ import { METRICS } from '../../../../../app/src/contract';
 import type { SloSpec } from '../../../../../infra/environments';
 import { BURN_RATE_WINDOWS, SLO_LABEL, type AlertDefinition, type BurnRateWindow, type Severity } from '../../../../../infra/k8s/observability/alerts';
 import { expectedAnnotations, type AlertRuleCases, type InputSeries } from '../../../../helpers/promtool-rule-tests';
+import { MARGIN } from './scenario-series';
 
 /**
  * promtool cases for the error-budget alerts, at and around each burn rate of each window pair.
@@ -14,8 +15,6 @@ import { expectedAnnotations, type AlertRuleCases, type InputSeries } from '../.
  * burns.
  */
 
-/** How far below and above a burn rate the cases go. */
-const MARGIN = 0.02;
 /** Requests per minute: 10,000 a second, so even prod's 0.1 % budget at 2 % past 1x is whole requests. */
 const REQUESTS_PER_MINUTE = 600_000;
 /**

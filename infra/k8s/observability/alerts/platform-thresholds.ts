@@ -1,0 +1,24 @@
+/**
+ * Thresholds of the alerts on the platform itself (kubernetes.ts, monitoring-pipeline.ts): the
+ * same in every environment, since they describe the cluster and the monitoring pipeline rather
+ * than the gateway's objectives.
+ */
+export const PLATFORM_ALERT_THRESHOLDS = {
+  /** Share of a container's CFS periods in which it was throttled (kubernetes-mixin's CPUThrottlingHigh uses 25 %). */
+  cpuThrottledRatio: 0.25,
+  /** Free share of a persistent volume below which it is filling up (warning)... */
+  volumeFreeWarningRatio: 0.15,
+  /** ...and below which it is about to be full (critical). */
+  volumeFreeCriticalRatio: 0.03,
+  /** Free share of a node filesystem (container images, logs, emptyDir volumes) below which it warns. */
+  nodeFilesystemFreeRatio: 0.1,
+  /** Share of alert notifications that failed, from Prometheus to Alertmanager or from Alertmanager to a receiver. */
+  notificationFailureRatio: 0.01,
+  /** Share of a job's scrape targets that are down. */
+  targetsDownRatio: 0.1,
+} as const;
+
+/** `0.15` -> `15%`, without the float noise of `0.15 * 100`. */
+export function asPercent(ratio: number): string {
+  return `${Number((ratio * 100).toFixed(6))}%`;
+}

@@ -1,0 +1,39 @@
+import { ARGO_ROLLOUTS, NAMESPACES } from '../platform-names';
+
+/**
+ * What the platform's Prometheus scrapes outside its own namespace, as the pinned charts
+ * (infra/pulumi/operators.ts) and Istio run it: where each target listens (for the NetworkPolicy
+ * that lets the scrape out) and the `job` label its series get (for the alerts that read them).
+ * Facts of the pinned versions; each says where it comes from.
+ */
+
+/** Where prometheus-operator and the exporters of its chart run (kube-prometheus-stack's release namespace). */
+export const PROMETHEUS_OPERATOR_NAMESPACE = 'prometheus-operator';
+
+export const CLUSTER_SCRAPE_TARGETS = {
+  /** istio-discovery 1.29.2 templates/service.yaml: port `http-monitoring`. */
+  istiod: { namespace: NAMESPACES.istio, pods: { app: 'istiod' }, port: 15014, portName: 'http-monitoring', job: 'istiod' },
+  /**
+   * kube-state-metrics 6.4.1 (a kube-prometheus-stack 79.5.0 subchart): `service.port`; its
+   * ServiceMonitor's `jobLabel` is `app.kubernetes.io/name`.
+   */
+  kubeStateMetrics: { namespace: PROMETHEUS_OPERATOR_NAMESPACE, port: 8080, job: 'kube-state-metrics' },
+  /** kube-prometheus-stack 79.5.0: the operator's TLS web port (`prometheusOperator.tls.internalPort`). */
+  prometheusOperator: { namespace: PROMETHEUS_OPERATOR_NAMESPACE, port: 10250 },
+  /** argo-rollouts 2.40.9: `controller.containerPorts.metrics`; the ServiceMonitor names the job after the `argo-rollouts-metrics` Service. */
+  argoRollouts: { namespace: ARGO_ROLLOUTS.namespace, port: 8090, job: 'argo-rollouts-metrics' },
+  /**
+   * prometheus-node-exporter 4.49.1 on the host network: `service.port`; kube-prometheus-stack
+   * 79.5.0 gives its Service the label `jobLabel: node-exporter`, which the ServiceMonitor's
+   * `jobLabel` names.
+   */
+  nodeExporter: { port: 9100, job: 'node-exporter' },
+  /**
+   * kube-prometheus-stack 79.5.0 templates/exporters/kubelet/servicemonitor.yaml: `jobLabel: k8s-app`
+   * (`kubelet`), the kubelet's HTTPS port, and a `metrics_path` label telling `/metrics` from
+   * `/metrics/cadvisor` and `/metrics/probes`.
+   */
+  kubelet: { port: 10250, job: 'kubelet' },
+  /** Every injected proxy's Envoy (`http-envoy-prom` in Istio 1.29.2's injection templates), outside the mesh's traffic capture. */
+  envoy: { port: 15090, portName: 'http-envoy-prom', path: '/stats/prometheus' },
+} as const;
