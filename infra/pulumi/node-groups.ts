@@ -10,7 +10,7 @@ const NODE_POLICIES = [
 ] as const;
 
 /** Root volume of the AL2023 EKS AMI. */
-const ROOT_DEVICE = '/dev/xvda';
+export const ROOT_DEVICE = '/dev/xvda';
 
 export interface NodeGroupsArgs extends NodeGroupSpec {
   readonly clusterName: pulumi.Input<string>;
@@ -38,11 +38,13 @@ export function nodeGroupPlans(args: Pick<NodeGroupsArgs, 'onePerZone' | 'subnet
   return args.onePerZone ? args.subnetIds.map((subnetId, zone) => ({ suffix: `zone-${zone}`, subnetIds: [subnetId] })) : [{ suffix: 'all-zones', subnetIds: args.subnetIds }];
 }
 
+/** IMDSv2 only, and one hop: pods cannot reach the node's credentials; they use Pod Identity. Karpenter's nodes get the same. */
+export const NODE_METADATA_OPTIONS = { httpEndpoint: 'enabled', httpTokens: 'required', httpPutResponseHopLimit: 1 } as const;
+
 /** Instance metadata and root volume every node gets, whatever the group. */
 export function launchTemplateArgs(volumeGiB: number): aws.ec2.LaunchTemplateArgs {
   return {
-    // IMDSv2 only, and one hop: pods cannot reach the node's credentials; they use Pod Identity.
-    metadataOptions: { httpEndpoint: 'enabled', httpTokens: 'required', httpPutResponseHopLimit: 1 },
+    metadataOptions: { ...NODE_METADATA_OPTIONS },
     blockDeviceMappings: [{ deviceName: ROOT_DEVICE, ebs: { volumeSize: volumeGiB, volumeType: 'gp3', encrypted: 'true', deleteOnTermination: 'true' } }],
     updateDefaultVersion: true,
   };

@@ -11,6 +11,8 @@ import { LOAD_BALANCER_CONTROLLER, ingressLoadBalancerAnnotations, loadBalancerC
 import { localIngressServicePorts } from './local-ingress';
 import { CERT_MANAGER, EXTERNAL_DNS, certManagerValues, externalDnsServiceAnnotations, externalDnsValues, type PublicDns } from './public-dns';
 import { HELM_CHARTS, ISTIO_IMAGE_HUB, ISTIO_VERSION, type HelmChartVersion } from './versions';
+import { EXTERNAL_SECRETS } from './external-secrets';
+import { KARPENTER } from './karpenter';
 
 export type OperatorKey =
   | 'istioBase'
@@ -22,7 +24,10 @@ export type OperatorKey =
   | 'ingressGateway'
   | 'prometheusOperatorCrds'
   | 'prometheusOperator'
-  | 'argoRollouts';
+  | 'argoRollouts'
+  | 'karpenterCrd'
+  | 'karpenter'
+  | 'externalSecrets';
 
 /** Where the Istio CNI node agent runs: its DaemonSet needs root, host paths and NET_ADMIN, which only kube-system admits. */
 export const ISTIO_CNI_NAMESPACE = 'kube-system';
@@ -35,7 +40,15 @@ export const NODE_EXPORTER_NAMESPACE = 'kube-system';
  * (Warn + Audit) rather than deny in these (policies/exceptions.yaml, `auditedNamespaces`): the
  * charts are upstream code whose pods cannot be checked in CI.
  */
-export const OPERATOR_NAMESPACES = [PLATFORM_NAMES.namespaces.istio, PROMETHEUS_OPERATOR_NAMESPACE, ARGO_ROLLOUTS.namespace, CERT_MANAGER.namespace, EXTERNAL_DNS.namespace] as const;
+export const OPERATOR_NAMESPACES = [
+  PLATFORM_NAMES.namespaces.istio,
+  PROMETHEUS_OPERATOR_NAMESPACE,
+  ARGO_ROLLOUTS.namespace,
+  CERT_MANAGER.namespace,
+  EXTERNAL_DNS.namespace,
+  KARPENTER.namespace,
+  EXTERNAL_SECRETS.namespace,
+] as const;
 
 const RUNTIME_DEFAULT_SECCOMP = { type: 'RuntimeDefault' } as const;
 
@@ -61,6 +74,8 @@ export interface OperatorRelease {
   readonly namespaceExists?: boolean;
   /** Cloud resources the release needs first and must outlive on destroy (its IAM grants). @default none */
   readonly dependsOn?: readonly pulumi.Resource[];
+  /** Leave the chart's crds/ alone: a release of their own installs and upgrades them. @default false */
+  readonly skipCrds?: boolean;
 }
 
 /**
@@ -87,6 +102,8 @@ export interface OperatorsArgs {
   readonly ingressExposure: IngressExposure;
   /** The environment's `clientAddress`: what the ingress gateway's Service and Envoy need to pass the client's address on. */
   readonly clientAddress: ClientAddressSpec;
+  /** Releases of the cluster's add-ons installed after the built-in ones (Karpenter, External Secrets on AWS); each `after` names earlier keys. @default none */
+  readonly addonReleases?: readonly OperatorRelease[];
 }
 
 /** The ingress gateway chart's `service` values (manifests/charts/gateway/templates/service.yaml at 1.29.2). */
@@ -154,7 +171,7 @@ function awsEdgeReleases(exposure: IngressExposure, certManagerReplicas: number)
 }
 
 /** Every Helm release, with its values and order. */
-export function operatorReleases(args: Pick<OperatorsArgs, 'controlPlane' | 'ingressExposure' | 'clientAddress'>): OperatorRelease[] {
+export function operatorReleases(args: Pick<OperatorsArgs, 'controlPlane' | 'ingressExposure' | 'clientAddress' | 'addonReleases'>): OperatorRelease[] {
   const { istiodReplicas, ingressGatewayReplicas, argoRolloutsReplicas, certManagerReplicas } = args.controlPlane;
   const { jaeger, meshProviders, namespaces } = PLATFORM_NAMES;
   return [
@@ -327,7 +344,13 @@ export function operatorReleases(args: Pick<OperatorsArgs, 'controlPlane' | 'ing
       after: ['istiod', 'prometheusOperatorCrds'],
       platformPrerequisite: true,
     },
+    ...(args.addonReleases ?? []),
   ];
+}
+
+/** The chart reference and repository options of a Helm release: an OCI registry's chart is named by its URL, with no repository to search. */
+function chartSource(chart: HelmChartVersion): Pick<k8s.helm.v3.ReleaseArgs, 'chart' | 'repositoryOpts'> {
+  return chart.repository.startsWith('oci://') ? { chart: `${chart.repository}/${chart.chart}` } : { chart: chart.chart, repositoryOpts: { repo: chart.repository } };
 }
 
 /**
@@ -364,12 +387,12 @@ export class Operators extends pulumi.ComponentResource {
         `${name}-${plan.releaseName}`,
         {
           name: plan.releaseName,
-          chart: plan.chart.chart,
+          ...chartSource(plan.chart),
           version: plan.chart.version,
-          repositoryOpts: { repo: plan.chart.repository },
           namespace: plan.namespace,
           createNamespace: namespace === undefined && plan.namespaceExists !== true,
           values: plan.values,
+          ...(plan.skipCrds === true ? { skipCrds: true } : {}),
           atomic: true,
           timeout: 900,
         },

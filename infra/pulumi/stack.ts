@@ -14,8 +14,11 @@ import { LOAD_BALANCER_CONTROLLER, loadBalancerControllerPolicy } from './load-b
 import { CERT_MANAGER, EXTERNAL_DNS, certManagerPolicy, externalDnsPolicy, type PublicDnsArgs } from './public-dns';
 import { localIngressInstructions } from './local-ingress';
 import { AddonIdentities } from './addon-identities';
+import { EXTERNAL_SECRETS, SecretsManagerEntries, externalSecretsPolicy, externalSecretsRelease, secretsManagerPrefix } from './external-secrets';
+import { KARPENTER, KarpenterNodeAccess, NodeAutoscaling, karpenterControllerPolicy, karpenterReleases, type NodeAutoscalingArgs } from './karpenter';
+import { secretPlans, type SecretDelivery } from './secrets';
 import { IngressCertificate } from './ingress-certificate';
-import { Operators, type IngressExposure } from './operators';
+import { Operators, type IngressExposure, type OperatorRelease } from './operators';
 import { PLATFORM_NAMES, type PlatformSource } from './platform-contract';
 import { PlatformDeploy } from './platform-deploy';
 import { REDIS_PORT, Redis } from './redis';
@@ -60,6 +63,12 @@ interface ClusterAccess {
   readonly storageClassName: string | null;
   /** Objects the platform needs that the cluster itself does not have (the StorageClass on EKS). */
   readonly clusterPrerequisites: readonly pulumi.Resource[];
+  /** Helm releases of the cluster's own add-ons (Karpenter and External Secrets Operator on EKS). */
+  readonly addonReleases: readonly OperatorRelease[];
+  /** Karpenter's NodePool and EC2NodeClass, once its release is installed; `undefined` where nothing adds nodes (local). */
+  readonly nodeAutoscaling: Omit<NodeAutoscalingArgs, 'provider' | 'karpenter'> | undefined;
+  /** Where the platform's secret values live when not in Kubernetes Secrets written by Pulumi: Secrets Manager on AWS. */
+  readonly secretStore: Omit<Extract<SecretDelivery, { kind: 'external-secrets' }>, 'kind' | 'operator'> | undefined;
 }
 
 /** Who runs `pulumi up` and where: answers the AWS APIs give before anything is created. */
@@ -116,18 +125,6 @@ async function awsCluster(config: StackConfig, target: AwsTarget, platform: Plat
   const workloadAddons = new ClusterAddons(`${name}-workload-addons`, { clusterName: cluster.clusterName, kubernetesVersion, phase: 'after-nodes' }, { dependsOn: nodes.nodeGroups });
 
   const publicDns: PublicDnsArgs = { domain: config.domain ?? '', hostedZoneId: target.hostedZoneId, region: target.region, ownerId: name };
-  const identities = new AddonIdentities(
-    `${name}-addon-identities`,
-    {
-      clusterName: cluster.clusterName,
-      identities: {
-        'load-balancer-controller': { namespace: LOAD_BALANCER_CONTROLLER.namespace, serviceAccount: LOAD_BALANCER_CONTROLLER.serviceAccount, policy: loadBalancerControllerPolicy() },
-        'external-dns': { namespace: EXTERNAL_DNS.namespace, serviceAccount: EXTERNAL_DNS.serviceAccount, policy: externalDnsPolicy(publicDns) },
-        'cert-manager': { namespace: CERT_MANAGER.namespace, serviceAccount: CERT_MANAGER.serviceAccount, policy: certManagerPolicy(publicDns) },
-      },
-    },
-    { dependsOn: nodeAddons.addons },
-  );
 
   const repositoryName = `${config.environment}/${IMAGE_NAME}`;
   const registry = new Registry(`${name}-registry`, {
@@ -151,6 +148,35 @@ async function awsCluster(config: StackConfig, target: AwsTarget, platform: Plat
         })
       : undefined;
 
+  // The platform's secret values, as Secrets Manager entries External Secrets Operator copies into the cluster.
+  const secretStore = { region: target.region, prefix: secretsManagerPrefix(config.stack) };
+  const secretEntries = new SecretsManagerEntries(`${name}-secrets`, {
+    prefix: secretStore.prefix,
+    plans: secretPlans({ secrets: config.secrets, redisUrl: redis?.url, tlsSecretName: platform.ingressTlsSecretName(config.environment) }),
+    recoveryWindowInDays: environment.deletionProtection ? 7 : 0,
+  });
+  const karpenterAws = { clusterName: name, region: target.region, accountId: context.accountId };
+  const karpenterNodes = new KarpenterNodeAccess(`${name}-karpenter`, { ...karpenterAws, clusterSecurityGroupId: cluster.clusterSecurityGroupId }, { dependsOn: [cluster.eksCluster] });
+
+  const identities = new AddonIdentities(
+    `${name}-addon-identities`,
+    {
+      clusterName: cluster.clusterName,
+      identities: {
+        'load-balancer-controller': { namespace: LOAD_BALANCER_CONTROLLER.namespace, serviceAccount: LOAD_BALANCER_CONTROLLER.serviceAccount, policy: loadBalancerControllerPolicy() },
+        'external-dns': { namespace: EXTERNAL_DNS.namespace, serviceAccount: EXTERNAL_DNS.serviceAccount, policy: externalDnsPolicy(publicDns) },
+        'cert-manager': { namespace: CERT_MANAGER.namespace, serviceAccount: CERT_MANAGER.serviceAccount, policy: certManagerPolicy(publicDns) },
+        karpenter: {
+          namespace: KARPENTER.namespace,
+          serviceAccount: KARPENTER.serviceAccount,
+          policy: karpenterControllerPolicy({ ...karpenterAws, nodeRoleArn: karpenterNodes.nodeRoleArn, queueArn: karpenterNodes.queueArn }),
+        },
+        'external-secrets': { namespace: EXTERNAL_SECRETS.namespace, serviceAccount: EXTERNAL_SECRETS.serviceAccount, policy: externalSecretsPolicy(secretEntries.arns) },
+      },
+    },
+    { dependsOn: nodeAddons.addons },
+  );
+
   const provider = target.awsOnly
     ? undefined
     : new k8s.Provider(`${name}-kubernetes`, { kubeconfig: cluster.kubeconfig }, { dependsOn: [...nodes.nodeGroups, ...workloadAddons.addons] });
@@ -172,6 +198,14 @@ async function awsCluster(config: StackConfig, target: AwsTarget, platform: Plat
     },
     storageClassName: storageClass === undefined ? null : ENCRYPTED_STORAGE_CLASS,
     clusterPrerequisites: storageClass === undefined ? [] : [storageClass],
+    addonReleases: [
+      // Karpenter's release waits for the node role, access entry and queue too, so on destroy it
+      // outlives them being needed: its NodePool drains and terminates its nodes first.
+      ...karpenterReleases({ ...karpenterAws, grants: [...identities.roles.karpenter.grants, ...karpenterNodes.resources] }),
+      externalSecretsRelease({ replicas: environment.controlPlane.externalSecretsReplicas, grants: identities.roles['external-secrets'].grants }),
+    ],
+    nodeAutoscaling: { clusterName: name, volumeGiB: environment.nodeGroups.volumeGiB, spec: environment.nodeAutoscaling, nodeAccess: karpenterNodes.resources },
+    secretStore: { ...secretStore, entries: secretEntries.versions },
   };
 }
 
@@ -229,6 +263,10 @@ function localCluster(target: LocalTarget, platform: PlatformSource): ClusterAcc
     ingressExposure: { kind: 'node-port' },
     storageClassName: null,
     clusterPrerequisites: [],
+    // No AWS: a kind cluster's nodes are fixed, and the secret values go into Kubernetes Secrets from stack config.
+    addonReleases: [],
+    nodeAutoscaling: undefined,
+    secretStore: undefined,
   };
 }
 
@@ -268,12 +306,24 @@ export async function deployStack(config: StackConfig, platform: PlatformSource)
     controlPlane: CLOUD_ENVIRONMENTS[environment].controlPlane,
     ingressExposure: access.ingressExposure,
     clientAddress: platform.clientAddress(environment),
+    addonReleases: access.addonReleases,
   });
+  // The platform is applied after the NodePool, so its HPAs can scale out onto Karpenter's nodes
+  // from the start, and on destroy it goes before the NodePool drains them.
+  const nodeAutoscaling =
+    access.nodeAutoscaling === undefined ? undefined : new NodeAutoscaling('node-autoscaling', { ...access.nodeAutoscaling, provider: access.provider, karpenter: operators.release('karpenter') });
+  const secretDelivery: SecretDelivery =
+    access.secretStore === undefined ? { kind: 'kubernetes-secrets' } : { kind: 'external-secrets', ...access.secretStore, operator: operators.release('externalSecrets') };
   new PlatformDeploy('platform', {
     provider: access.provider,
     objects,
-    prerequisites: [...operators.platformPrerequisites, ...access.clusterPrerequisites, ...(access.imageBuild === undefined ? [] : [access.imageBuild])],
-    secrets: { secrets: config.secrets, redisUrl: access.redisUrl, tlsSecretName: platform.ingressTlsSecretName(environment) },
+    prerequisites: [
+      ...operators.platformPrerequisites,
+      ...access.clusterPrerequisites,
+      ...(nodeAutoscaling === undefined ? [] : [nodeAutoscaling.nodePool]),
+      ...(access.imageBuild === undefined ? [] : [access.imageBuild]),
+    ],
+    secrets: { secrets: config.secrets, redisUrl: access.redisUrl, tlsSecretName: platform.ingressTlsSecretName(environment), delivery: secretDelivery },
   });
 
   const host = config.domain ?? platform.ingressHosts(environment)[0] ?? 'localhost';

@@ -27,6 +27,16 @@ export const ISTIO_VERSION = '1.29.2';
 export const ISTIO_IMAGE_HUB = 'docker.io/istio';
 const PROMETHEUS_COMMUNITY_REPOSITORY = 'https://prometheus-community.github.io/helm-charts';
 const EKS_CHARTS_REPOSITORY = 'https://aws.github.io/eks-charts';
+const KARPENTER_REPOSITORY = 'oci://public.ecr.aws/karpenter';
+
+/**
+ * The EKS-optimized AMI release Karpenter's nodes boot (EC2NodeClass `alias`, `family@version`):
+ * pinned, so new AMIs reach the nodes through a reviewed change here, which Karpenter then rolls
+ * out as drift within the NodePool's disruption budgets, instead of whenever AWS publishes one.
+ * Release v20260714 of awslabs/amazon-eks-ami ships AL2023 AMIs for Kubernetes 1.33 (its release
+ * notes, CHANGELOG.md at tag v20260724).
+ */
+export const KARPENTER_AMI_ALIAS = 'al2023@v20260714';
 
 export const HELM_CHARTS = {
   istioBase: { repository: ISTIO_REPOSITORY, chart: 'base', version: ISTIO_VERSION },
@@ -44,6 +54,12 @@ export const HELM_CHARTS = {
   certManager: { repository: 'https://charts.jetstack.io', chart: 'cert-manager', version: 'v1.21.1' },
   // Chart 1.21.1 runs ExternalDNS 0.21.0 (charts/external-dns/Chart.yaml at tag external-dns-helm-chart-1.21.1).
   externalDns: { repository: 'https://kubernetes-sigs.github.io/external-dns/', chart: 'external-dns', version: '1.21.1' },
+  // Karpenter publishes both charts to its OCI registry only; chart 1.14.1 runs controller 1.14.1
+  // (charts/karpenter at tag v1.14.1; the release commit sets Chart.yaml's version and the image digest).
+  karpenterCrd: { repository: KARPENTER_REPOSITORY, chart: 'karpenter-crd', version: '1.14.1' },
+  karpenter: { repository: KARPENTER_REPOSITORY, chart: 'karpenter', version: '1.14.1' },
+  // Chart 2.9.0 runs External Secrets Operator v2.9.0 (deploy/charts/external-secrets/Chart.yaml at tag helm-chart-2.9.0).
+  externalSecrets: { repository: 'https://charts.external-secrets.io', chart: 'external-secrets', version: '2.9.0' },
 } as const satisfies Record<string, HelmChartVersion>;
 
 /** ElastiCache engine for the shared rate-limit store. */

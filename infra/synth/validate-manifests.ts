@@ -1,7 +1,8 @@
 /**
  * Validates synthesized objects against the published schemas shipped with `kubernetes-models`
  * (core Kubernetes) and `@kubernetes-models/*` (Istio, prometheus-operator, Argo Rollouts, Argo CD), and rejects unknown
- * fields.
+ * fields. Kinds without a CommonJS model package (Karpenter, External Secrets) are checked against
+ * the schemas in infra/crd-models/, transcribed from their CRDs at the pinned versions.
  *
  * Those packages compile the schemas into validators that ignore properties the schema does not
  * declare. To catch a misspelt field anyway, the object is handed to the validator through a proxy
@@ -10,6 +11,7 @@
  * it never asked for is unknown. Objects whose schema declares no properties at all (free-form
  * fields) are never looked into and are left alone.
  */
+import { CRD_MODELS, crdProblems } from '../crd-models';
 
 interface ValidatableModel {
   validate(this: unknown): void;
@@ -105,6 +107,8 @@ export interface ManifestObject {
 export function validateManifest(object: ManifestObject): string[] {
   const name = `${String(object.kind)} ${object.metadata?.namespace === undefined ? '' : `${String(object.metadata.namespace)}/`}${String(object.metadata?.name)}`;
   if (typeof object.apiVersion !== 'string' || typeof object.kind !== 'string') return [`${name}: apiVersion and kind are required`];
+  const crdModel = CRD_MODELS.get(`${object.apiVersion} ${object.kind}`);
+  if (crdModel !== undefined) return crdProblems(crdModel, object).map((problem) => `${name}: ${problem}`);
   const model = modelClass(object.apiVersion, object.kind);
   if (model === undefined) return [`${name}: no published schema known for ${object.apiVersion} ${object.kind}; add its model module to MODEL_MODULES`];
   // Older model packages (the Istio one) find their schema through the prototype, so the proxied

@@ -2,14 +2,14 @@ import { join } from 'node:path';
 import { ENVIRONMENT_DEFAULTS } from '../../../infra/environments';
 import { CLOUD_ENVIRONMENTS, CLOUD_ENVIRONMENT_NAMES } from '../../../infra/pulumi/cloud-environments';
 import { ISTIO_CNI_NAMESPACE, OPERATOR_NAMESPACES, operatorReleases } from '../../../infra/pulumi/operators';
-import { AWS_NLB } from './ingress-exposures';
+import { AWS_ADDON_RELEASES, AWS_NLB } from './ingress-exposures';
 import { repositoryPolicyOptions } from '../../../policies/k8s';
 import { resolvePolicyOptions } from '../../../policies/k8s/policy-options';
 import { HELM_CHARTS } from '../../../infra/pulumi/versions';
 
 
 describe('operatorReleases', () => {
-  const releases = operatorReleases({ controlPlane: CLOUD_ENVIRONMENTS.prod.controlPlane, ingressExposure: AWS_NLB, clientAddress: ENVIRONMENT_DEFAULTS.clientAddress });
+  const releases = operatorReleases({ controlPlane: CLOUD_ENVIRONMENTS.prod.controlPlane, ingressExposure: AWS_NLB, clientAddress: ENVIRONMENT_DEFAULTS.clientAddress, addonReleases: AWS_ADDON_RELEASES });
   const byKey = new Map(releases.map((release) => [release.key, release]));
 
   it('installs every release only after the releases it names, which come earlier in the list', () => {
@@ -194,8 +194,8 @@ describe.each(CLOUD_ENVIRONMENT_NAMES)('control-plane availability in %s', (envi
 
 it('runs the control plane replicated in staging and prod, and singly on dev’s spot nodes', () => {
   expect(Object.fromEntries(CLOUD_ENVIRONMENT_NAMES.map((environment) => [environment, CLOUD_ENVIRONMENTS[environment].controlPlane]))).toEqual({
-    dev: { istiodReplicas: 1, ingressGatewayReplicas: 1, argoRolloutsReplicas: 1, certManagerReplicas: 1 },
-    staging: { istiodReplicas: 2, ingressGatewayReplicas: 2, argoRolloutsReplicas: 2, certManagerReplicas: 2 },
-    prod: { istiodReplicas: 2, ingressGatewayReplicas: 3, argoRolloutsReplicas: 2, certManagerReplicas: 2 },
+    dev: { istiodReplicas: 1, ingressGatewayReplicas: 1, argoRolloutsReplicas: 1, certManagerReplicas: 1, externalSecretsReplicas: 1 },
+    staging: { istiodReplicas: 2, ingressGatewayReplicas: 2, argoRolloutsReplicas: 2, certManagerReplicas: 2, externalSecretsReplicas: 2 },
+    prod: { istiodReplicas: 2, ingressGatewayReplicas: 3, argoRolloutsReplicas: 2, certManagerReplicas: 2, externalSecretsReplicas: 2 },
   });
 });

@@ -44,9 +44,9 @@ describe.each(STACKS)('the %s stack', (stack) => {
       expect(before(release('prometheus-operator'), release('prometheus-operator-crds'))).toMatchObject({ waits: true });
     });
 
-    it('creates the namespaces before the Secrets that go into them, and both before the objects', () => {
+    it('creates the namespaces before the Secrets (or the ExternalSecrets) that go into them, and both before the objects', () => {
       const namespaces = run.named('platform-namespaces', CONFIG_GROUP);
-      const secrets = run.ofType('kubernetes:core/v1:Secret');
+      const secrets = [...run.ofType('kubernetes:core/v1:Secret'), ...run.ofType('kubernetes:external-secrets.io/v1:ExternalSecret')];
       expect(secrets.length).toBeGreaterThanOrEqual(2);
       for (const secret of secrets) {
         expect(before(secret, namespaces)).toMatchObject({ waits: true });
@@ -63,6 +63,12 @@ describe.each(STACKS)('the %s stack', (stack) => {
     });
 
     if (stack === 'local') {
+      it('writes the secret values into Kubernetes Secrets from stack config, and installs neither Karpenter nor External Secrets (no AWS)', () => {
+        expect(run.ofType('kubernetes:core/v1:Secret').length).toBeGreaterThanOrEqual(2);
+        expect(run.ofType('kubernetes:external-secrets.io/v1:ExternalSecret')).toEqual([]);
+        for (const name of ['karpenter', 'karpenter-crd', 'external-secrets']) expect(() => release(name)).toThrow(/no resource named/);
+      });
+
       it('reads no load balancer address, and prints where the node ports answer on this machine', async () => {
         expect(run.reads).toEqual([]);
         expect(() => release('aws-load-balancer-controller')).toThrow(/no resource named/);
@@ -87,6 +93,44 @@ describe.each(STACKS)('the %s stack', (stack) => {
       // The association is only of use once the Pod Identity agent runs, and the VPC outlives the NLB's owner.
       expect(before(grants[1] as RecordedResource, run.named(`uag-${stack}-node-addons-eks-pod-identity-agent`, 'aws:eks/addon:Addon'))).toMatchObject({ waits: true });
       expect(before(controller, run.named(`uag-${stack}-vpc`, 'aws:ec2/vpc:Vpc'))).toMatchObject({ waits: true });
+    });
+
+    it('installs Karpenter after its CRDs, IAM grants, node access and interruption queue, its node class and pool after it, and the platform after the pool (regression: nothing added nodes, an HPA at its maximum left pods Pending)', () => {
+      const controller = release('karpenter');
+      expect(before(controller, release('karpenter-crd'))).toMatchObject({ waits: true });
+      const grants = [run.named(`uag-${stack}-addon-identities-karpenter`, 'aws:iam/rolePolicy:RolePolicy'), run.named(`uag-${stack}-addon-identities-karpenter`, 'aws:eks/podIdentityAssociation:PodIdentityAssociation')];
+      const nodeAccess = [
+        run.named(`uag-${stack}-karpenter-node`, 'aws:iam/instanceProfile:InstanceProfile'),
+        run.named(`uag-${stack}-karpenter-node`, 'aws:eks/accessEntry:AccessEntry'),
+        run.named(`uag-${stack}-karpenter-security-group`, 'aws:ec2/tag:Tag'),
+        run.named(`uag-${stack}-karpenter-interruptions`, 'aws:sqs/queuePolicy:QueuePolicy'),
+        ...run.ofType('aws:cloudwatch/eventTarget:EventTarget'),
+      ];
+      expect(nodeAccess).toHaveLength(9);
+      for (const resource of [...grants, ...nodeAccess]) expect(before(controller, resource)).toMatchObject({ waits: true });
+      const nodeClass = run.named('node-autoscaling-node-class');
+      const nodePool = run.named('node-autoscaling-node-pool');
+      for (const resource of [controller, ...nodeAccess.slice(0, 3)]) expect(before(nodeClass, resource)).toMatchObject({ waits: true });
+      expect(before(nodePool, nodeClass)).toMatchObject({ waits: true });
+      expect(before(run.named('platform-objects', CONFIG_GROUP), nodePool)).toMatchObject({ waits: true });
+      expect(before(controller, run.named(`uag-${stack}-vpc`, 'aws:ec2/vpc:Vpc'))).toMatchObject({ waits: true });
+    });
+
+    it('installs External Secrets Operator after its IAM grant, the store after the operator, and each ExternalSecret after the store and the Secrets Manager entries (regression: AWS stacks wrote stack secrets into Kubernetes Secrets)', () => {
+      const operator = release('external-secrets');
+      for (const grant of [run.named(`uag-${stack}-addon-identities-external-secrets`, 'aws:iam/rolePolicy:RolePolicy'), run.named(`uag-${stack}-addon-identities-external-secrets`, 'aws:eks/podIdentityAssociation:PodIdentityAssociation')]) {
+        expect(before(operator, grant)).toMatchObject({ waits: true });
+      }
+      const store = run.named('platform-secrets-store');
+      expect(before(store, operator)).toMatchObject({ waits: true });
+      const externalSecrets = run.ofType('kubernetes:external-secrets.io/v1:ExternalSecret');
+      const entries = run.ofType('aws:secretsmanager/secretVersion:SecretVersion');
+      expect(externalSecrets.map((object) => object.name).sort()).toEqual(entries.map((entry) => entry.name.replace(`uag-${stack}-secrets-`, 'platform-secrets-')).sort());
+      for (const externalSecret of externalSecrets) {
+        expect(before(externalSecret, store)).toMatchObject({ waits: true });
+        for (const entry of entries) expect(before(externalSecret, entry)).toMatchObject({ waits: true });
+      }
+      expect(run.ofType('kubernetes:core/v1:Secret')).toEqual([]);
     });
 
     it('installs ExternalDNS and cert-manager after their IAM grants, ExternalDNS before the ingress gateway whose record it owns, and the issuer and certificate after cert-manager', () => {

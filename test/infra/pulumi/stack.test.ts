@@ -57,16 +57,16 @@ describe.each(['dev', 'staging', 'prod'])('the %s stack', (stack) => {
     expect(run.dependsOn(run.named('platform-objects', CONFIG_GROUP), image as RecordedResource)).toBe(true);
   });
 
-  it('keeps every Secret value a Pulumi secret', () => {
-    const secrets = run.ofType('kubernetes:core/v1:Secret');
-    expect(secrets.length).toBeGreaterThanOrEqual(2);
-    for (const secret of secrets) {
-      expect({ secret: secret.name, isSecret: isSecretInput(secret.inputs.stringData), data: secret.inputs.data }).toEqual({ secret: secret.name, isSecret: true, data: undefined });
-    }
-    const grafana = run.named('platform-secrets-observability-grafana-admin');
-    expect(plain(grafana.inputs.stringData)).toEqual({ password: SECRETS['uag:grafanaAdminPassword'] });
-    const allPlatformObjects = JSON.stringify([objectsOf(run, 'platform-objects'), objectsOf(run, 'platform-namespaces')]);
-    for (const value of Object.values(SECRETS)) expect(allPlatformObjects).not.toContain(value);
+  it('keeps every secret value in Secrets Manager entries made from stack secrets, and none in what is applied to the cluster (regression: AWS stacks wrote them into Kubernetes Secrets)', () => {
+    expect(run.ofType('kubernetes:core/v1:Secret')).toEqual([]);
+    const versions = run.ofType('aws:secretsmanager/secretVersion:SecretVersion');
+    expect(versions.length).toBeGreaterThanOrEqual(2);
+    for (const version of versions) expect({ version: version.name, isSecret: isSecretInput(version.inputs.secretString) }).toEqual({ version: version.name, isSecret: true });
+    const grafana = run.named(`uag-${stack}-secrets-observability-grafana-admin`, 'aws:secretsmanager/secretVersion:SecretVersion');
+    expect(JSON.parse(plain(grafana.inputs.secretString) as string)).toEqual({ password: SECRETS['uag:grafanaAdminPassword'] });
+    expect(run.named(`uag-${stack}-secrets-observability-grafana-admin`, 'aws:secretsmanager/secret:Secret').inputs.name).toBe(`uag/${stack}/observability/grafana-admin`);
+    const applied = JSON.stringify(run.resources.filter((resource) => resource.type.startsWith('kubernetes:')).map((resource) => resource.inputs));
+    for (const value of Object.values(SECRETS)) expect(applied).not.toContain(value);
   });
 
   it('has the VPC CNI enforce NetworkPolicies (regression: every NetworkPolicy was a no-op on EKS)', () => {
@@ -80,16 +80,16 @@ describe.each(['dev', 'staging', 'prod'])('the %s stack', (stack) => {
   });
 
   it('creates the cluster and node groups only after their roles\' policies are attached, and detaches them only after', () => {
-    const attachment = (suffix: string) => run.resources.find((resource) => resource.type === 'aws:iam/rolePolicyAttachment:RolePolicyAttachment' && resource.name.endsWith(suffix)) as RecordedResource;
+    const attachment = (suffix: string) => run.named(`uag-${stack}-${suffix}`, 'aws:iam/rolePolicyAttachment:RolePolicyAttachment');
     const [cluster] = run.ofType('aws:eks/cluster:Cluster');
     expect(run.dependsOn(cluster as RecordedResource, attachment('control-plane-AmazonEKSClusterPolicy'))).toBe(true);
     for (const group of run.ofType(NODE_GROUP)) {
       for (const policy of ['AmazonEKSWorkerNodePolicy', 'AmazonEKS_CNI_Policy', 'AmazonEC2ContainerRegistryReadOnly']) {
-        expect({ group: group.name, policy, waits: run.dependsOn(group, attachment(`node-${policy}`)) }).toEqual({ group: group.name, policy, waits: true });
+        expect({ group: group.name, policy, waits: run.dependsOn(group, attachment(`nodes-node-${policy}`)) }).toEqual({ group: group.name, policy, waits: true });
       }
     }
     const ebs = run.ofType('aws:eks/addon:Addon').find((addon) => addon.inputs.addonName === 'aws-ebs-csi-driver') as RecordedResource;
-    expect(run.dependsOn(ebs, attachment('ebs-csi-AmazonEBSCSIDriverPolicy'))).toBe(true);
+    expect(run.dependsOn(ebs, attachment('workload-addons-ebs-csi-AmazonEBSCSIDriverPolicy'))).toBe(true);
   });
 
   it('keeps the control plane in standard support: it is upgraded, not moved into paid extended support', () => {
@@ -113,6 +113,13 @@ describe.each(['dev', 'staging', 'prod'])('the %s stack', (stack) => {
     const violations = await Promise.all(reviewed.map(async (resource) => [resource.name, await cloudPolicyViolations(resource)] as const));
     expect(violations.filter(([, found]) => found.length > 0)).toEqual([]);
     expect(reviewed.some((resource) => resource.type === 'aws:eks/cluster:Cluster')).toBe(true);
+  });
+
+  it('installs Karpenter’s charts from its OCI registry, the CRDs through a release of their own', () => {
+    const karpenter = run.named('platform-operators-karpenter', 'kubernetes:helm.sh/v3:Release');
+    expect(karpenter.inputs).toMatchObject({ chart: 'oci://public.ecr.aws/karpenter/karpenter', version: '1.14.1', namespace: 'karpenter', skipCrds: true });
+    expect(karpenter.inputs.repositoryOpts).toBeUndefined();
+    expect(run.named('platform-operators-karpenter-crd', 'kubernetes:helm.sh/v3:Release').inputs).toMatchObject({ chart: 'oci://public.ecr.aws/karpenter/karpenter-crd', version: '1.14.1' });
   });
 
   it('gives the gateway its Secret through envFrom', () => {
@@ -175,8 +182,9 @@ describe('the prod stack', () => {
     const [redis] = run.ofType('aws:elasticache/replicationGroup:ReplicationGroup');
     expect(redis?.inputs).toMatchObject({ transitEncryptionEnabled: true, atRestEncryptionEnabled: true, numCacheClusters: 3, automaticFailoverEnabled: true });
     expect(isSecretInput(redis?.inputs.authToken)).toBe(true);
-    const gatewaySecret = run.named('platform-secrets-gateway-gateway-environment');
-    expect(plain(gatewaySecret.inputs.stringData)).toEqual({
+    const gatewaySecret = run.named('uag-prod-secrets-gateway-gateway-environment', 'aws:secretsmanager/secretVersion:SecretVersion');
+    expect(isSecretInput(gatewaySecret.inputs.secretString)).toBe(true);
+    expect(JSON.parse(plain(gatewaySecret.inputs.secretString) as string)).toEqual({
       UAG_REDIS_URL: 'rediss://:redis-token-value-0123456789@master.redis.test:6379',
       UAG_JWT_PUBLIC_KEY: 'jwt-public-key-value',
     });
@@ -195,12 +203,13 @@ describe('the prod stack', () => {
   });
 
   it('gives no second access entry to the listed principal that creates the cluster (regression: 409 on the first up)', () => {
-    expect(run.ofType('aws:eks/accessEntry:AccessEntry').map((entry) => entry.inputs.principalArn)).toEqual([`arn:aws:iam::${ACCOUNT}:role/on-call`]);
+    const adminEntries = run.ofType('aws:eks/accessEntry:AccessEntry').filter((entry) => entry.inputs.type === 'STANDARD');
+    expect(adminEntries.map((entry) => entry.inputs.principalArn)).toEqual([`arn:aws:iam::${ACCOUNT}:role/on-call`]);
     expect(run.ofType('aws:eks/cluster:Cluster')[0]?.inputs.accessConfig).toMatchObject({ bootstrapClusterCreatorAdminPermissions: true });
   });
 
   it('gives the listed IAM principals cluster-admin access entries', () => {
-    const [entry] = run.ofType('aws:eks/accessEntry:AccessEntry');
+    const [entry] = run.ofType('aws:eks/accessEntry:AccessEntry').filter((candidate) => candidate.inputs.type === 'STANDARD');
     expect(entry?.inputs).toMatchObject({ principalArn: `arn:aws:iam::${ACCOUNT}:role/on-call`, type: 'STANDARD' });
     expect(run.ofType('aws:eks/accessPolicyAssociation:AccessPolicyAssociation')[0]?.inputs).toMatchObject({
       policyArn: 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy',
