@@ -14,6 +14,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EDGE_CHAIN, edgeChainTarget, startEdgeChainGateway } from './edge-chain';
+import { RELOAD_EVERY_SECOND, reloadTarget, startReloadingGateway } from './reload-every-second';
 import { positiveInteger } from './env';
 import { UPSTREAM_BODY } from './fixtures';
 import { measure, type LoadSettings } from './load';
@@ -46,13 +47,14 @@ const NGINX = 'nginx';
 const FASTIFY = 'fastify http-proxy';
 const GATEWAY = 'gateway';
 
-// The gateway sits between the two runs it is compared with (issue 2's and the edge chain's
-// targets), so each pair runs back to back.
+// The gateway sits between the two runs compared with it most closely (issue 2's and the edge
+// chain's targets), so each pair runs back to back; the reloading gateway follows the edge chain.
 const RUNS: readonly RunDefinition[] = [
   { name: 'direct upstream', start: startDirectUpstream },
   { name: FASTIFY, start: startFastifyProxy },
   { name: GATEWAY, start: startGateway, requires: checkGatewayBundle, exportsSpans: true },
   { name: EDGE_CHAIN, start: startEdgeChainGateway, requires: checkGatewayBundle, exportsSpans: true },
+  { name: RELOAD_EVERY_SECOND, start: startReloadingGateway, requires: checkGatewayBundle, exportsSpans: true },
   { name: NGINX, start: startNginx, skipReason: nginxSkipReason },
 ];
 
@@ -140,6 +142,7 @@ async function main(): Promise<void> {
     console.log(`\n${renderNotes(outcomes)}`);
     console.log(`\n${issueTarget(outcomes, rounds)}`);
     console.log(edgeChainTarget(outcomes, GATEWAY, rounds));
+    console.log(reloadTarget(outcomes, GATEWAY, rounds));
     if (startup !== undefined) console.log(startup);
     const found = problems(outcomes);
     if (found.length > 0) {

@@ -90,12 +90,17 @@ export function benchRouteTable(ctx: Pick<BenchContext, 'upstreamUrl'>): string 
   return ['routes:', '  - name: bench', '    match: { pathPrefix: / }', `    upstream: { url: ${ctx.upstreamUrl} }`, ''].join('\n');
 }
 
+/** Where the gateway targets' route table is written. */
+export function routesFileOf(ctx: Pick<BenchContext, 'tempDir'>): string {
+  return join(ctx.tempDir, 'gateway-routes.yaml');
+}
+
 /**
  * The environment of the production-like gateway above with `routeTable` (YAML, written to the
  * bench's scratch directory) and the given ports.
  */
 export function gatewayEnv(ctx: BenchContext, routeTable: string, ports: { http: number; admin: number }): NodeJS.ProcessEnv {
-  const routesFile = join(ctx.tempDir, 'gateway-routes.yaml');
+  const routesFile = routesFileOf(ctx);
   writeFileSync(routesFile, routeTable);
   return {
     ...childEnv(),
@@ -120,7 +125,12 @@ export function spawnGatewayBundle(ctx: BenchContext, env: NodeJS.ProcessEnv, op
  * The gateway bundle with `routeTable` (YAML) and `extraEnv` on top of the production-like settings
  * above, started with the image's Node flags; `openFiles` raises its open-files limit.
  */
-export async function startGatewayWith(ctx: BenchContext, routeTable: string, extraEnv: NodeJS.ProcessEnv, { openFiles }: Pick<SpawnOptions, 'openFiles'> = {}): Promise<StartedTarget> {
+export async function startGatewayWith(
+  ctx: BenchContext,
+  routeTable: string,
+  extraEnv: NodeJS.ProcessEnv,
+  { openFiles }: Pick<SpawnOptions, 'openFiles'> = {},
+): Promise<StartedTarget & { readonly adminUrl: string }> {
   const [httpPort, adminPort] = [await freePort(), await freePort()];
   const env = { ...gatewayEnv(ctx, routeTable, { http: httpPort, admin: adminPort }), ...extraEnv };
   const child = spawnGatewayBundle(ctx, env, { stdout: 'ignore', openFiles });
@@ -132,7 +142,7 @@ export async function startGatewayWith(ctx: BenchContext, routeTable: string, ex
   }
   const stale = staleBundleWarning();
   if (stale !== undefined) console.log(`  ${stale}`);
-  return { url: `http://127.0.0.1:${httpPort}`, process: child, notes: stale === undefined ? [] : [stale], stop: () => child.stop() };
+  return { url: `http://127.0.0.1:${httpPort}`, adminUrl: `http://127.0.0.1:${adminPort}`, process: child, notes: stale === undefined ? [] : [stale], stop: () => child.stop() };
 }
 
 /**

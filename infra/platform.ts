@@ -74,6 +74,7 @@ export function synthesizePlatform(props: PlatformProps): App {
     drainDelayMs: spec.gateway.drainDelayMs,
     shutdownTimeoutMs: spec.gateway.shutdownTimeoutMs,
     logLevel: spec.gateway.logLevel,
+    routeChanges: spec.gateway.routeChanges,
     traceSamplingRatio: spec.observability.traceSamplingRatio,
     trustedProxies: gatewayTrustedProxies(spec.clientAddress),
   });

@@ -1,7 +1,7 @@
 import { readBuildInfo } from './build-info';
 import { ConfigError } from './config/config-error';
 import { loadEnvConfig } from './config/env-config';
-import { loadRouteTableFile } from './config/route-table-loader';
+import { parseRouteTableText, readRouteTableText } from './config/route-table-loader';
 import { describeUnknownVariable, unknownGatewayVariables } from './config/unknown-variables';
 import { Gateway } from './gateway';
 import { ListenError } from './server/listen-error';
@@ -16,7 +16,8 @@ const SIGNAL_EXIT_CODES: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
 
 async function main(): Promise<void> {
   const env = loadEnvConfig(process.env);
-  const routeTable = loadRouteTableFile(env.UAG_ROUTES_FILE);
+  const routesFile = readRouteTableText(env.UAG_ROUTES_FILE);
+  const routeTable = parseRouteTableText(routesFile.text, env.UAG_ROUTES_FILE);
   const build = readBuildInfo();
   const logger = createLogger({ level: env.LOG_LEVEL, environment: env.UAG_ENV, build });
   logger.info({ commit: build.commit, build_time: build.buildTime, in_kubernetes: env.inKubernetes }, 'uag starting');
@@ -26,7 +27,7 @@ async function main(): Promise<void> {
   const tracing = await startTracing(env, build, logger);
   // Handlers go in before the listeners open: "gateway serving" is on stdout the moment it is
   // logged, and a SIGTERM right after it must drain, not kill the process with the default action.
-  const started = Gateway.start({ env, routeTable, logger, build, tracer: tracing.requestTracer });
+  const started = Gateway.start({ env, routeTable, routesChecksum: routesFile.checksum, watchRoutesFile: true, logger, build, tracer: tracing.requestTracer });
 
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals) => {
@@ -46,6 +47,11 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
+  // SIGHUP re-reads the route table at once (its default action would end the process).
+  process.on('SIGHUP', () => {
+    logger.info({ signal: 'SIGHUP' }, 're-reading the route table');
+    void started.then((gateway) => gateway.rereadRoutesFile(), () => undefined);
+  });
   await started;
 }
 

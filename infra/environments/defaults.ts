@@ -32,6 +32,8 @@ export const ENVIRONMENT_DEFAULTS: Omit<EnvironmentSpec, 'name' | 'ingress' | 's
     drainDelayMs: 5_000,
     shutdownTimeoutMs: 30_000,
     logLevel: 'info',
+    // A new environment keeps the canaried path until its owners choose: see each environment's reason.
+    routeChanges: 'rollout',
   },
   // Every environment takes clients straight from its load balancer (an AWS NLB on EKS, whatever
   // the cluster offers locally): it passes the client's address at L4, nothing in front of it adds

@@ -14,6 +14,8 @@ export const devOverrides: EnvironmentOverrides = {
     minAvailable: 0,
     resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '256Mi' } },
     logLevel: 'debug',
+    // Route edits land in seconds; a canary per edit would only slow developers down.
+    routeChanges: 'reload',
   },
   faultInjection: { enabled: true, delayPercent: 5, fixedDelay: '2s' },
   slo: { availability: 0.99, latency: { thresholdSeconds: 1, objective: 0.95 } },

@@ -15,6 +15,10 @@ export const prodOverrides: EnvironmentOverrides = {
     shutdownTimeoutMs: 3_590_000,
     drainDelayMs: 10_000,
     logLevel: 'warn',
+    // Game and WebSocket clients stay connected for up to an hour: a rollout per route edit would end
+    // every one of them, on every route. The table is validated at synth and again by each pod, which
+    // keeps its table and alerts (GatewayRouteTableRejected) rather than apply one it cannot.
+    routeChanges: 'reload',
   },
   slo: { availability: 0.999 },
   rollout: {

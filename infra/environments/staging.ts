@@ -5,7 +5,11 @@ import type { EnvironmentOverrides } from './types';
 export const stagingOverrides: EnvironmentOverrides = {
   name: 'staging',
   ingress: { hosts: ['api.staging.uag.example.com'], tlsCredentialName: 'uag-staging-tls' },
-  gateway: { autoscaling: { maxReplicas: 6 } },
+  gateway: {
+    autoscaling: { maxReplicas: 6 },
+    // Route changes reach staging the way they reach prod, so the reload is rehearsed before prod.
+    routeChanges: 'reload',
+  },
   rollout: {
     strategy: {
       type: 'canary',

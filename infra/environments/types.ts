@@ -36,6 +36,21 @@ const autoscalingSchema = z.strictObject({
   requestsPerSecondPerPod: z.number().positive(),
 });
 
+/**
+ * How a change to the route table reaches running gateway pods:
+ * - `reload`: the ConfigMap is updated in place and no checksum of it is in the pod template, so
+ *   nothing restarts. Each pod sees the new file once kubelet syncs the volume (up to about a
+ *   minute) and applies it within UAG_ROUTES_RELOAD_INTERVAL_MS; WebSockets and TCP connections
+ *   stay up. Not canaried: every pod takes the table as soon as it sees it, and for that minute pods
+ *   may serve different tables. The synth still validates the table with the gateway's own schema,
+ *   and a pod rejects a table it cannot apply (keeping its own, with GatewayRouteTableRejected).
+ * - `rollout`: the table's checksum is in the pod template, so a change starts a rollout through
+ *   `rollout.strategy` with its analysis, and every long-lived connection of the old pods ends with
+ *   them. The pods do not poll the file, so old pods keep their table while the canary runs.
+ */
+export const ROUTE_CHANGE_MODES = ['reload', 'rollout'] as const;
+export type RouteChangeMode = (typeof ROUTE_CHANGE_MODES)[number];
+
 const gatewaySchema = z.strictObject({
   autoscaling: autoscalingSchema,
   /** PodDisruptionBudget minAvailable; below `autoscaling.minReplicas` so node drains can proceed. */
@@ -46,6 +61,8 @@ const gatewaySchema = z.strictObject({
   /** UAG_SHUTDOWN_TIMEOUT_MS: when open connections are force-closed, counted from SIGTERM. */
   shutdownTimeoutMs: z.int().positive(),
   logLevel: z.enum(LOG_LEVELS),
+  /** How route-table changes reach running pods (see ROUTE_CHANGE_MODES). */
+  routeChanges: z.enum(ROUTE_CHANGE_MODES),
 });
 
 const ingressSchema = z.strictObject({

@@ -5,13 +5,15 @@ import {
   ADMIN_PATHS,
   DEFAULT_ADMIN_PORT,
   DEFAULT_HTTP_PORT,
+  DEFAULT_ROUTES_RELOAD_INTERVAL_MS,
   ENV_VARS,
   PORT_NAMES,
+  routeTableChecksum,
   type EnvVarName,
   type GatewayEnvironment,
   type RouteTable,
 } from '../../app/src/contract';
-import type { ComputeResources, GatewaySpec } from '../environments/types';
+import type { ComputeResources, GatewaySpec, RouteChangeMode } from '../environments/types';
 import * as kplus from './cdk8s-plus';
 import { CONFIG_CHECKSUM_ANNOTATION, configChecksum } from './config-checksum';
 import { appLabels, versionedLabels, type Labels } from './labels';
@@ -59,11 +61,20 @@ export interface GatewayWorkloadProps {
   /** Raw TCP listeners to expose next to HTTP. @default the route table's `tcp` listeners */
   readonly tcpListeners?: readonly TcpListener[];
   /**
+   * How a route-table change reaches running pods: `reload` applies it in place (no pod-template
+   * checksum, the gateway polls the file), `rollout` rolls the pods (the checksum is in the pod
+   * template, the gateway does not poll). See ROUTE_CHANGE_MODES. @default 'rollout'
+   */
+  readonly routeChanges?: RouteChangeMode;
+  /**
    * UAG_TRUSTED_PROXIES: the addresses whose X-Forwarded-For the gateway believes (in the mesh,
    * its sidecar's, see client-address.ts). @default none: every client is the connection's peer
    */
   readonly trustedProxies?: readonly string[];
 }
+
+/** On the route table ConfigMap: the sha256 of its file, as the gateway reports it in `gateway_config_info{checksum}`. */
+export const ROUTES_CHECKSUM_ANNOTATION = 'uag.example.com/routes-sha256';
 
 /**
  * The gateway's pods: ServiceAccount, route table ConfigMap, and the one definition of the pods
@@ -84,6 +95,7 @@ export class GatewayWorkload extends Construct {
   readonly shutdownTimeoutMs: number;
   readonly terminationGracePeriodSeconds: number;
   readonly routesChecksum: string;
+  readonly routeChanges: RouteChangeMode;
   readonly tcpListeners: readonly TcpListener[];
   readonly serviceAccount: kplus.ServiceAccount;
   /** What the Rollout runs; a change here starts a rollout. */
@@ -96,6 +108,7 @@ export class GatewayWorkload extends Construct {
     this.shutdownTimeoutMs = props.shutdownTimeoutMs ?? 30_000;
     const margin = props.terminationMarginSeconds ?? 10;
     this.tcpListeners = props.tcpListeners ?? props.routes.tcp;
+    this.routeChanges = props.routeChanges ?? 'rollout';
     for (const listener of this.tcpListeners) {
       if (listener.port === DEFAULT_HTTP_PORT || listener.port === DEFAULT_ADMIN_PORT) {
         throw new Error(`GatewayWorkload: TCP listener '${listener.name}' port (${listener.port}) collides with the HTTP (${DEFAULT_HTTP_PORT}) or admin (${DEFAULT_ADMIN_PORT}) port`);
@@ -117,13 +130,20 @@ export class GatewayWorkload extends Construct {
     const metadata = (name: string) => ({ name, namespace: this.namespace, labels: { ...this.labels } });
 
     this.serviceAccount = new kplus.ServiceAccount(this, 'service-account', { metadata: metadata(this.serviceAccountName), automountToken: false });
-    const routesConfigMap = new kplus.ConfigMap(this, 'routes', { metadata: metadata(`${GATEWAY_NAME}-routes`), data: { [ROUTES_FILE_NAME]: routesYaml } });
+    const routesConfigMap = new kplus.ConfigMap(this, 'routes', {
+      metadata: { ...metadata(`${GATEWAY_NAME}-routes`), annotations: { [ROUTES_CHECKSUM_ANNOTATION]: routeTableChecksum(routesYaml) } },
+      data: { [ROUTES_FILE_NAME]: routesYaml },
+    });
+    const reloads = this.routeChanges === 'reload';
 
     const env = gatewayEnvironmentVariables({
       UAG_ENV: props.environment,
       UAG_HTTP_PORT: String(DEFAULT_HTTP_PORT),
       UAG_ADMIN_PORT: String(DEFAULT_ADMIN_PORT),
       UAG_ROUTES_FILE: `${ROUTES_MOUNT_PATH}/${ROUTES_FILE_NAME}`,
+      // With rollouts the ConfigMap still changes in place under the old pods: they must keep their
+      // table while the canary runs, so they do not poll (SIGHUP would still re-read).
+      UAG_ROUTES_RELOAD_INTERVAL_MS: reloads ? String(DEFAULT_ROUTES_RELOAD_INTERVAL_MS) : '0',
       UAG_DRAIN_DELAY_MS: String(this.drainDelayMs),
       UAG_SHUTDOWN_TIMEOUT_MS: String(this.shutdownTimeoutMs),
       LOG_LEVEL: props.logLevel ?? 'info',
@@ -144,7 +164,8 @@ export class GatewayWorkload extends Construct {
       selector: this.selector,
       labels: this.versionedLabels,
       annotations: {
-        [CONFIG_CHECKSUM_ANNOTATION]: this.routesChecksum,
+        // Only with rollouts: a checksum here turns every route change into a new pod template.
+        ...(reloads ? {} : { [CONFIG_CHECKSUM_ANNOTATION]: this.routesChecksum }),
         // Start the app after its sidecar and keep the sidecar until the app has drained.
         'proxy.istio.io/config': JSON.stringify({
           holdApplicationUntilProxyStarts: true,
@@ -169,6 +190,8 @@ export class GatewayWorkload extends Construct {
           liveness: adminProbe(ADMIN_PATHS.live, { initialDelaySeconds: 15, periodSeconds: 10, failureThreshold: 3 }),
           readiness: adminProbe(ADMIN_PATHS.ready, { initialDelaySeconds: 5, periodSeconds: 5, failureThreshold: 2 }),
           volumeMounts: [
+            // The whole volume as a folder, never a subPath: kubelet updates a ConfigMap volume by
+            // swapping its ..data symlink, and a subPath mount is a copy that never sees an update.
             { path: ROUTES_MOUNT_PATH, readOnly: true, volume: kplus.Volume.fromConfigMap(this, 'routes-volume', routesConfigMap, { name: 'routes' }) },
             { path: '/tmp', volume: kplus.Volume.fromEmptyDir(this, 'tmp-volume', 'tmp', { sizeLimit: Size.mebibytes(64) }) },
           ],

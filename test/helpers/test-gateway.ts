@@ -2,8 +2,9 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import type { BuildInfo } from '../../app/src/build-info';
 import { loadEnvConfig, type EnvConfig } from '../../app/src/config/env-config';
-import { parseRouteTable } from '../../app/src/config/route-table-loader';
-import type { RouteTableInput } from '../../app/src/contract';
+import { writeFileSync } from 'node:fs';
+import { parseRouteTable, readRouteTableText } from '../../app/src/config/route-table-loader';
+import { routeTableChecksum, type RouteTableInput } from '../../app/src/contract';
 import { Gateway } from '../../app/src/gateway';
 import type { PoolOptions } from '../../app/src/proxy/upstreams';
 import type { RequestTracer } from '../../app/src/telemetry/request-tracer';
@@ -27,6 +28,11 @@ export interface TestGatewayOptions {
   readonly pool?: PoolOptions;
   /** Listen ports for `tcp:` listeners by name, instead of their configured ports. */
   readonly tcpPortOverrides?: Readonly<Record<string, number>>;
+  /**
+   * Writes `routes` to this file, starts from it and watches it (at UAG_ROUTES_RELOAD_INTERVAL_MS,
+   * as `npm start` does). @default the table stays in memory and is never reloaded
+   */
+  readonly routesFile?: string;
 }
 
 /** A gateway in this process on OS-picked loopback ports, logging into memory. */
@@ -35,7 +41,7 @@ export async function startTestGateway(options: TestGatewayOptions): Promise<Tes
     UAG_HOST: '127.0.0.1',
     UAG_HTTP_PORT: '0',
     UAG_ADMIN_PORT: '0',
-    UAG_ROUTES_FILE: 'in-memory',
+    UAG_ROUTES_FILE: options.routesFile ?? 'in-memory',
     UAG_DRAIN_DELAY_MS: '0',
     UAG_SHUTDOWN_TIMEOUT_MS: '2000',
     LOG_LEVEL: 'info',
@@ -49,9 +55,12 @@ export async function startTestGateway(options: TestGatewayOptions): Promise<Tes
     },
   });
   const logger = pino({ level: env.LOG_LEVEL }, sink);
+  if (options.routesFile !== undefined) writeFileSync(options.routesFile, JSON.stringify(options.routes));
   const gateway = await Gateway.start({
     env,
     routeTable: parseRouteTable(options.routes, 'test routes'),
+    routesChecksum: options.routesFile === undefined ? routeTableChecksum(JSON.stringify(options.routes)) : readRouteTableText(options.routesFile).checksum,
+    watchRoutesFile: options.routesFile !== undefined,
     logger,
     build: TEST_BUILD,
     tracer: options.tracer,

@@ -10,11 +10,15 @@ export interface RunningRedis {
   stop(): Promise<void>;
 }
 
-/** Starts a throw-away redis-server on a free loopback port, without persistence. Fails (never skips) when Redis is missing. */
-export async function startRedis(): Promise<RunningRedis> {
+/**
+ * Starts a throw-away redis-server on a free loopback port, without persistence, requiring
+ * `password` when one is given (it is then in the URL). Fails (never skips) when Redis is missing.
+ */
+export async function startRedis(options: { password?: string } = {}): Promise<RunningRedis> {
   const binary = requireTool('redis-server');
   const port = await freePort();
-  const child: ChildProcess = spawn(binary, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const auth = options.password === undefined ? [] : ['--requirepass', options.password];
+  const child: ChildProcess = spawn(binary, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...auth], { stdio: ['ignore', 'pipe', 'inherit'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
@@ -30,5 +34,5 @@ export async function startRedis(): Promise<RunningRedis> {
     });
     void exited.then(() => reject(new Error('redis-server exited before it was ready')));
   });
-  return { url: `redis://127.0.0.1:${port}`, stop };
+  return { url: `redis://${options.password === undefined ? '' : `:${options.password}@`}127.0.0.1:${port}`, stop };
 }

@@ -1,8 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { ADMIN_PATHS } from '../contract';
 import type { BuildInfo } from '../build-info';
 import type { LifecycleState } from '../lifecycle/lifecycle-state';
 import type { GatewayMetrics } from '../telemetry/gateway-metrics';
+import type { StatusReport } from '../status/status-report';
+import { renderStatusPage } from '../status/status-page';
 
 export interface AdminServerOptions {
   readonly lifecycle: LifecycleState;
@@ -11,11 +14,13 @@ export interface AdminServerOptions {
   readonly environment: string;
   /** True while the data plane sheds load; readiness then answers 503 "overloaded". @default never */
   readonly underPressure?: () => boolean;
+  /** The gateway's state for `GET /status` and the status page. */
+  readonly status: () => Promise<StatusReport>;
 }
 
-/** Probes, metrics and version on their own listener, so proxy load or drain never hides them. */
+/** Probes, metrics, version and the status page on their own listener, so proxy load or drain never hides them. */
 export function createAdminServer(options: AdminServerOptions): FastifyInstance {
-  const { lifecycle, metrics, build, environment, underPressure = () => false } = options;
+  const { lifecycle, metrics, build, environment, underPressure = () => false, status } = options;
   const app = Fastify({ logger: false, return503OnClosing: false, forceCloseConnections: true });
   const noStore = { 'cache-control': 'no-store' };
 
@@ -36,5 +41,18 @@ export function createAdminServer(options: AdminServerOptions): FastifyInstance 
   app.get(ADMIN_PATHS.version, async (_request, reply) =>
     reply.headers(noStore).send({ ...build, environment, node: process.version }),
   );
+  app.get(ADMIN_PATHS.status, async (_request, reply) => reply.headers(noStore).send(await status()));
+  app.get(ADMIN_PATHS.statusPage, async (request, reply) => {
+    const nonce = randomBytes(16).toString('base64');
+    const page = renderStatusPage(await status(), { nonce, fragment: (request.query as { fragment?: string }).fragment !== undefined });
+    return reply
+      .headers(noStore)
+      .header('content-type', 'text/html; charset=utf-8')
+      // Only its own inline style and script (by nonce), and fetches to itself.
+      .header('content-security-policy', `default-src 'none'; style-src 'nonce-${nonce}'; script-src 'nonce-${nonce}'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`)
+      .header('x-content-type-options', 'nosniff')
+      .header('referrer-policy', 'no-referrer')
+      .send(page);
+  });
   return app;
 }

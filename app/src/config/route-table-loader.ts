@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { parseDocument } from 'yaml';
-import { routeTableSchema, type RouteTable } from '../contract';
+import { routeTableChecksum, routeTableSchema, type RouteTable } from '../contract';
 import { ConfigError, describeIssues } from './config-error';
 
 /** Validates an already-parsed route table; `source` names where it came from in errors. */
@@ -13,18 +13,39 @@ export function parseRouteTable(document: unknown, source: string): RouteTable {
   return deepFreeze(result.data);
 }
 
-/** Reads a route table file: `.json` as JSON, anything else as YAML (a superset of JSON). */
-export function loadRouteTableFile(path: string): RouteTable {
-  const source = `UAG_ROUTES_FILE (${path})`;
-  let text: string;
+/** A route table file as read: its text and the checksum `gateway_config_info` reports. */
+export interface RouteTableText {
+  readonly text: string;
+  /** sha256 of the file's bytes, hex. */
+  readonly checksum: string;
+}
+
+function sourceOf(path: string): string {
+  return `UAG_ROUTES_FILE (${path})`;
+}
+
+/** Reads the file behind `path` (following symlinks, as a ConfigMap volume's are). */
+export function readRouteTableText(path: string): RouteTableText {
+  let bytes: Buffer;
   try {
-    text = readFileSync(path, 'utf8');
+    bytes = readFileSync(path);
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (error as Error).message;
-    throw new ConfigError([`${source}: cannot read: ${reason}; point UAG_ROUTES_FILE at a readable YAML or JSON file`]);
+    throw new ConfigError([`${sourceOf(path)}: cannot read: ${reason}; point UAG_ROUTES_FILE at a readable YAML or JSON file`]);
   }
+  return { text: bytes.toString('utf8'), checksum: routeTableChecksum(bytes) };
+}
+
+/** Parses and validates a route table file's text: `.json` as JSON, anything else as YAML (a superset of JSON). */
+export function parseRouteTableText(text: string, path: string): RouteTable {
+  const source = sourceOf(path);
   const document = extname(path).toLowerCase() === '.json' ? parseJson(text, source) : parseYaml(text, source);
   return parseRouteTable(document, source);
+}
+
+/** Reads and validates a route table file, as at start-up and on every reload. */
+export function loadRouteTableFile(path: string): RouteTable {
+  return parseRouteTableText(readRouteTableText(path).text, path);
 }
 
 /** YAML text to a plain value; every syntax error is reported with its line and column. */

@@ -23,6 +23,13 @@ export const TRACE_SAMPLERS = [
 export const DRAIN_POLICIES = ['close', 'wait'] as const;
 export type DrainPolicy = (typeof DRAIN_POLICIES)[number];
 
+/** What a route-table reload does to WebSockets of a route it removed or moved to another upstream. */
+export const RELOAD_CONNECTION_POLICIES = ['keep', 'close'] as const;
+export type ReloadConnectionPolicy = (typeof RELOAD_CONNECTION_POLICIES)[number];
+
+/** How often the route table file is checked for a change, unless UAG_ROUTES_RELOAD_INTERVAL_MS says otherwise. */
+export const DEFAULT_ROUTES_RELOAD_INTERVAL_MS = 2000;
+
 export const DEFAULT_SERVICE_NAME = 'unified-access-gateway';
 /** Follow the caller's sampling decision; sample 10 % of the traces the gateway starts itself. */
 export const DEFAULT_TRACE_SAMPLER = 'parentbased_traceidratio' satisfies (typeof TRACE_SAMPLERS)[number];
@@ -87,6 +94,18 @@ export const ENV_VARS = {
   UAG_ROUTES_FILE: {
     description: 'Path to the route table (YAML or JSON). Required.',
     schema: z.string({ error: 'is required: set it to the path of a route table file, e.g. app/routes.sample.yaml' }).min(1, { error: 'is required: set it to the path of a route table file, e.g. app/routes.sample.yaml' }),
+  },
+  UAG_ROUTES_RELOAD_INTERVAL_MS: {
+    description:
+      'How often the route table file is checked for a change (a hash of its content, so a ConfigMap volume whose ..data symlink kubelet swaps is seen); a valid change is applied without a restart. 0 turns polling off (SIGHUP still re-reads).',
+    default: String(DEFAULT_ROUTES_RELOAD_INTERVAL_MS),
+    schema: milliseconds(DEFAULT_ROUTES_RELOAD_INTERVAL_MS, 0, 3_600_000),
+  },
+  UAG_RELOAD_REMOVED_CONNECTIONS: {
+    description:
+      'What a route-table reload does to open WebSockets of a route it removed or whose upstream it changed: `keep` lets them run until they end; `close` sends them 1001 (going away) once UAG_DRAIN_DELAY_MS has passed. TCP listeners cannot change by reload.',
+    default: 'keep',
+    schema: z.enum(RELOAD_CONNECTION_POLICIES, { error: `must be one of ${RELOAD_CONNECTION_POLICIES.join(', ')}` }).default('keep'),
   },
   UAG_ENV: {
     description: '`local`, `dev`, `staging` or `prod`. Unset: `dev` inside Kubernetes (KUBERNETES_SERVICE_HOST set), else `local`.',

@@ -6,3 +6,4 @@ export * from './errors';
 export * from './route-table-schema';
 export * from './env-schema';
 export * from './edge-schema';
+export * from './route-table-checksum';

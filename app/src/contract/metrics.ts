@@ -32,6 +32,10 @@ export const LATENCY_BUCKETS_SECONDS = [
   0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
 ] as const;
 
+/** How a route-table reload ended: `applied` swapped the new table in, `rejected` kept the old one serving. */
+export const CONFIG_RELOAD_RESULTS = ['applied', 'rejected'] as const;
+export type ConfigReloadResult = (typeof CONFIG_RELOAD_RESULTS)[number];
+
 interface MetricSpec<L extends readonly string[]> {
   readonly name: string;
   readonly help: string;
@@ -116,6 +120,30 @@ export const METRICS = {
     name: 'gateway_load_shed_total',
     help: 'Requests answered 503 because the gateway was under pressure.',
     type: 'counter',
+    labels: [],
+  },
+  configReloads: {
+    name: 'gateway_config_reloads_total',
+    help: 'Route-table reloads after start-up, by result: applied, or rejected with the old table still serving.',
+    type: 'counter',
+    labels: ['result'],
+  },
+  configInfo: {
+    name: 'gateway_config_info',
+    help: 'Always 1; the checksum label is the sha256 of the active route table file.',
+    type: 'gauge',
+    labels: ['checksum'],
+  },
+  configLoadedTimestamp: {
+    name: 'gateway_config_loaded_timestamp_seconds',
+    help: 'Unix time the active route table was loaded (start-up or the last applied reload).',
+    type: 'gauge',
+    labels: [],
+  },
+  configRejectedTimestamp: {
+    name: 'gateway_config_rejected_timestamp_seconds',
+    help: 'Unix time of the last rejected route table that is still on disk; 0 when none is pending.',
+    type: 'gauge',
     labels: [],
   },
   buildInfo: {

@@ -8,6 +8,9 @@ export const ADMIN_PATHS = {
   startup: '/health/startup',
   metrics: '/metrics',
   version: '/version',
+  /** The status page (HTML) for people; `status` is the same as JSON. */
+  statusPage: '/',
+  status: '/status',
 } as const;
 
 export type AdminPath = (typeof ADMIN_PATHS)[keyof typeof ADMIN_PATHS];

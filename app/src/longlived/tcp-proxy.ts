@@ -42,6 +42,11 @@ export class TcpProxy {
     return this.config.name;
   }
 
+  /** Where its connections go, `host:port`. */
+  get upstreamAddress(): string {
+    return `${this.upstream.host}:${this.upstream.port}`;
+  }
+
   get configuredPort(): number {
     return this.config.port;
   }

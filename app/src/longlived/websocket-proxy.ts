@@ -12,16 +12,17 @@ import { REQUEST_ID_HEADER, requestIdFrom } from '../proxy/request-id';
 import { upstreamPath, type RouteRuntime } from '../proxy/route-runtime';
 import { classifyUpstreamError } from '../proxy/upstream-errors';
 import { admitRequest, type AdmittedRequest } from '../routing/request-admission';
-import { Router } from '../routing/router';
+import type { ActiveRoutes } from '../routing/active-routes';
 import type { HttpConnectionCounter } from '../server/connection-accounting';
 import type { GatewayMetrics } from '../telemetry/gateway-metrics';
 import type { Logger } from '../telemetry/logger';
 import { ConnectionSet } from './connection-set';
 import { requestUpgrade, type UpgradeOutcome } from './upstream-upgrade';
-import { CLOSE_GOING_AWAY, startRelay, type Relay, type RelayOwner } from './websocket-relay';
+import { CLOSE_GOING_AWAY, startRelay, type Relay, type RelayLabels, type RelayOwner } from './websocket-relay';
 
 export interface WebSocketProxyOptions {
-  readonly routes: readonly RouteRuntime[];
+  /** The route table in force; read once per upgrade. */
+  readonly routes: ActiveRoutes;
   readonly trust: TrustFunction;
   readonly metrics: GatewayMetrics;
   readonly logger: Logger;
@@ -46,10 +47,8 @@ export interface WebSocketProxyOptions {
 export class WebSocketProxy {
   readonly relays = new ConnectionSet<Relay>();
   private readonly relayOwner: RelayOwner;
-  private readonly router: Router<RouteRuntime>;
 
   constructor(private readonly options: WebSocketProxyOptions) {
-    this.router = new Router(options.routes);
     this.relayOwner = { relays: this.relays, metrics: options.metrics, logger: options.logger };
   }
 
@@ -65,7 +64,7 @@ export class WebSocketProxy {
     if (this.options.underPressure()) return refuse({ code: 'UAG_ERR_OVERLOADED' });
     const admitted = admitRequest(request, this.options.maxHeaderLines);
     if (!admitted.ok) return refuse(admitted);
-    const found = this.router.lookup(request.method ?? 'GET', admitted.path, admitted.host);
+    const found = this.options.routes.current.router.lookup(request.method ?? 'GET', admitted.path, admitted.host);
     if (found.kind !== 'matched') return refuse({ code: found.kind === 'no-route' ? 'UAG_ERR_NO_ROUTE' : 'UAG_ERR_METHOD_NOT_ALLOWED' });
     const route = found.route;
     if (route.config.websocket === undefined) return refuse({ code: 'UAG_ERR_UPGRADE_REFUSED' }, route.name);
@@ -87,9 +86,11 @@ export class WebSocketProxy {
     else proceed(verdict);
   }
 
-  /** Sends 1001 to every client and upstream; the relays end as both sides close. */
-  closeAll(reason: string): void {
-    this.relays.forEach((relay) => relay.goAway(CLOSE_GOING_AWAY, reason));
+  /** Sends 1001 to every client and upstream (or those `which` picks); the relays end as both sides close. */
+  closeAll(reason: string, which: (labels: RelayLabels) => boolean = () => true): void {
+    this.relays.forEach((relay) => {
+      if (which(relay.labels)) relay.goAway(CLOSE_GOING_AWAY, reason);
+    });
   }
 
   terminateAll(): void {
@@ -121,7 +122,7 @@ export class WebSocketProxy {
       { origin: new URL(target.origin), path: upstreamPath(route, target, admitted.path, admitted.query), headers, timeoutMs: route.config.timeoutMs },
       (outcome) => {
         socket.removeListener('close', abandon);
-        if (outcome.kind === 'upgraded') return this.relay(route, variant.name, requestId, socket, head, outcome, startedAt);
+        if (outcome.kind === 'upgraded') return this.relay(route, { route: route.name, variant: variant.name, upstream: target.origin, requestId }, socket, head, outcome, startedAt);
         if (outcome.kind === 'failed') this.options.logger.warn({ route: route.name, upstream: target.origin, err: outcome.error, request_id: requestId }, 'websocket upstream failed');
         const [code, detail]: [GatewayErrorCode, string] =
           outcome.kind === 'refused' ? ['UAG_ERR_UPSTREAM_FAILED', `upstream answered the upgrade with ${outcome.status}`] : [classifyUpstreamError(outcome.error).code, 'upstream refused the WebSocket'];
@@ -135,8 +136,7 @@ export class WebSocketProxy {
   /** Answers the client with the upstream's 101 and relays the two sockets from then on. */
   private relay(
     route: RouteRuntime,
-    variant: string,
-    requestId: string,
+    labels: RelayLabels,
     socket: Socket,
     head: Buffer,
     upgraded: Extract<UpgradeOutcome, { kind: 'upgraded' }>,
@@ -151,8 +151,8 @@ export class WebSocketProxy {
     const { metrics } = this.options;
     this.options.httpConnections.handOver(socket);
     metrics.connectionOpened('websocket');
-    metrics.observeRequest('websocket', route.name, variant, 'GET', 101, secondsSince(startedAt));
-    startRelay(this.relayOwner, route.config.websocket!, { route: route.name, variant, requestId }, socket, upgraded.socket, head, upgraded.rest);
+    metrics.observeRequest('websocket', route.name, labels.variant, 'GET', 101, secondsSince(startedAt));
+    startRelay(this.relayOwner, route.config.websocket!, labels, socket, upgraded.socket, head, upgraded.rest);
   }
 }
 

@@ -27,6 +27,8 @@ export interface RelaySettings {
 export interface RelayLabels {
   readonly route: string;
   readonly variant: string;
+  /** Origin of the upstream it was opened to; a reload that moves the route elsewhere can tell. */
+  readonly upstream: string;
   readonly requestId: string;
 }
 
@@ -140,7 +142,7 @@ export class Relay {
 
   constructor(
     private readonly owner: RelayOwner,
-    private readonly labels: RelayLabels,
+    readonly labels: RelayLabels,
     private readonly client: Socket,
     private readonly upstream: Socket,
     { idleTimeoutMs, maxMessageBytes }: RelaySettings,

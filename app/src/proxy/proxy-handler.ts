@@ -8,7 +8,7 @@ import { HTTP_METHODS, NO_VARIANT, UNMATCHED_ROUTE, type GatewayErrorCode, type 
 import { runGuards, type GuardContext, type Rejection } from '../edge/request-guard';
 import { backoffDelayMs } from '../resilience/retry-budget';
 import type { LifecycleState } from '../lifecycle/lifecycle-state';
-import { Router } from '../routing/router';
+import type { ActiveRoutes, CompiledRoutes } from '../routing/active-routes';
 import { admitRequest } from '../routing/request-admission';
 import { GATEWAY_SECURITY_HEADERS } from '../headers/security-headers';
 import { secondsSince } from '../telemetry/elapsed';
@@ -30,7 +30,8 @@ import { accessLogFor } from '../telemetry/access-log';
 const CLIENT_CLOSED_REQUEST = 499;
 
 export interface ProxyDependencies {
-  readonly routes: readonly RouteRuntime[];
+  /** The route table in force; read once per request. */
+  readonly routes: ActiveRoutes;
   readonly metrics: GatewayMetrics;
   readonly logger: Logger;
   readonly lifecycle: LifecycleState;
@@ -59,6 +60,8 @@ interface ExchangeState {
   body: RequestBody | undefined;
   /** The client closed the connection before the response was complete. */
   clientGone: boolean;
+  /** The route table the request was routed by, held until the response closes. */
+  routes: CompiledRoutes | undefined;
   /**
    * `performance.now()` when the request arrived. Fastify's `reply.elapsedTime` cannot serve:
    * it only runs its clock when an onResponse hook or its own logger is registered, so here it
@@ -91,9 +94,8 @@ const NO_CONTENT_HEADERS = new DroppedHeaders(['content-length']);
  * other request, with the gateway's own error body.
  */
 export function createProxyHandler(app: FastifyInstance, deps: ProxyDependencies): (error: Error, request: FastifyRequest, reply: FastifyReply) => void {
-  const { metrics, logger, lifecycle, trust, tracer, maxHeaderLines } = deps;
+  const { metrics, logger, lifecycle, trust, tracer, maxHeaderLines, routes: activeRoutes } = deps;
   const accessLog = accessLogFor(logger);
-  const router = new Router(deps.routes);
 
   app.decorateRequest('uag', null as unknown as ExchangeState);
 
@@ -110,7 +112,7 @@ export function createProxyHandler(app: FastifyInstance, deps: ProxyDependencies
     const clientIp = proxyAddr(raw, trust);
     const trace = tracer?.begin(raw.headers, `${raw.method} ${UNMATCHED_ROUTE}`);
     if (trace !== undefined) tracer!.arrived(trace, raw.method, clientIp, requestId);
-    request.uag = { requestId, route: UNMATCHED_ROUTE, variant: NO_VARIANT, path: raw.url ?? '/', trace, responseBytes: undefined, clientIp, exchange: undefined, body: undefined, clientGone: false, startedAt };
+    request.uag = { requestId, route: UNMATCHED_ROUTE, variant: NO_VARIANT, path: raw.url ?? '/', trace, responseBytes: undefined, clientIp, exchange: undefined, body: undefined, clientGone: false, routes: undefined, startedAt };
     reply.header(REQUEST_ID_HEADER, requestId);
     // The response's own close, not Fastify's onResponse: proxied answers are written past Fastify.
     reply.raw.once('close', () => onResponseClosed(request, reply));
@@ -119,6 +121,7 @@ export function createProxyHandler(app: FastifyInstance, deps: ProxyDependencies
   /** Stops upstream work nobody will receive, then writes the request's metrics, span and access line. */
   function onResponseClosed(request: FastifyRequest, reply: FastifyReply): void {
     const state = request.uag;
+    if (state.routes !== undefined) activeRoutes.release(state.routes);
     state.body?.dispose();
     if (!reply.raw.writableFinished) {
       state.clientGone = true;
@@ -169,7 +172,8 @@ export function createProxyHandler(app: FastifyInstance, deps: ProxyDependencies
       return sendUnroutedError(reply, state, admitted.code, admitted.detail);
     }
     state.path = admitted.path;
-    const found = router.lookup(method, admitted.path, admitted.host);
+    state.routes = activeRoutes.acquire();
+    const found = state.routes.router.lookup(method, admitted.path, admitted.host);
     if (found.kind === 'no-route') return sendUnroutedError(reply, state, 'UAG_ERR_NO_ROUTE');
     if (found.kind === 'method-not-allowed') {
       reply.header('allow', found.allowed.join(', '));
@@ -314,7 +318,11 @@ export function createProxyHandler(app: FastifyInstance, deps: ProxyDependencies
         // Neither a client that left or sent a bad body nor a request the gateway could not build says anything about the upstream.
         const upstreamAtFault = failure.blamesUpstream && !state.clientGone && (bodyFailure === undefined || bodyFailure === 'upstream-timeout');
         upstream.breaker?.record(upstreamAtFault ? 'failure' : 'ignored');
-        if (upstreamAtFault) metrics.observeUpstream(route.name, failure.outcome, secondsSince(attemptStartedAt));
+        if (upstreamAtFault) {
+          const attemptSeconds = secondsSince(attemptStartedAt);
+          metrics.observeUpstream(route.name, failure.outcome, attemptSeconds);
+          upstream.traffic.record(true, attemptSeconds);
+        }
         if (clientSpan !== undefined) tracer!.attemptFailed(clientSpan, error, bodyFailure ?? failure.outcome);
         if (bodyFailure !== undefined && bodyFailure !== 'upstream-timeout') return answerBodyFailure(reply, state, bodyFailure, config.maxBodyBytes);
         if (state.clientGone) return answerGoneClient(reply);
@@ -331,9 +339,11 @@ export function createProxyHandler(app: FastifyInstance, deps: ProxyDependencies
         return sendError(reply, state, failure.code);
       }
 
-      metrics.observeUpstream(route.name, 'success', secondsSince(attemptStartedAt));
+      const attemptSeconds = secondsSince(attemptStartedAt);
+      metrics.observeUpstream(route.name, 'success', attemptSeconds);
       upload?.upstreamAnswered();
       const status = head.statusCode;
+      upstream.traffic.record(status >= 500, attemptSeconds);
       upstream.breaker?.record(status >= 500 ? 'failure' : 'success');
       if (clientSpan !== undefined) tracer!.answered(clientSpan, status);
       if (RETRYABLE_STATUSES.has(status) && mayRetry()) {

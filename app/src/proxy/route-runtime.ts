@@ -1,10 +1,10 @@
-import type { EdgeServices } from '../edge/edge-services';
+import type { RouteTableEdge } from '../edge/edge-services';
 import type { RequestGuard } from '../edge/request-guard';
 import { NO_VARIANT, type RetryConfig, type RouteConfig, type RouteTable, type VariantConfig } from '../contract';
 import { CorsPolicy } from '../headers/cors';
 import { securityHeaderSets, type SecurityHeaderSets } from '../headers/security-headers';
 import type { CircuitBreaker } from '../resilience/circuit-breaker';
-import { RetryBudget } from '../resilience/retry-budget';
+import type { RetryBudget } from '../resilience/retry-budget';
 import { VariantPicker } from '../splitting/variant-picker';
 import type { Logger } from '../telemetry/logger';
 import { ClientHeaderPolicy } from './client-headers';
@@ -37,7 +37,7 @@ export interface RouteRuntime {
   readonly retry: { readonly config: RetryConfig; readonly budget: RetryBudget } | undefined;
 }
 
-export function buildRouteRuntimes(table: RouteTable, pools: UpstreamPools, edge: EdgeServices, inKubernetes: boolean, logger: Logger): RouteRuntime[] {
+export function buildRouteRuntimes(table: RouteTable, pools: UpstreamPools, edge: RouteTableEdge, inKubernetes: boolean, logger: Logger): RouteRuntime[] {
   return table.routes.map((config, index) => {
     const targetsOf = (address: RouteConfig['upstream'] | VariantConfig): RoundRobin<RouteTarget> => {
       const { urls, warning } = upstreamUrls(address, inKubernetes);
@@ -65,7 +65,7 @@ export function buildRouteRuntimes(table: RouteTable, pools: UpstreamPools, edge
       clientHeaders: new ClientHeaderPolicy(edge.identityHeaders, config.underscoresInHeaders),
       cors: config.cors === undefined ? undefined : new CorsPolicy(config.cors),
       securityHeaders: securityHeaderSets(config.securityHeaders),
-      retry: config.retry === undefined ? undefined : { config: config.retry, budget: new RetryBudget(config.retry) },
+      retry: config.retry === undefined ? undefined : { config: config.retry, budget: edge.retryBudget(config.name, config.retry) },
     };
   });
 }

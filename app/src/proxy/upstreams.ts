@@ -10,6 +10,7 @@ type Pool = UndiciPool;
  */
 const Pool = require('undici/lib/dispatcher/pool') as typeof UndiciPool;
 import type { UpstreamConfig } from '../contract';
+import { UpstreamTraffic } from '../status/traffic-totals';
 
 /** Settings shared by every upstream connection pool. */
 export interface PoolOptions {
@@ -33,6 +34,8 @@ export interface UpstreamTarget {
   readonly port: number;
   readonly basePath: string;
   readonly pool: Pool;
+  /** Attempts to the origin, for the status page; shared like the pool. */
+  readonly traffic: UpstreamTraffic;
   /** Streamed request bodies in flight to the origin; shared like the pool. */
   readonly uploads: UploadSlots;
 }
@@ -83,7 +86,7 @@ export function upstreamUrls(upstream: UpstreamAddress, inKubernetes: boolean, s
 
 /** Owns one pool per origin so routes that share an upstream share its connections. */
 export class UpstreamPools {
-  private readonly pools = new Map<string, { readonly pool: Pool; readonly uploads: UploadSlots }>();
+  private readonly pools = new Map<string, { readonly pool: Pool; readonly uploads: UploadSlots; readonly traffic: UpstreamTraffic }>();
   private readonly options: Required<Omit<PoolOptions, 'lookup'>> & Pick<PoolOptions, 'lookup'>;
 
   /** @param uploadSlotsPerOrigin UAG_UPSTREAM_UPLOAD_SLOTS: streamed uploads per origin, below its connections */
@@ -109,13 +112,30 @@ export class UpstreamPools {
         keepAliveTimeout: this.options.keepAliveTimeoutMs,
         ...(this.options.lookup !== undefined ? { connect: { lookup: this.options.lookup } } : {}),
       });
-      shared = { pool, uploads: new UploadSlots(this.uploadSlotsPerOrigin) };
+      shared = { pool, uploads: new UploadSlots(this.uploadSlotsPerOrigin), traffic: new UpstreamTraffic() };
       this.pools.set(parsed.origin, shared);
     }
     // The route table admits http and https URLs only; URL leaves their default ports out.
     const port = parsed.port !== '' ? Number(parsed.port) : parsed.protocol === 'https:' ? 443 : 80;
     const basePath = parsed.pathname === '/' ? '' : parsed.pathname.replace(/\/$/, '');
-    return { origin: parsed.origin, hostname: parsed.hostname, port, basePath, pool: shared.pool, uploads: shared.uploads };
+    return { origin: parsed.origin, hostname: parsed.hostname, port, basePath, pool: shared.pool, uploads: shared.uploads, traffic: shared.traffic };
+  }
+
+  /**
+   * Closes the pools of origins not in `origins` (a reload removed their last route and no
+   * request of an older table still uses them); their in-flight requests finish first.
+   */
+  retainOnly(origins: ReadonlySet<string>): void {
+    for (const [origin, { pool }] of this.pools) {
+      if (origins.has(origin)) continue;
+      this.pools.delete(origin);
+      void pool.close();
+    }
+  }
+
+  /** Each origin's connections and request counts (undici's pool stats) and traffic, for the status page. */
+  describe(): { readonly origin: string; readonly connected: number; readonly running: number; readonly pending: number; readonly traffic: UpstreamTraffic }[] {
+    return [...this.pools].map(([origin, { pool, traffic }]) => ({ origin, connected: pool.stats.connected, running: pool.stats.running, pending: pool.stats.pending, traffic }));
   }
 
   /** Waits for queued upstream requests, then closes idle sockets. */

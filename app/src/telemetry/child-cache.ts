@@ -8,6 +8,7 @@
 export class ChildCache<K extends readonly [unknown, ...unknown[]], V> {
   private readonly root = new Map<unknown, unknown>();
   private readonly created: V[] = [];
+  private readonly keys: K[] = [];
 
   constructor(private readonly create: (...values: K) => V) {}
 
@@ -27,8 +28,14 @@ export class ChildCache<K extends readonly [unknown, ...unknown[]], V> {
       child = this.create(...values);
       level.set(values[last], child);
       this.created.push(child);
+      this.keys.push(values);
     }
     return child;
+  }
+
+  /** Every label set and its value, oldest first. */
+  *entries(): IterableIterator<[K, V]> {
+    for (let index = 0; index < this.created.length; index++) yield [this.keys[index]!, this.created[index]!];
   }
 
   /** Every value created so far, oldest first. */

@@ -1,6 +1,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import {
   CIRCUIT_STATES,
+  CONFIG_RELOAD_RESULTS,
   CONNECTION_DURATION_BUCKETS_SECONDS,
   LATENCY_BUCKETS_SECONDS,
   METRICS,
@@ -35,6 +36,10 @@ export class GatewayMetrics {
   readonly upstreamRetries: Counter<Labels<'upstreamRetries'>>;
   readonly retryBudgetExhausted: Counter<Labels<'retryBudgetExhausted'>>;
   readonly loadShed: Counter;
+  readonly configReloads: Counter<Labels<'configReloads'>>;
+  readonly configInfo: Gauge<Labels<'configInfo'>>;
+  readonly configLoadedTimestamp: Gauge;
+  readonly configRejectedTimestamp: Gauge;
   private readonly countByRequest: ChildCache<[Protocol, string, string, string, number], PendingCount<Labels<'requestsTotal'>>>;
   private readonly durationByRoute: ChildCache<[Protocol, string, string], HistogramSeries>;
   private readonly upstreamByOutcome: ChildCache<[string, UpstreamOutcome], HistogramSeries>;
@@ -57,11 +62,20 @@ export class GatewayMetrics {
     this.upstreamRetries = new Counter({ ...spec('upstreamRetries'), registers });
     this.retryBudgetExhausted = new Counter({ ...spec('retryBudgetExhausted'), registers });
     this.loadShed = new Counter({ ...spec('loadShed'), registers });
+    this.configReloads = new Counter({ ...spec('configReloads'), registers });
+    // Both results exported from the start, so rate() and increase() see the first reload.
+    for (const result of CONFIG_RELOAD_RESULTS) this.configReloads.inc({ result }, 0);
+    this.configInfo = new Gauge({ ...spec('configInfo'), registers });
+    this.configLoadedTimestamp = new Gauge({ ...spec('configLoadedTimestamp'), registers });
+    this.configRejectedTimestamp = new Gauge({ ...spec('configRejectedTimestamp'), registers });
     new Gauge({ ...spec('buildInfo'), registers }).set({ version: build.version, commit: build.commit }, 1);
     collectDefaultMetrics({ register: this.registry });
     this.countByRequest = new ChildCache((protocol, route, variant, method, code) => ({
       labels: { protocol, route, method, code: String(code), ...variantLabel(variant) },
+      route,
+      code,
       count: 0,
+      added: 0,
     }));
     this.durationByRoute = new ChildCache((protocol, route, variant) => this.requestDuration.series({ protocol, route, ...variantLabel(variant) }));
     this.upstreamByOutcome = new ChildCache((route, outcome) => this.upstreamDuration.series({ route, outcome }));
@@ -79,10 +93,34 @@ export class GatewayMetrics {
 
   private addPendingRequestCounts(): void {
     for (const pending of this.countByRequest.values()) {
-      if (pending.count === 0) continue;
-      this.requestsTotal.inc(pending.labels, pending.count);
-      pending.count = 0;
+      if (pending.count === pending.added) continue;
+      this.requestsTotal.inc(pending.labels, pending.count - pending.added);
+      pending.added = pending.count;
     }
+  }
+
+  /**
+   * Requests answered per route since start-up (HTTP and WebSocket handshakes), the 5xx among
+   * them, and their latency histogram: what the status page turns into rates over the last minute.
+   * Read from the counts every request already updates, so it adds nothing to a request.
+   */
+  routeTotals(): Map<string, TrafficTotals> {
+    const totals = new Map<string, TrafficTotals>();
+    const of = (route: string) => {
+      let entry = totals.get(route);
+      if (entry === undefined) {
+        entry = { requests: 0, errors: 0, buckets: new Array<number>(LATENCY_BUCKETS_SECONDS.length + 1).fill(0) };
+        totals.set(route, entry);
+      }
+      return entry;
+    };
+    for (const pending of this.countByRequest.values()) {
+      const entry = of(pending.route);
+      entry.requests += pending.count;
+      if (pending.code >= 500) entry.errors += pending.count;
+    }
+    for (const [key, series] of this.durationByRoute.entries()) series.addBucketCounts(of(key[1]).buckets);
+    return totals;
   }
 
   connectionOpened(protocol: Protocol): void {
@@ -104,10 +142,22 @@ export class GatewayMetrics {
   }
 }
 
-/** Increments of one label set not yet added to its counter. */
+/** Requests of one label set: counted here per request, added to the counter when it is read. */
 interface PendingCount<L extends string> {
   readonly labels: Partial<Record<L, string>>;
+  readonly route: string;
+  readonly code: number;
+  /** Since start-up. */
   count: number;
+  /** How much of `count` the counter has. */
+  added: number;
+}
+
+/** Cumulative traffic of one route or upstream; `buckets` per LATENCY_BUCKETS_SECONDS bound, then above all. */
+export interface TrafficTotals {
+  requests: number;
+  errors: number;
+  readonly buckets: number[];
 }
 
 /** Routes without a traffic split leave `variant` out rather than exporting an empty label. */

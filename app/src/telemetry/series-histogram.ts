@@ -8,6 +8,8 @@ export interface SeriesHistogramConfiguration<T extends string> extends Omit<His
 /** One label set of a SeriesHistogram: what a request records into. */
 export interface HistogramSeries {
   observe(value: number): void;
+  /** Adds this series' observations per bucket (not cumulative; the last slot is above every bound) to `into`. */
+  addBucketCounts(into: number[]): void;
 }
 
 /** The state prom-client keeps per label set, with bucket counts by index instead of by bound. */
@@ -33,6 +35,10 @@ class SeriesState implements HistogramSeries {
     this.counts[index]! += 1;
     this.sum += value;
     this.count += 1;
+  }
+
+  addBucketCounts(into: number[]): void {
+    for (let index = 0; index < this.counts.length; index++) into[index]! += this.counts[index]!;
   }
 
   /** The series' samples in prom-client's export shape: cumulative buckets, +Inf, sum, count. */

@@ -5,7 +5,8 @@ import { GatewayMetrics } from '../../../app/src/telemetry/gateway-metrics';
 import { TEST_BUILD } from '../../helpers/test-gateway';
 
 function adminFor(lifecycle: LifecycleState) {
-  return createAdminServer({ lifecycle, metrics: new GatewayMetrics(TEST_BUILD), build: TEST_BUILD, environment: 'staging' });
+  const status = () => Promise.reject(new Error('the status page is tested with a running gateway (test/app/status/)'));
+  return createAdminServer({ lifecycle, metrics: new GatewayMetrics(TEST_BUILD), build: TEST_BUILD, environment: 'staging', status });
 }
 
 async function statusOf(lifecycle: LifecycleState, path: string): Promise<[number, unknown]> {

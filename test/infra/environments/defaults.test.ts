@@ -47,6 +47,7 @@ describe('declaredPaths', () => {
       'gateway.shutdownTimeoutMs',
       'gateway.drainDelayMs',
       'gateway.logLevel',
+      'gateway.routeChanges',
       'slo.availability',
       'rollout.strategy',
       'rollout.previewReplicas',

@@ -1,8 +1,9 @@
 import { Testing } from 'cdk8s';
-import { ADMIN_PATHS, DEFAULT_ADMIN_PORT, DEFAULT_HTTP_PORT } from '../../../app/src/contract';
+import { ADMIN_PATHS, DEFAULT_ADMIN_PORT, DEFAULT_HTTP_PORT, routeTableChecksum } from '../../../app/src/contract';
 import { CONFIG_CHECKSUM_ANNOTATION } from '../../../infra/k8s/config-checksum';
-import { GatewayWorkload, type GatewayWorkloadProps } from '../../../infra/k8s/gateway-workload';
+import { GatewayWorkload, ROUTES_CHECKSUM_ANNOTATION, type GatewayWorkloadProps } from '../../../infra/k8s/gateway-workload';
 import { RESTRICTED_CONTAINER_SECURITY_CONTEXT, RESTRICTED_POD_SECURITY_CONTEXT, TEST_IMAGE, TEST_ROUTES, find, gatewayStack, synth } from '../fixtures';
+
 
 const props: GatewayWorkloadProps = { namespace: 'gateway', image: TEST_IMAGE, environment: 'staging', routes: TEST_ROUTES };
 
@@ -12,6 +13,10 @@ function rolloutOf(overrides: Partial<GatewayWorkloadProps> = {}) {
     synth((chart) => gatewayStack(chart, { workload: overrides })),
     'Rollout',
   );
+}
+
+function envOf(rollout: ReturnType<typeof rolloutOf>): Record<string, string> {
+  return Object.fromEntries(rollout.spec.template.spec.containers[0].env.map((e: { name: string; value: string }) => [e.name, e.value]));
 }
 
 describe('GatewayWorkload', () => {
@@ -41,12 +46,32 @@ describe('GatewayWorkload', () => {
     expect(find(objects, 'ConfigMap', 'gateway-routes').data['routes.yaml']).toContain('pathPrefix: /api/users');
   });
 
-  it('rolls the pods when the route table changes', () => {
+  it('with routeChanges rollout (the default), rolls the pods when the route table changes, and the pods do not poll the file', () => {
     const before = rolloutOf().spec.template.metadata.annotations[CONFIG_CHECKSUM_ANNOTATION];
     const changed = { ...TEST_ROUTES, routes: [{ ...TEST_ROUTES.routes[0]!, timeoutMs: 6_000 }] };
     const after = rolloutOf({ routes: changed }).spec.template.metadata.annotations[CONFIG_CHECKSUM_ANNOTATION];
     expect(before).toMatch(/^[0-9a-f]{64}$/);
     expect(after).not.toBe(before);
+    expect(envOf(rolloutOf())).toMatchObject({ UAG_ROUTES_RELOAD_INTERVAL_MS: '0' });
+  });
+
+  it('with routeChanges reload, a route table change leaves the pod template as it was and the pods poll the file every 2 s', () => {
+    const changed = { ...TEST_ROUTES, routes: [{ ...TEST_ROUTES.routes[0]!, timeoutMs: 6_000 }] };
+    const before = rolloutOf({ routeChanges: 'reload' }).spec.template;
+    const after = rolloutOf({ routeChanges: 'reload', routes: changed }).spec.template;
+    expect(before.metadata.annotations).not.toHaveProperty(CONFIG_CHECKSUM_ANNOTATION);
+    expect(after).toEqual(before);
+    expect(envOf(rolloutOf({ routeChanges: 'reload' }))).toMatchObject({ UAG_ROUTES_RELOAD_INTERVAL_MS: '2000' });
+  });
+
+  it('mounts the ConfigMap as a folder, never through subPath (a subPath copy never sees an update), and labels it with the checksum the gateway reports', () => {
+    const objects = synth((chart) => gatewayStack(chart, { workload: { routeChanges: 'reload' } }));
+    const spec = find(objects, 'Rollout').spec.template.spec;
+    const mounts = spec.containers[0].volumeMounts.filter((mount: { name: string }) => mount.name === 'routes');
+    expect(mounts).toEqual([{ name: 'routes', mountPath: '/etc/uag', readOnly: true }]);
+    expect(spec.volumes.find((volume: { name: string }) => volume.name === 'routes').configMap.items).toBeUndefined();
+    const configMap = find(objects, 'ConfigMap', 'gateway-routes');
+    expect(configMap.metadata.annotations?.[ROUTES_CHECKSUM_ANNOTATION]).toBe(routeTableChecksum(configMap.data['routes.yaml']));
   });
 
   it('selects pods by the app labels without version, and runs them restricted', () => {

@@ -1,5 +1,6 @@
 import type { AlertContext, RuleGroup } from './alert';
 import { availabilityAlerts } from './availability';
+import { configurationAlerts } from './configuration';
 import { platformAlertGroups } from './platform';
 import { restartAlerts } from './restarts';
 import { saturationAlerts } from './saturation';
@@ -21,6 +22,7 @@ export function alertGroups(context: AlertContext): RuleGroup[] {
     { name: 'gateway-saturation', alerts: saturationAlerts(context) },
     { name: 'gateway-restarts', alerts: restartAlerts(context) },
     { name: 'gateway-upstreams', alerts: upstreamAlerts(context) },
+    { name: 'gateway-configuration', alerts: configurationAlerts(context) },
     { name: 'watchdog', alerts: watchdogAlerts() },
     ...platformAlertGroups(context),
   ];

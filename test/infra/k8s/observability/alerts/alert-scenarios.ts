@@ -82,6 +82,14 @@ export function alertScenarios({ target, thresholds, slo, resources, definitions
       value: upstreams('above').value,
     },
     GatewayCircuitOpen: { justBelow: circuit(1), atThreshold: circuit(2), holdsFromMinute: 0, alertLabels: { namespace: target.namespace!, upstream: 'user-service' }, value: 2 },
+    GatewayRouteTableRejected: {
+      // Loaded at 1000 s; no rejection pending (0), then a rejection a minute after the load.
+      justBelow: [series(METRICS.configLoadedTimestamp.name, target, gauge(1000)), series(METRICS.configRejectedTimestamp.name, target, gauge(0))],
+      atThreshold: [series(METRICS.configLoadedTimestamp.name, target, gauge(1000)), series(METRICS.configRejectedTimestamp.name, target, gauge(1060))],
+      holdsFromMinute: 0,
+      alertLabels: target,
+      value: 60,
+    },
     Watchdog: { atThreshold: [], holdsFromMinute: 0, alertLabels: {}, value: 1 },
     ...platformAlertScenarios({ gatewayTarget: target }),
   };
