@@ -60,6 +60,9 @@ export function prometheusUrl(namespace: string): string {
   return `http://${serviceHost(PROMETHEUS.name, namespace)}:${PROMETHEUS.port}`;
 }
 
+/** Where cert-manager (installed as a cluster add-on on the AWS stacks) runs; its controller's metrics carry the certificates' expiry and readiness. */
+export const CERT_MANAGER_NAMESPACE = 'cert-manager';
+
 /** The Argo Rollouts controller (installed with its CRDs as a cluster add-on), which queries Prometheus during an analysis. */
 export const ARGO_ROLLOUTS = { namespace: 'argo-rollouts', serviceAccount: 'argo-rollouts' } as const;
 /** `clusterPort`: replicas gossip there to share silences and deduplicate notifications. */

@@ -93,6 +93,12 @@ describe('operatorReleases', () => {
     expect(certManager?.values).toMatchObject({ crds: { enabled: true }, replicaCount: 2, podDisruptionBudget: { enabled: true, minAvailable: 1 }, webhook: { replicaCount: 2 } });
   });
 
+  it('has cert-manager’s chart create a ServiceMonitor the platform’s Prometheus selects, keeping the certificates’ own namespace label (regression: its certificate metrics were never scraped)', () => {
+    expect((byKey.get('certManager')?.values as { prometheus?: unknown }).prometheus).toEqual({
+      servicemonitor: { enabled: true, labels: { 'monitoring.uag.example.com/prometheus': 'platform' }, honorLabels: true },
+    });
+  });
+
   it('gives a local cluster fixed node ports instead of a LoadBalancer no one provisions, and installs no load balancer controller (regression: the release waited 900 s for an address on kind, then rolled back)', () => {
     const local = operatorReleases({ controlPlane: CLOUD_ENVIRONMENTS.dev.controlPlane, ingressExposure: { kind: 'node-port' }, clientAddress: ENVIRONMENT_DEFAULTS.clientAddress });
     for (const key of ['awsLoadBalancerController', 'externalDns', 'certManager']) expect(local.map((release) => release.key)).not.toContain(key);

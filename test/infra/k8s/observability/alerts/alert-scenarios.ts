@@ -83,6 +83,6 @@ export function alertScenarios({ target, thresholds, slo, resources, definitions
     },
     GatewayCircuitOpen: { justBelow: circuit(1), atThreshold: circuit(2), holdsFromMinute: 0, alertLabels: { namespace: target.namespace!, upstream: 'user-service' }, value: 2 },
     Watchdog: { atThreshold: [], holdsFromMinute: 0, alertLabels: {}, value: 1 },
-    ...platformAlertScenarios({ gatewayTarget: target }),
+    ...platformAlertScenarios({ gatewayTarget: target, definitions }),
   };
 }
