@@ -139,14 +139,15 @@ function awsEdgeReleases(exposure: IngressExposure, certManagerReplicas: number)
       dependsOn: exposure.publicDns.externalDnsGrants,
     },
     // Issues the ingress certificate (public-dns.ts). Its webhook checks cert-manager's own objects
-    // only, so nothing waits for it but the issuer and the certificate.
+    // only, so nothing waits for it but the issuer and the certificate. Its chart's ServiceMonitor
+    // needs the monitoring CRDs.
     {
       key: 'certManager',
       releaseName: CERT_MANAGER.releaseName,
       namespace: CERT_MANAGER.namespace,
       chart: HELM_CHARTS.certManager,
       values: certManagerValues({ replicas: certManagerReplicas }),
-      after: [],
+      after: ['prometheusOperatorCrds'],
       platformPrerequisite: false,
       dependsOn: exposure.publicDns.certManagerGrants,
     },
@@ -158,6 +159,8 @@ export function operatorReleases(args: Pick<OperatorsArgs, 'controlPlane' | 'ing
   const { istiodReplicas, ingressGatewayReplicas, argoRolloutsReplicas, certManagerReplicas } = args.controlPlane;
   const { jaeger, meshProviders, namespaces } = PLATFORM_NAMES;
   return [
+    // First: the charts of cert-manager and Argo Rollouts create ServiceMonitors, a kind this release brings.
+    { key: 'prometheusOperatorCrds', releaseName: 'prometheus-operator-crds', namespace: PROMETHEUS_OPERATOR_NAMESPACE, chart: HELM_CHARTS.prometheusOperatorCrds, values: {}, after: [], platformPrerequisite: true },
     { key: 'istioBase', releaseName: 'istio-base', namespace: namespaces.istio, chart: HELM_CHARTS.istioBase, values: {}, after: [], platformPrerequisite: true },
     {
       key: 'istioCni',
@@ -241,7 +244,6 @@ export function operatorReleases(args: Pick<OperatorsArgs, 'controlPlane' | 'ing
       after: args.ingressExposure.kind === 'aws-nlb' ? ['istiod', 'awsLoadBalancerController', 'externalDns'] : ['istiod'],
       platformPrerequisite: false,
     },
-    { key: 'prometheusOperatorCrds', releaseName: 'prometheus-operator-crds', namespace: PROMETHEUS_OPERATOR_NAMESPACE, chart: HELM_CHARTS.prometheusOperatorCrds, values: {}, after: [], platformPrerequisite: true },
     {
       key: 'prometheusOperator',
       releaseName: 'prometheus-operator',

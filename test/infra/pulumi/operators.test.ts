@@ -97,6 +97,8 @@ describe('operatorReleases', () => {
     expect((byKey.get('certManager')?.values as { prometheus?: unknown }).prometheus).toEqual({
       servicemonitor: { enabled: true, labels: { 'monitoring.uag.example.com/prometheus': 'platform' }, honorLabels: true },
     });
+    // A ServiceMonitor is a kind the monitoring CRDs' release brings.
+    expect(byKey.get('certManager')?.after).toEqual(['prometheusOperatorCrds']);
   });
 
   it('gives a local cluster fixed node ports instead of a LoadBalancer no one provisions, and installs no load balancer controller (regression: the release waited 900 s for an address on kind, then rolled back)', () => {

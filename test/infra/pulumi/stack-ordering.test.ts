@@ -97,6 +97,8 @@ describe.each(STACKS)('the %s stack', (stack) => {
       for (const grant of grantsOf('external-dns')) expect(before(release('external-dns'), grant)).toMatchObject({ waits: true });
       for (const grant of grantsOf('cert-manager')) expect(before(release('cert-manager'), grant)).toMatchObject({ waits: true });
       expect(before(release('istio-ingressgateway'), release('external-dns'))).toMatchObject({ waits: true });
+      // Its chart creates the ServiceMonitor the certificate alerts read (regression: it came before the monitoring CRDs).
+      expect(before(release('cert-manager'), release('prometheus-operator-crds'))).toMatchObject({ waits: true });
       const issuer = run.named('ingress-certificate-issuer');
       const certificate = run.named('ingress-certificate-certificate');
       expect(before(issuer, release('cert-manager'))).toMatchObject({ waits: true });
