@@ -11,6 +11,11 @@ export const NAMESPACES = {
 
 export const GATEWAY_NAME = 'gateway';
 
+/** The cluster DNS Service (CoreDNS on EKS, kind and k3d keeps the kube-dns name), in NAMESPACES.dns. */
+export const CLUSTER_DNS_SERVICE = 'kube-dns';
+/** The Kubernetes API server's Service, in the `default` namespace. */
+export const API_SERVER_SERVICE = { name: 'kubernetes', namespace: 'default' } as const;
+
 /** Pod labels of the Istio ingress gateway installed with Istio. */
 export const INGRESS_GATEWAY_POD_LABELS = { istio: 'ingressgateway' } as const;
 /** Service account (and Helm release name, from which the chart derives it) of the Istio ingress gateway. */

@@ -200,6 +200,11 @@ export function operatorReleases(args: Pick<OperatorsArgs, 'controlPlane' | 'ing
         },
         meshConfig: {
           enableTracing: true,
+          // Sidecars refuse destinations outside the service registry (Kubernetes Services and
+          // ServiceEntries) instead of passing them through; the platform's Sidecars
+          // (infra/k8s/mesh/sidecar-scopes.ts) import what each workload talks to. mesh/v1alpha1/config.proto
+          // at 1.29.2; templates/configmap.yaml merges `meshConfig` over the chart's mesh.
+          outboundTrafficPolicy: { mode: 'REGISTRY_ONLY' },
           extensionProviders: [
             { name: meshProviders.tracing, opentelemetry: { service: serviceHost(jaeger.service, namespaces.observability), port: jaeger.otlpGrpcPort } },
             { name: meshProviders.metrics, prometheus: {} },

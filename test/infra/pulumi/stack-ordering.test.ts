@@ -44,6 +44,15 @@ describe.each(STACKS)('the %s stack', (stack) => {
       expect(before(release('prometheus-operator'), release('prometheus-operator-crds'))).toMatchObject({ waits: true });
     });
 
+    it('applies the mesh’s Sidecars, the argo-rollouts one included, and the ElastiCache ServiceEntry where there is Redis, after the CRDs and the namespace they go into', () => {
+      const objects = objectsOf(run, 'platform-objects');
+      const sidecars = objects.filter((object) => object.kind === 'Sidecar').map((object) => `${object.metadata.namespace}/${object.metadata.name}`);
+      expect(sidecars.sort()).toEqual(['argo-rollouts/default', 'gateway/default', 'observability/alertmanager', 'observability/default', 'observability/prometheus']);
+      const entries = objects.filter((object) => object.kind === 'ServiceEntry').map((object) => `${object.metadata.namespace}/${object.metadata.name}`);
+      expect(entries).toEqual(stack === 'staging' || stack === 'prod' ? ['gateway/elasticache'] : []);
+      for (const name of ['istio-base', 'argo-rollouts']) expect(before(run.named('platform-objects', CONFIG_GROUP), release(name))).toMatchObject({ waits: true });
+    });
+
     it('creates the namespaces before the Secrets that go into them, and both before the objects', () => {
       const namespaces = run.named('platform-namespaces', CONFIG_GROUP);
       const secrets = run.ofType('kubernetes:core/v1:Secret');

@@ -131,9 +131,9 @@ describe('the prod stack', () => {
     run = await deployed('prod');
   });
 
-  it('lets the gateway pods reach ElastiCache in the private subnets past the default-deny egress', () => {
+  it('lets the gateway pods reach ElastiCache in the private subnets past the default-deny egress and the mesh registry, under the partition’s ElastiCache domain', () => {
     expect(run.platform.requests.map((request) => request.gatewayExternalEgress)).toEqual([
-      [{ peers: subnetLayout('10.30.0.0/16').private.map((cidr) => ({ cidr })), ports: [{ port: REDIS_PORT }] }],
+      [{ name: 'elasticache', host: '*.cache.amazonaws.com', peers: subnetLayout('10.30.0.0/16').private.map((cidr) => ({ cidr })), ports: [{ port: REDIS_PORT }] }],
     ]);
   });
 
