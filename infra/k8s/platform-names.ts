@@ -65,6 +65,12 @@ export function prometheusUrl(namespace: string): string {
   return `http://${serviceHost(PROMETHEUS.name, namespace)}:${PROMETHEUS.port}`;
 }
 
+/**
+ * Loki, the log store (a cluster add-on, infra/pulumi/log-pipeline.ts), in the `logging` namespace
+ * with Fluent Bit: the chart's monolithic Service is named after the release, port `http-metrics`.
+ */
+export const LOKI = { name: 'loki', namespace: 'logging', port: 3100 } as const;
+
 /** Where cert-manager (installed as a cluster add-on on the AWS stacks) runs; its controller's metrics carry the certificates' expiry and readiness. */
 export const CERT_MANAGER_NAMESPACE = 'cert-manager';
 

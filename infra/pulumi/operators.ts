@@ -3,12 +3,14 @@ import * as pulumi from '@pulumi/pulumi';
 import type { ClientAddressSpec } from '../environments/types';
 import { INGRESS_EXTERNAL_TRAFFIC_POLICY, ingressGatewayProxyConfig } from '../k8s/client-address';
 import { PLATFORM_NAMES } from './platform-contract';
+import { MESH_ACCESS_LOG_FORMAT } from '../k8s/mesh/mesh-telemetry';
 import { ARGO_ROLLOUTS, INGRESS_GATEWAY_POD_LABELS, MONITOR_SELECTOR, serviceHost } from '../k8s/platform-names';
 import { PROMETHEUS_OPERATOR_NAMESPACE } from '../k8s/observability/cluster-scrape-targets';
 import { CONTROL_PATH_SPREAD, topologySpreadConstraints } from '../k8s/topology-spread';
 import type { ControlPlaneSpec } from './cloud-environments';
 import { LOAD_BALANCER_CONTROLLER, ingressLoadBalancerAnnotations, loadBalancerControllerValues, type LoadBalancerControllerValuesArgs } from './load-balancer-controller';
 import { localIngressServicePorts } from './local-ingress';
+import { LOG_PIPELINE, logPipelineReleases, type LogsSpec } from './log-pipeline';
 import { CERT_MANAGER, EXTERNAL_DNS, certManagerValues, externalDnsServiceAnnotations, externalDnsValues, type PublicDns } from './public-dns';
 import { HELM_CHARTS, ISTIO_IMAGE_HUB, ISTIO_VERSION, type HelmChartVersion } from './versions';
 
@@ -22,7 +24,9 @@ export type OperatorKey =
   | 'ingressGateway'
   | 'prometheusOperatorCrds'
   | 'prometheusOperator'
-  | 'argoRollouts';
+  | 'argoRollouts'
+  | 'loki'
+  | 'fluentBit';
 
 /** Where the Istio CNI node agent runs: its DaemonSet needs root, host paths and NET_ADMIN, which only kube-system admits. */
 export const ISTIO_CNI_NAMESPACE = 'kube-system';
@@ -35,7 +39,7 @@ export const NODE_EXPORTER_NAMESPACE = 'kube-system';
  * (Warn + Audit) rather than deny in these (policies/exceptions.yaml, `auditedNamespaces`): the
  * charts are upstream code whose pods cannot be checked in CI.
  */
-export const OPERATOR_NAMESPACES = [PLATFORM_NAMES.namespaces.istio, PROMETHEUS_OPERATOR_NAMESPACE, ARGO_ROLLOUTS.namespace, CERT_MANAGER.namespace, EXTERNAL_DNS.namespace] as const;
+export const OPERATOR_NAMESPACES = [PLATFORM_NAMES.namespaces.istio, PROMETHEUS_OPERATOR_NAMESPACE, ARGO_ROLLOUTS.namespace, CERT_MANAGER.namespace, EXTERNAL_DNS.namespace, LOG_PIPELINE.namespace] as const;
 
 const RUNTIME_DEFAULT_SECCOMP = { type: 'RuntimeDefault' } as const;
 
@@ -87,6 +91,12 @@ export interface OperatorsArgs {
   readonly ingressExposure: IngressExposure;
   /** The environment's `clientAddress`: what the ingress gateway's Service and Envoy need to pass the client's address on. */
   readonly clientAddress: ClientAddressSpec;
+  /** The environment's log retention and volume (cloud-environments.ts). */
+  readonly logs: LogsSpec;
+  /** StorageClass of the add-ons' volumes (Loki's); `null`: the cluster's default class. */
+  readonly storageClassName: string | null;
+  /** Cluster objects the add-ons' volumes need first (the StorageClass on EKS). @default none */
+  readonly storagePrerequisites?: readonly pulumi.Resource[];
 }
 
 /** The ingress gateway chart's `service` values (manifests/charts/gateway/templates/service.yaml at 1.29.2). */
@@ -155,7 +165,7 @@ function awsEdgeReleases(exposure: IngressExposure, certManagerReplicas: number)
 }
 
 /** Every Helm release, with its values and order. */
-export function operatorReleases(args: Pick<OperatorsArgs, 'controlPlane' | 'ingressExposure' | 'clientAddress'>): OperatorRelease[] {
+export function operatorReleases(args: Pick<OperatorsArgs, 'controlPlane' | 'ingressExposure' | 'clientAddress' | 'logs' | 'storageClassName' | 'storagePrerequisites'>): OperatorRelease[] {
   const { istiodReplicas, ingressGatewayReplicas, argoRolloutsReplicas, certManagerReplicas } = args.controlPlane;
   const { jaeger, meshProviders, namespaces } = PLATFORM_NAMES;
   return [
@@ -208,7 +218,8 @@ export function operatorReleases(args: Pick<OperatorsArgs, 'controlPlane' | 'ing
           extensionProviders: [
             { name: meshProviders.tracing, opentelemetry: { service: serviceHost(jaeger.service, namespaces.observability), port: jaeger.otlpGrpcPort } },
             { name: meshProviders.metrics, prometheus: {} },
-            { name: meshProviders.accessLog, envoyFileAccessLog: { path: '/dev/stdout' } },
+            // JSON lines (MESH_ACCESS_LOG_FORMAT), without the operators that have no value for a request.
+            { name: meshProviders.accessLog, envoyFileAccessLog: { path: '/dev/stdout', logFormat: { labels: { ...MESH_ACCESS_LOG_FORMAT } }, omitEmptyValues: true } },
           ],
         },
       },
@@ -334,6 +345,7 @@ export function operatorReleases(args: Pick<OperatorsArgs, 'controlPlane' | 'ing
       after: ['istiod', 'prometheusOperatorCrds'],
       platformPrerequisite: true,
     },
+    ...logPipelineReleases({ logs: args.logs, storageClassName: args.storageClassName, storagePrerequisites: args.storagePrerequisites }),
   ];
 }
 

@@ -272,6 +272,9 @@ export async function deployStack(config: StackConfig, platform: PlatformSource)
     controlPlane: CLOUD_ENVIRONMENTS[environment].controlPlane,
     ingressExposure: access.ingressExposure,
     clientAddress: platform.clientAddress(environment),
+    logs: CLOUD_ENVIRONMENTS[environment].logs,
+    storageClassName: access.storageClassName,
+    storagePrerequisites: access.clusterPrerequisites,
   });
   new PlatformDeploy('platform', {
     provider: access.provider,

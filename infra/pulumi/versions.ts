@@ -44,6 +44,11 @@ export const HELM_CHARTS = {
   certManager: { repository: 'https://charts.jetstack.io', chart: 'cert-manager', version: 'v1.21.1' },
   // Chart 1.21.1 runs ExternalDNS 0.21.0 (charts/external-dns/Chart.yaml at tag external-dns-helm-chart-1.21.1).
   externalDns: { repository: 'https://kubernetes-sigs.github.io/external-dns/', chart: 'external-dns', version: '1.21.1' },
+  // The log pipeline (log-pipeline.ts). Loki's OSS chart moved to grafana-community/helm-charts
+  // (forked from grafana/loki at chart 6.55.0); 18.11.0 runs Loki 3.7.6 (charts/loki/Chart.yaml at tag loki-18.11.0).
+  loki: { repository: 'https://grafana-community.github.io/helm-charts', chart: 'loki', version: '18.11.0' },
+  // Chart 0.58.1 runs Fluent Bit 5.1.1 (charts/fluent-bit/Chart.yaml at tag fluent-bit-0.58.1).
+  fluentBit: { repository: 'https://fluent.github.io/helm-charts', chart: 'fluent-bit', version: '0.58.1' },
 } as const satisfies Record<string, HelmChartVersion>;
 
 /** ElastiCache engine for the shared rate-limit store. */

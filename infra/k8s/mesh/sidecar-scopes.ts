@@ -5,7 +5,7 @@ import type { RouteTable } from '../../../app/src/contract';
 import { addObject } from '../api-object';
 import type { ExternalEgress } from '../external-egress';
 import type { Labels } from '../labels';
-import { ALERTMANAGER, API_SERVER_SERVICE, ARGO_ROLLOUTS, CLUSTER_DNS_SERVICE, JAEGER, NAMESPACES, PROMETHEUS, serviceHost } from '../platform-names';
+import { ALERTMANAGER, API_SERVER_SERVICE, ARGO_ROLLOUTS, CLUSTER_DNS_SERVICE, JAEGER, LOKI, NAMESPACES, PROMETHEUS, serviceHost } from '../platform-names';
 import { upstreamServices } from '../upstream-services';
 
 export interface SidecarScopesProps {
@@ -58,7 +58,8 @@ export class SidecarScopes extends Construct {
   constructor(scope: Construct, id: string, props: SidecarScopesProps) {
     super(scope, id);
     const external = props.gatewayExternalEgress ?? [];
-    const observabilityHosts = [SAME_NAMESPACE, CLUSTER_DNS, API_SERVER];
+    // Grafana reads Loki, outside the mesh in the logging namespace.
+    const observabilityHosts = [SAME_NAMESPACE, CLUSTER_DNS, API_SERVER, importedService(LOKI.name, LOKI.namespace)];
     const scopes: Scope[] = [
       {
         namespace: NAMESPACES.gateway,
@@ -71,7 +72,7 @@ export class SidecarScopes extends Construct {
           ...external.map((egress) => `./${egress.host}`),
         ],
       },
-      // Grafana, Jaeger, prometheus-adapter (the API server delegates its authentication checks) and each other.
+      // Grafana (and its Loki), Jaeger, prometheus-adapter (the API server delegates its authentication checks) and each other.
       { namespace: NAMESPACES.observability, name: 'default', hosts: observabilityHosts },
       {
         namespace: NAMESPACES.observability,

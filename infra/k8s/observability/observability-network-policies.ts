@@ -4,7 +4,7 @@ import type { Labels } from '../labels';
 import { DNS_EGRESS, ISTIOD_EGRESS, allowTraffic, type TrafficRule } from '../network-traffic';
 import { CLUSTER_SCRAPE_TARGETS } from './cluster-scrape-targets';
 import { PROMETHEUS_ADAPTER_NAME } from './prometheus-adapter';
-import { ALERTMANAGER, ARGO_ROLLOUTS, GRAFANA, JAEGER, NAMESPACES, PROMETHEUS } from '../platform-names';
+import { ALERTMANAGER, ARGO_ROLLOUTS, GRAFANA, JAEGER, LOKI, NAMESPACES, PROMETHEUS } from '../platform-names';
 
 export interface ObservabilityNetworkPoliciesProps {
   readonly namespace: string;
@@ -93,6 +93,8 @@ export class ObservabilityNetworkPolicies extends Construct {
         ISTIOD_EGRESS,
         { peers: [local(prometheusPods)], ports: [{ port: PROMETHEUS.port }] },
         { peers: [local(props.jaegerSelector)], ports: [{ port: JAEGER.queryPort }] },
+        // The log store (a cluster add-on outside the mesh, infra/pulumi/log-pipeline.ts).
+        { peers: [{ namespace: LOKI.namespace }], ports: [{ port: LOKI.port }] },
       ],
     });
     allowTraffic(this, 'jaeger', {

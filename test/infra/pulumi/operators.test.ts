@@ -9,7 +9,7 @@ import { HELM_CHARTS } from '../../../infra/pulumi/versions';
 
 
 describe('operatorReleases', () => {
-  const releases = operatorReleases({ controlPlane: CLOUD_ENVIRONMENTS.prod.controlPlane, ingressExposure: AWS_NLB, clientAddress: ENVIRONMENT_DEFAULTS.clientAddress });
+  const releases = operatorReleases({ controlPlane: CLOUD_ENVIRONMENTS.prod.controlPlane, ingressExposure: AWS_NLB, clientAddress: ENVIRONMENT_DEFAULTS.clientAddress, logs: CLOUD_ENVIRONMENTS.prod.logs, storageClassName: 'gp3-encrypted' });
   const byKey = new Map(releases.map((release) => [release.key, release]));
 
   it('installs every release only after the releases it names, which come earlier in the list', () => {
@@ -23,6 +23,12 @@ describe('operatorReleases', () => {
   it('points the mesh tracing provider at the platform Jaeger OTLP gRPC endpoint', () => {
     const values = byKey.get('istiod')?.values as { meshConfig: { extensionProviders: { name: string }[] } };
     expect(values.meshConfig.extensionProviders).toContainEqual({ name: 'jaeger', opentelemetry: { service: 'jaeger.observability.svc.cluster.local', port: 4317 } });
+  });
+
+  it('has the mesh write its access lines as JSON with the request’s traceparent, so the log pipeline decodes them and they link to traces (regression: Envoy’s text lines were neither)', () => {
+    const values = byKey.get('istiod')?.values as { meshConfig: { extensionProviders: { name: string }[] } };
+    const accessLog = values.meshConfig.extensionProviders.find((provider) => provider.name === 'envoy');
+    expect(accessLog).toEqual({ name: 'envoy', envoyFileAccessLog: { path: '/dev/stdout', logFormat: { labels: expect.objectContaining({ traceparent: '%REQ(TRACEPARENT)%', response_code: '%RESPONSE_CODE%' }) }, omitEmptyValues: true } });
   });
 
   it('installs the operator and the cluster exporters from kube-prometheus-stack, not its Prometheus, Alertmanager or Grafana, its CRDs coming from their own chart', () => {
@@ -102,7 +108,7 @@ describe('operatorReleases', () => {
   });
 
   it('gives a local cluster fixed node ports instead of a LoadBalancer no one provisions, and installs no load balancer controller (regression: the release waited 900 s for an address on kind, then rolled back)', () => {
-    const local = operatorReleases({ controlPlane: CLOUD_ENVIRONMENTS.dev.controlPlane, ingressExposure: { kind: 'node-port' }, clientAddress: ENVIRONMENT_DEFAULTS.clientAddress });
+    const local = operatorReleases({ controlPlane: CLOUD_ENVIRONMENTS.dev.controlPlane, ingressExposure: { kind: 'node-port' }, clientAddress: ENVIRONMENT_DEFAULTS.clientAddress, logs: CLOUD_ENVIRONMENTS.dev.logs, storageClassName: null });
     for (const key of ['awsLoadBalancerController', 'externalDns', 'certManager']) expect(local.map((release) => release.key)).not.toContain(key);
     const ingress = local.find((release) => release.key === 'ingressGateway');
     expect(ingress?.after).toEqual(['istiod']);
@@ -170,7 +176,7 @@ function chartDisruptionBudgets(byKey: Map<string, { values: Record<string, any>
 
 describe.each(CLOUD_ENVIRONMENT_NAMES)('control-plane availability in %s', (environment) => {
   const { controlPlane } = CLOUD_ENVIRONMENTS[environment];
-  const byKey = new Map(operatorReleases({ controlPlane, ingressExposure: AWS_NLB, clientAddress: ENVIRONMENT_DEFAULTS.clientAddress }).map((release) => [release.key as string, release as { values: Record<string, any> }]));
+  const byKey = new Map(operatorReleases({ controlPlane, ingressExposure: AWS_NLB, clientAddress: ENVIRONMENT_DEFAULTS.clientAddress, logs: CLOUD_ENVIRONMENTS[environment].logs, storageClassName: null }).map((release) => [release.key as string, release as { values: Record<string, any> }]));
   const values = (key: string) => byKey.get(key)!.values;
   const spread = (labelSelector?: Record<string, string>) => [
     { maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'DoNotSchedule', ...(labelSelector === undefined ? {} : { labelSelector: { matchLabels: labelSelector } }) },

@@ -53,6 +53,17 @@ describe.each(STACKS)('the %s stack', (stack) => {
       for (const name of ['istio-base', 'argo-rollouts']) expect(before(run.named('platform-objects', CONFIG_GROUP), release(name))).toMatchObject({ waits: true });
     });
 
+    it('installs Loki, on the StorageClass the stack creates where it creates one, before Fluent Bit, which ships to it (regression: pod logs went nowhere a person could search)', () => {
+      const loki = release('loki');
+      expect(before(release('fluent-bit'), loki)).toMatchObject({ waits: true });
+      expect(loki.inputs).toMatchObject({ namespace: 'logging', chart: 'loki', version: '18.11.0' });
+      const storageClasses = run.ofType('kubernetes:storage.k8s.io/v1:StorageClass');
+      expect(storageClasses).toHaveLength(stack === 'local' ? 0 : 1);
+      for (const storageClass of storageClasses) expect(before(loki, storageClass)).toMatchObject({ waits: true });
+      const persistence = (loki.inputs.values as { singleBinary: { persistence: Record<string, unknown> } }).singleBinary.persistence;
+      expect(persistence.storageClass).toBe(stack === 'local' ? undefined : 'gp3-encrypted');
+    });
+
     it('creates the namespaces before the Secrets that go into them, and both before the objects', () => {
       const namespaces = run.named('platform-namespaces', CONFIG_GROUP);
       const secrets = run.ofType('kubernetes:core/v1:Secret');

@@ -282,10 +282,12 @@ describe('the local stack', () => {
     expect(provider?.inputs.context).toBe('kind-uag');
     expect(run.ofType('kubernetes:helm.sh/v3:Release').map((release) => release.inputs.name).sort()).toEqual([
       'argo-rollouts',
+      'fluent-bit',
       'istio-base',
       'istio-cni',
       'istio-ingressgateway',
       'istiod',
+      'loki',
       'prometheus-operator',
       'prometheus-operator-crds',
     ]);

@@ -4,7 +4,7 @@ import { ENVIRONMENTS, ENVIRONMENT_NAMES } from '../../../../infra/environments'
 import { validateEnvironment } from '../../../../infra/environments/validate-environment';
 import type { ExternalEgress } from '../../../../infra/k8s/external-egress';
 import { CLUSTER_SCRAPE_TARGETS } from '../../../../infra/k8s/observability/cluster-scrape-targets';
-import { ALERTMANAGER, API_SERVER_SERVICE, ARGO_ROLLOUTS, CLUSTER_DNS_SERVICE, GRAFANA, JAEGER, NAMESPACES, PROMETHEUS, principalOf } from '../../../../infra/k8s/platform-names';
+import { ALERTMANAGER, API_SERVER_SERVICE, ARGO_ROLLOUTS, CLUSTER_DNS_SERVICE, GRAFANA, JAEGER, LOKI, NAMESPACES, PROMETHEUS, principalOf } from '../../../../infra/k8s/platform-names';
 import { upstreamServices } from '../../../../infra/k8s/upstream-services';
 import { synthesizePlatform } from '../../../../infra/platform';
 import { CLOUD_ENVIRONMENTS } from '../../../../infra/pulumi/cloud-environments';
@@ -22,7 +22,7 @@ const CHARTS_OUT = join(__dirname, '..', '..', '..', '..', 'charts-out');
 
 /** The mesh's outbound policy, as the Pulumi program installs istiod. */
 function meshOutboundMode(): OutboundMode {
-  const istiod = operatorReleases({ controlPlane: CLOUD_ENVIRONMENTS.prod.controlPlane, ingressExposure: AWS_NLB, clientAddress: ENVIRONMENT_DEFAULTS.clientAddress }).find((release) => release.key === 'istiod');
+  const istiod = operatorReleases({ controlPlane: CLOUD_ENVIRONMENTS.prod.controlPlane, ingressExposure: AWS_NLB, clientAddress: ENVIRONMENT_DEFAULTS.clientAddress, logs: CLOUD_ENVIRONMENTS.prod.logs, storageClassName: null }).find((release) => release.key === 'istiod');
   const meshConfig = (istiod?.values as { meshConfig: { outboundTrafficPolicy?: { mode: OutboundMode } } }).meshConfig;
   return meshConfig.outboundTrafficPolicy?.mode ?? 'ALLOW_ANY';
 }
@@ -107,6 +107,8 @@ function platformFlows(objects: readonly SynthObject[], environment: (typeof ENV
     ]),
     toPrometheus('Grafana -> Prometheus', grafana, principalOf(NAMESPACES.observability, GRAFANA.name)),
     { what: 'Grafana -> Jaeger query', from: grafana, to: { host: host(JAEGER.name, NAMESPACES.observability) }, port: JAEGER.queryPort, needsIdentity: true, authorizedAt: { namespace: NAMESPACES.observability, labels: jaeger.labels, principal: principalOf(NAMESPACES.observability, GRAFANA.name) } },
+    // Loki runs outside the mesh: plain text on the Service's cluster.
+    { what: 'Grafana -> Loki', from: grafana, to: { host: host(LOKI.name, LOKI.namespace) }, port: LOKI.port, needsIdentity: false },
     toPrometheus('prometheus-adapter -> Prometheus', adapter, principalOf(NAMESPACES.observability, 'prometheus-adapter')),
     { what: 'prometheus-adapter -> API server (delegated authentication)', from: adapter, to: { host: host(API_SERVER_SERVICE.name, API_SERVER_SERVICE.namespace) }, port: 443, needsIdentity: false },
     toPrometheus('Argo Rollouts analysis -> Prometheus', argoRollouts, principalOf(ARGO_ROLLOUTS.namespace, ARGO_ROLLOUTS.serviceAccount)),
@@ -144,6 +146,8 @@ function registry(objects: readonly SynthObject[], environment: (typeof ENVIRONM
     { name: CLUSTER_DNS_SERVICE, namespace: NAMESPACES.dns, ports: [53] },
     { name: API_SERVER_SERVICE.name, namespace: API_SERVER_SERVICE.namespace, ports: [443] },
     { name: 'istiod', namespace: NAMESPACES.istio, ports: [15012, 15014] },
+    // The Loki chart's monolithic Service (infra/pulumi/log-pipeline.ts).
+    { name: LOKI.name, namespace: LOKI.namespace, ports: [LOKI.port] },
   ];
 }
 
@@ -155,7 +159,7 @@ describe('the mesh’s outbound configuration', () => {
 
 describe('the AWS APIs', () => {
   it('are called only from namespaces without sidecar injection, so no meshed workload needs a ServiceEntry for them', () => {
-    const releases = operatorReleases({ controlPlane: CLOUD_ENVIRONMENTS.prod.controlPlane, ingressExposure: AWS_NLB, clientAddress: ENVIRONMENT_DEFAULTS.clientAddress });
+    const releases = operatorReleases({ controlPlane: CLOUD_ENVIRONMENTS.prod.controlPlane, ingressExposure: AWS_NLB, clientAddress: ENVIRONMENT_DEFAULTS.clientAddress, logs: CLOUD_ENVIRONMENTS.prod.logs, storageClassName: null });
     // The namespaces of the Pod Identity roles infra/pulumi/stack.ts creates.
     const awsCallers = [LOAD_BALANCER_CONTROLLER.namespace, EXTERNAL_DNS.namespace, CERT_MANAGER.namespace];
     const injected = [
