@@ -31,6 +31,7 @@ import { PLATFORM_LABELS } from './k8s/labels';
 import type { ExternalEgress } from './k8s/external-egress';
 import { ENCRYPTED_STORAGE_CLASS, NAMESPACES } from './k8s/platform-names';
 import { RequestsPerSecondMetric } from './k8s/requests-per-second-metric';
+import { ResourceRecommendations } from './k8s/resource-recommendations';
 import { WorkloadNamespace } from './k8s/workload-namespace';
 
 export interface PlatformProps {
@@ -123,6 +124,8 @@ export function synthesizePlatform(props: PlatformProps): App {
     services,
   });
   new GatewayAutoscaler(gatewayChart, 'autoscaler', { workload, rollout, ...spec.gateway.autoscaling, minAvailable: spec.gateway.minAvailable });
+  const { apiVersion, kind, name } = rollout.rollout.toScalingTarget();
+  new ResourceRecommendations(gatewayChart, 'resource-recommendations', { namespace: workload.namespace, labels: workload.labels, targets: [{ apiVersion, kind, name }] });
   new UpstreamTrafficPolicies(meshChart, 'upstreams', { namespace: workload.namespace, labels: workload.labels, routes, policy: spec.upstreamTrafficPolicy });
   new SidecarScopes(meshChart, 'sidecars', { labels: PLATFORM_LABELS, routes, gatewayExternalEgress: props.gatewayExternalEgress });
   new MeshTelemetry(meshChart, 'telemetry', { labels: PLATFORM_LABELS, samplingRatio: spec.observability.traceSamplingRatio });
@@ -146,7 +149,7 @@ export function synthesizePlatform(props: PlatformProps): App {
     inhibitions: ALERT_INHIBITIONS,
   });
   const requestsPerSecond = new RequestsPerSecondMetric(observabilityChart, 'requests-per-second', { namespace: observability.name });
-  new PrometheusAdapter(observabilityChart, 'prometheus-adapter', {
+  const prometheusAdapter = new PrometheusAdapter(observabilityChart, 'prometheus-adapter', {
     namespace: observability.name,
     rulesConfigMapName: requestsPerSecond.configMapName,
     replicas: spec.observability.prometheusAdapterReplicas,
@@ -156,6 +159,11 @@ export function synthesizePlatform(props: PlatformProps): App {
   const grafana = new Grafana(observabilityChart, 'grafana', {
     namespace: observability.name,
     dashboards: { [`${dashboard.uid}.json`]: dashboard },
+  });
+  new ResourceRecommendations(observabilityChart, 'resource-recommendations', {
+    namespace: observability.name,
+    labels: PLATFORM_LABELS,
+    targets: [grafana.app.controller, jaeger.app.controller, prometheusAdapter.app.controller],
   });
   new PlatformMonitoring(observabilityChart, 'platform-monitoring', { namespace: observability.name, jaegerSelector: jaeger.app.selector });
   allowEnvoyMetrics(gatewayChart, 'envoy-metrics', { namespace: gatewayNamespace.name, prometheusNamespace: observability.name });

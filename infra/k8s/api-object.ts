@@ -7,12 +7,20 @@ export interface KubernetesModel {
 }
 
 /**
+ * Groups under `k8s.io` that the API server does not serve itself: the Kubernetes project's own
+ * add-ons define them as CRDs (the VerticalPodAutoscaler's, kubernetes/autoscaler).
+ */
+const CUSTOM_RESOURCE_K8S_IO_GROUPS = new Set(['autoscaling.k8s.io']);
+
+/**
  * Whether an apiVersion belongs to the API Kubernetes itself serves: the core group, the
- * undotted groups (`apps`, `policy`, ...) and `*.k8s.io`. Custom resource groups always carry a
- * dot, and the `k8s.io` domain is reserved to the Kubernetes project's own APIs.
+ * undotted groups (`apps`, `policy`, ...) and `*.k8s.io`, except the project's add-on groups
+ * served by CRDs. Custom resource groups always carry a dot, and the `k8s.io` domain is reserved
+ * to the Kubernetes project's own APIs.
  */
 export function isBuiltInApiVersion(apiVersion: string): boolean {
   const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.lastIndexOf('/')) : '';
+  if (CUSTOM_RESOURCE_K8S_IO_GROUPS.has(group)) return false;
   return !group.includes('.') || group === 'k8s.io' || group.endsWith('.k8s.io');
 }
 

@@ -11,6 +11,7 @@ import type { ControlPlaneSpec } from './cloud-environments';
 import { LOAD_BALANCER_CONTROLLER, ingressLoadBalancerAnnotations, loadBalancerControllerValues, type LoadBalancerControllerValuesArgs } from './load-balancer-controller';
 import { localIngressServicePorts } from './local-ingress';
 import { LOG_PIPELINE, logPipelineReleases, type LogsSpec } from './log-pipeline';
+import { RESOURCE_RECOMMENDER, resourceRecommenderRelease } from './resource-recommender';
 import { CERT_MANAGER, EXTERNAL_DNS, certManagerValues, externalDnsServiceAnnotations, externalDnsValues, type PublicDns } from './public-dns';
 import { HELM_CHARTS, ISTIO_IMAGE_HUB, ISTIO_VERSION, type HelmChartVersion } from './versions';
 
@@ -26,7 +27,8 @@ export type OperatorKey =
   | 'prometheusOperator'
   | 'argoRollouts'
   | 'loki'
-  | 'fluentBit';
+  | 'fluentBit'
+  | 'vpaRecommender';
 
 /** Where the Istio CNI node agent runs: its DaemonSet needs root, host paths and NET_ADMIN, which only kube-system admits. */
 export const ISTIO_CNI_NAMESPACE = 'kube-system';
@@ -39,7 +41,7 @@ export const NODE_EXPORTER_NAMESPACE = 'kube-system';
  * (Warn + Audit) rather than deny in these (policies/exceptions.yaml, `auditedNamespaces`): the
  * charts are upstream code whose pods cannot be checked in CI.
  */
-export const OPERATOR_NAMESPACES = [PLATFORM_NAMES.namespaces.istio, PROMETHEUS_OPERATOR_NAMESPACE, ARGO_ROLLOUTS.namespace, CERT_MANAGER.namespace, EXTERNAL_DNS.namespace, LOG_PIPELINE.namespace] as const;
+export const OPERATOR_NAMESPACES = [PLATFORM_NAMES.namespaces.istio, PROMETHEUS_OPERATOR_NAMESPACE, ARGO_ROLLOUTS.namespace, CERT_MANAGER.namespace, EXTERNAL_DNS.namespace, LOG_PIPELINE.namespace, RESOURCE_RECOMMENDER.namespace] as const;
 
 const RUNTIME_DEFAULT_SECCOMP = { type: 'RuntimeDefault' } as const;
 
@@ -346,6 +348,7 @@ export function operatorReleases(args: Pick<OperatorsArgs, 'controlPlane' | 'ing
       platformPrerequisite: true,
     },
     ...logPipelineReleases({ logs: args.logs, storageClassName: args.storageClassName, storagePrerequisites: args.storagePrerequisites }),
+    resourceRecommenderRelease(),
   ];
 }
 

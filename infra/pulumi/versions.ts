@@ -49,6 +49,8 @@ export const HELM_CHARTS = {
   loki: { repository: 'https://grafana-community.github.io/helm-charts', chart: 'loki', version: '18.11.0' },
   // Chart 0.58.1 runs Fluent Bit 5.1.1 (charts/fluent-bit/Chart.yaml at tag fluent-bit-0.58.1).
   fluentBit: { repository: 'https://fluent.github.io/helm-charts', chart: 'fluent-bit', version: '0.58.1' },
+  // Chart 0.11.0 runs VPA 1.7.1 (vertical-pod-autoscaler/charts/vertical-pod-autoscaler/Chart.yaml at tag vertical-pod-autoscaler-chart-0.11.0).
+  verticalPodAutoscaler: { repository: 'https://kubernetes.github.io/autoscaler', chart: 'vertical-pod-autoscaler', version: '0.11.0' },
 } as const satisfies Record<string, HelmChartVersion>;
 
 /** ElastiCache engine for the shared rate-limit store. */

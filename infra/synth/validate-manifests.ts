@@ -10,6 +10,7 @@
  * it never asked for is unknown. Objects whose schema declares no properties at all (free-form
  * fields) are never looked into and are left alone.
  */
+import { join } from 'node:path';
 
 interface ValidatableModel {
   validate(this: unknown): void;
@@ -34,6 +35,8 @@ const MODEL_MODULES: Readonly<Record<string, string>> = {
   'monitoring.coreos.com/v1': '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1',
   'monitoring.coreos.com/v1alpha1': '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1alpha1',
   'argoproj.io/v1alpha1': '@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1',
+  // No published model: the repository's own, written to the pinned chart's CRD (infra/k8s/models/).
+  'autoscaling.k8s.io/v1': join(__dirname, '..', 'k8s', 'models', 'autoscaling.k8s.io', 'v1'),
 };
 
 /** Kinds whose model lives apart from their apiVersion's: Argo CD shares `argoproj.io/v1alpha1` with Argo Rollouts. */

@@ -56,6 +56,12 @@ describe('operatorReleases', () => {
     expect(resolvePolicyOptions(repositoryPolicyOptions(join(__dirname, '..', '..', '..'))).unenforcedNamespaces).toContain('kube-system');
   });
 
+  it('installs the VerticalPodAutoscaler recommender alone, one replica without a budget, before the platform’s objects that need its CRDs (regression: nothing recommended resources)', () => {
+    const vpa = byKey.get('vpaRecommender');
+    expect(vpa).toMatchObject({ namespace: 'vpa', chart: { chart: 'vertical-pod-autoscaler', version: '0.11.0' }, after: [], platformPrerequisite: true });
+    expect(vpa?.values).toMatchObject({ admissionController: { enabled: false }, updater: { enabled: false }, recommender: { replicas: 1, podDisruptionBudget: { enabled: false } } });
+  });
+
   it('pins every chart to an exact version', () => {
     for (const release of releases) expect(release.chart.version).toMatch(/^v?\d+\.\d+\.\d+$/);
   });

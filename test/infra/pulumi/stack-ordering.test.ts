@@ -36,7 +36,7 @@ describe.each(STACKS)('the %s stack', (stack) => {
       const dependents = [run.named('platform-objects', CONFIG_GROUP), ...run.ofType('kubernetes:networking.istio.io/v1beta1:VirtualService'), ...run.ofType('kubernetes:networking.istio.io/v1beta1:DestinationRule')];
       expect(dependents.length).toBe(3);
       for (const dependent of dependents) {
-        for (const name of ['istio-base', 'istiod', 'prometheus-operator-crds', 'prometheus-operator', 'argo-rollouts']) {
+        for (const name of ['istio-base', 'istiod', 'prometheus-operator-crds', 'prometheus-operator', 'argo-rollouts', 'vpa']) {
           expect(before(dependent, release(name))).toMatchObject({ waits: true });
         }
       }

@@ -290,6 +290,7 @@ describe('the local stack', () => {
       'loki',
       'prometheus-operator',
       'prometheus-operator-crds',
+      'vpa',
     ]);
     expect(gatewayContainers(run).find((container) => container.name === 'gateway')?.image).toBe(`localhost:5000/uag-gateway:${CONTENT_TAG}`);
   });
