@@ -1,4 +1,4 @@
-// The "gateway, reload every second" run of `npm run bench` (issue 23): the production gateway as
+// The "gateway reloading every second" run of `npm run bench` (issue 23): the production gateway as
 // in the "gateway" run while its route table is rewritten and reloaded (SIGHUP) every second,
 // alternating between the bench route alone and the bench route plus another one, so every
 // reload builds and swaps a new table while the bench route's pool, breaker and budgets carry
@@ -8,7 +8,7 @@ import { httpGet } from './probe';
 import { byRoundText, measurementOf, pairedRatios, type RoundsByRun, type RunOutcome } from './report';
 import { benchRouteTable, routesFileOf, startGatewayWith, type BenchContext, type StartedTarget } from './targets';
 
-export const RELOAD_EVERY_SECOND = 'gateway, reload every second';
+export const RELOAD_EVERY_SECOND = 'gateway reloading every second';
 export const RELOAD_INTERVAL_MS = 1000;
 /** Share of the plain gateway's req/s the reloading one must keep. */
 export const RELOAD_MIN_RATIO = 0.95;

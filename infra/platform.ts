@@ -13,6 +13,7 @@ import { GatewayAccessPolicies } from './k8s/mesh/gateway-access-policies';
 import { IngressRouting } from './k8s/mesh/ingress-routing';
 import { MeshTelemetry } from './k8s/mesh/mesh-telemetry';
 import { PreviewAccess } from './k8s/mesh/preview-access';
+import { SidecarScopes } from './k8s/mesh/sidecar-scopes';
 import { UpstreamTrafficPolicies } from './k8s/mesh/upstream-traffic-policies';
 import { AlertRouting } from './k8s/observability/alert-routing';
 import { ALERT_INHIBITIONS } from './k8s/observability/alerts';
@@ -27,9 +28,10 @@ import { PrometheusAdapter } from './k8s/observability/prometheus-adapter';
 import { RolloutAnalysis } from './k8s/observability/rollout-analysis';
 import { PLATFORM_SELECTOR, PrometheusStack } from './k8s/observability/prometheus-stack';
 import { PLATFORM_LABELS } from './k8s/labels';
-import type { TrafficRule } from './k8s/network-traffic';
+import type { ExternalEgress } from './k8s/external-egress';
 import { ENCRYPTED_STORAGE_CLASS, NAMESPACES } from './k8s/platform-names';
 import { RequestsPerSecondMetric } from './k8s/requests-per-second-metric';
+import { ResourceRecommendations } from './k8s/resource-recommendations';
 import { WorkloadNamespace } from './k8s/workload-namespace';
 
 export interface PlatformProps {
@@ -44,8 +46,8 @@ export interface PlatformProps {
    * @default ENCRYPTED_STORAGE_CLASS, which the Pulumi program creates on EKS
    */
   readonly storageClassName?: string | null;
-  /** Extra gateway egress to addresses outside the cluster (see GatewayNetworkPoliciesProps). @default none */
-  readonly gatewayExternalEgress?: readonly TrafficRule[];
+  /** Gateway egress to addresses outside the cluster: NetworkPolicy rules and ServiceEntries (see ExternalEgress). @default none */
+  readonly gatewayExternalEgress?: readonly ExternalEgress[];
   /**
    * Admission policy settings, the same object the synth's policy check uses.
    * @default this repository's reviewed exceptions (repositoryPolicyOptions)
@@ -123,7 +125,10 @@ export function synthesizePlatform(props: PlatformProps): App {
     services,
   });
   new GatewayAutoscaler(gatewayChart, 'autoscaler', { workload, rollout, ...spec.gateway.autoscaling, minAvailable: spec.gateway.minAvailable });
+  const { apiVersion, kind, name } = rollout.rollout.toScalingTarget();
+  new ResourceRecommendations(gatewayChart, 'resource-recommendations', { namespace: workload.namespace, labels: workload.labels, targets: [{ apiVersion, kind, name }] });
   new UpstreamTrafficPolicies(meshChart, 'upstreams', { namespace: workload.namespace, labels: workload.labels, routes, policy: spec.upstreamTrafficPolicy });
+  new SidecarScopes(meshChart, 'sidecars', { labels: PLATFORM_LABELS, routes, gatewayExternalEgress: props.gatewayExternalEgress });
   new MeshTelemetry(meshChart, 'telemetry', { labels: PLATFORM_LABELS, samplingRatio: spec.observability.traceSamplingRatio });
 
   const observabilityChart = new Chart(app, 'observability');
@@ -145,7 +150,7 @@ export function synthesizePlatform(props: PlatformProps): App {
     inhibitions: ALERT_INHIBITIONS,
   });
   const requestsPerSecond = new RequestsPerSecondMetric(observabilityChart, 'requests-per-second', { namespace: observability.name });
-  new PrometheusAdapter(observabilityChart, 'prometheus-adapter', {
+  const prometheusAdapter = new PrometheusAdapter(observabilityChart, 'prometheus-adapter', {
     namespace: observability.name,
     rulesConfigMapName: requestsPerSecond.configMapName,
     replicas: spec.observability.prometheusAdapterReplicas,
@@ -155,6 +160,11 @@ export function synthesizePlatform(props: PlatformProps): App {
   const grafana = new Grafana(observabilityChart, 'grafana', {
     namespace: observability.name,
     dashboards: { [`${dashboard.uid}.json`]: dashboard },
+  });
+  new ResourceRecommendations(observabilityChart, 'resource-recommendations', {
+    namespace: observability.name,
+    labels: PLATFORM_LABELS,
+    targets: [grafana.app.controller, jaeger.app.controller, prometheusAdapter.app.controller],
   });
   new PlatformMonitoring(observabilityChart, 'platform-monitoring', { namespace: observability.name, jaegerSelector: jaeger.app.selector });
   allowEnvoyMetrics(gatewayChart, 'envoy-metrics', { namespace: gatewayNamespace.name, prometheusNamespace: observability.name });

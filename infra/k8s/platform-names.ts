@@ -11,6 +11,11 @@ export const NAMESPACES = {
 
 export const GATEWAY_NAME = 'gateway';
 
+/** The cluster DNS Service (CoreDNS on EKS, kind and k3d keeps the kube-dns name), in NAMESPACES.dns. */
+export const CLUSTER_DNS_SERVICE = 'kube-dns';
+/** The Kubernetes API server's Service, in the `default` namespace. */
+export const API_SERVER_SERVICE = { name: 'kubernetes', namespace: 'default' } as const;
+
 /** Pod labels of the Istio ingress gateway installed with Istio. */
 export const INGRESS_GATEWAY_POD_LABELS = { istio: 'ingressgateway' } as const;
 /** Service account (and Helm release name, from which the chart derives it) of the Istio ingress gateway. */
@@ -59,6 +64,15 @@ export const MONITOR_SELECTOR = { 'monitoring.uag.example.com/prometheus': 'plat
 export function prometheusUrl(namespace: string): string {
   return `http://${serviceHost(PROMETHEUS.name, namespace)}:${PROMETHEUS.port}`;
 }
+
+/**
+ * Loki, the log store (a cluster add-on, infra/pulumi/log-pipeline.ts), in the `logging` namespace
+ * with Fluent Bit: the chart's monolithic Service is named after the release, port `http-metrics`.
+ */
+export const LOKI = { name: 'loki', namespace: 'logging', port: 3100 } as const;
+
+/** Where cert-manager (installed as a cluster add-on on the AWS stacks) runs; its controller's metrics carry the certificates' expiry and readiness. */
+export const CERT_MANAGER_NAMESPACE = 'cert-manager';
 
 /** The Argo Rollouts controller (installed with its CRDs as a cluster add-on), which queries Prometheus during an analysis. */
 export const ARGO_ROLLOUTS = { namespace: 'argo-rollouts', serviceAccount: 'argo-rollouts' } as const;

@@ -59,6 +59,8 @@ export class SingleContainerApp extends Construct {
   readonly labels: Labels;
   readonly selector: Labels;
   readonly serviceAccount: kplus.ServiceAccount;
+  /** The Deployment, as an autoscaler's `targetRef` names it. */
+  readonly controller: { readonly apiVersion: string; readonly kind: string; readonly name: string };
 
   constructor(scope: Construct, id: string, props: SingleContainerAppProps) {
     super(scope, id);
@@ -118,6 +120,7 @@ export class SingleContainerApp extends Construct {
           strategy: props.strategy === 'Recreate' ? kplus.DeploymentStrategy.recreate() : kplus.DeploymentStrategy.rollingUpdate(),
         }),
     );
+    this.controller = { apiVersion: deployment.apiVersion, kind: deployment.kind, name: deployment.name };
     clusterIpService(this, 'service', { ...metadata, selector: this.selector, ports: props.ports });
     if (replicated) {
       new kplus.HorizontalPodAutoscaler(this, 'hpa', {

@@ -1,5 +1,6 @@
 import { ENVIRONMENT_NAMES, type EnvironmentName } from '../environments/types';
 import type { DisruptionBudget } from '../crd-models/karpenter';
+import type { LogsSpec } from './log-pipeline';
 import { KUBERNETES_VERSION } from './versions';
 
 /** The AWS environments, the platform's own; each is a Pulumi stack of the same name. */
@@ -87,6 +88,8 @@ export interface CloudEnvironment {
   readonly deletionProtection: boolean;
   /** Add-on replicas; the local stack takes those of the environment it renders. */
   readonly controlPlane: ControlPlaneSpec;
+  /** How long Loki keeps pod logs and on how large a volume; the local stack takes the environment's. */
+  readonly logs: LogsSpec;
 }
 
 export const CLOUD_ENVIRONMENTS: Readonly<Record<CloudEnvironmentName, CloudEnvironment>> = {
@@ -103,6 +106,8 @@ export const CLOUD_ENVIRONMENTS: Readonly<Record<CloudEnvironmentName, CloudEnvi
     deletionProtection: false,
     // Spot nodes come and go: a disruption budget on a single replica would only block their drains.
     controlPlane: { istiodReplicas: 1, ingressGatewayReplicas: 1, argoRolloutsReplicas: 1, certManagerReplicas: 1, externalSecretsReplicas: 1 },
+    // Three days: enough to debug yesterday's deploy; dev's logs are not kept for review.
+    logs: { retentionHours: 72, volumeGiB: 10 },
   },
   staging: {
     name: 'staging',
@@ -116,6 +121,8 @@ export const CLOUD_ENVIRONMENTS: Readonly<Record<CloudEnvironmentName, CloudEnvi
     deletionProtection: false,
     // Prod's shape at its smallest: node drains and upgrades rehearse against the same budgets.
     controlPlane: { istiodReplicas: 2, ingressGatewayReplicas: 2, argoRolloutsReplicas: 2, certManagerReplicas: 2, externalSecretsReplicas: 2 },
+    // A week: a release candidate's whole soak.
+    logs: { retentionHours: 168, volumeGiB: 20 },
   },
   prod: {
     name: 'prod',
@@ -136,5 +143,7 @@ export const CLOUD_ENVIRONMENTS: Readonly<Record<CloudEnvironmentName, CloudEnvi
     deletionProtection: true,
     // One ingress gateway per zone (three node groups), so a zone outage leaves two serving.
     controlPlane: { istiodReplicas: 2, ingressGatewayReplicas: 3, argoRolloutsReplicas: 2, certManagerReplicas: 2, externalSecretsReplicas: 2 },
+    // Thirty days: an incident's review and a month's trends.
+    logs: { retentionHours: 720, volumeGiB: 50 },
   },
 };

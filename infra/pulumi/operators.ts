@@ -3,12 +3,15 @@ import * as pulumi from '@pulumi/pulumi';
 import type { ClientAddressSpec } from '../environments/types';
 import { INGRESS_EXTERNAL_TRAFFIC_POLICY, ingressGatewayProxyConfig } from '../k8s/client-address';
 import { PLATFORM_NAMES } from './platform-contract';
+import { MESH_ACCESS_LOG_FORMAT } from '../k8s/mesh/mesh-telemetry';
 import { ARGO_ROLLOUTS, INGRESS_GATEWAY_POD_LABELS, MONITOR_SELECTOR, serviceHost } from '../k8s/platform-names';
 import { PROMETHEUS_OPERATOR_NAMESPACE } from '../k8s/observability/cluster-scrape-targets';
 import { CONTROL_PATH_SPREAD, topologySpreadConstraints } from '../k8s/topology-spread';
 import type { ControlPlaneSpec } from './cloud-environments';
 import { LOAD_BALANCER_CONTROLLER, ingressLoadBalancerAnnotations, loadBalancerControllerValues, type LoadBalancerControllerValuesArgs } from './load-balancer-controller';
 import { localIngressServicePorts } from './local-ingress';
+import { LOG_PIPELINE, logPipelineReleases, type LogsSpec } from './log-pipeline';
+import { RESOURCE_RECOMMENDER, resourceRecommenderRelease } from './resource-recommender';
 import { CERT_MANAGER, EXTERNAL_DNS, certManagerValues, externalDnsServiceAnnotations, externalDnsValues, type PublicDns } from './public-dns';
 import { HELM_CHARTS, ISTIO_IMAGE_HUB, ISTIO_VERSION, type HelmChartVersion } from './versions';
 import { EXTERNAL_SECRETS } from './external-secrets';
@@ -27,7 +30,10 @@ export type OperatorKey =
   | 'argoRollouts'
   | 'karpenterCrd'
   | 'karpenter'
-  | 'externalSecrets';
+  | 'externalSecrets'
+  | 'loki'
+  | 'fluentBit'
+  | 'vpaRecommender';
 
 /** Where the Istio CNI node agent runs: its DaemonSet needs root, host paths and NET_ADMIN, which only kube-system admits. */
 export const ISTIO_CNI_NAMESPACE = 'kube-system';
@@ -48,6 +54,8 @@ export const OPERATOR_NAMESPACES = [
   EXTERNAL_DNS.namespace,
   KARPENTER.namespace,
   EXTERNAL_SECRETS.namespace,
+  LOG_PIPELINE.namespace,
+  RESOURCE_RECOMMENDER.namespace,
 ] as const;
 
 const RUNTIME_DEFAULT_SECCOMP = { type: 'RuntimeDefault' } as const;
@@ -102,6 +110,12 @@ export interface OperatorsArgs {
   readonly ingressExposure: IngressExposure;
   /** The environment's `clientAddress`: what the ingress gateway's Service and Envoy need to pass the client's address on. */
   readonly clientAddress: ClientAddressSpec;
+  /** The environment's log retention and volume (cloud-environments.ts). */
+  readonly logs: LogsSpec;
+  /** StorageClass of the add-ons' volumes (Loki's); `null`: the cluster's default class. */
+  readonly storageClassName: string | null;
+  /** Cluster objects the add-ons' volumes need first (the StorageClass on EKS). @default none */
+  readonly storagePrerequisites?: readonly pulumi.Resource[];
   /** Releases of the cluster's add-ons installed after the built-in ones (Karpenter, External Secrets on AWS); each `after` names earlier keys. @default none */
   readonly addonReleases?: readonly OperatorRelease[];
 }
@@ -156,14 +170,15 @@ function awsEdgeReleases(exposure: IngressExposure, certManagerReplicas: number)
       dependsOn: exposure.publicDns.externalDnsGrants,
     },
     // Issues the ingress certificate (public-dns.ts). Its webhook checks cert-manager's own objects
-    // only, so nothing waits for it but the issuer and the certificate.
+    // only, so nothing waits for it but the issuer and the certificate. Its chart's ServiceMonitor
+    // needs the monitoring CRDs.
     {
       key: 'certManager',
       releaseName: CERT_MANAGER.releaseName,
       namespace: CERT_MANAGER.namespace,
       chart: HELM_CHARTS.certManager,
       values: certManagerValues({ replicas: certManagerReplicas }),
-      after: [],
+      after: ['prometheusOperatorCrds'],
       platformPrerequisite: false,
       dependsOn: exposure.publicDns.certManagerGrants,
     },
@@ -171,10 +186,12 @@ function awsEdgeReleases(exposure: IngressExposure, certManagerReplicas: number)
 }
 
 /** Every Helm release, with its values and order. */
-export function operatorReleases(args: Pick<OperatorsArgs, 'controlPlane' | 'ingressExposure' | 'clientAddress' | 'addonReleases'>): OperatorRelease[] {
+export function operatorReleases(args: Pick<OperatorsArgs, 'controlPlane' | 'ingressExposure' | 'clientAddress' | 'logs' | 'storageClassName' | 'storagePrerequisites' | 'addonReleases'>): OperatorRelease[] {
   const { istiodReplicas, ingressGatewayReplicas, argoRolloutsReplicas, certManagerReplicas } = args.controlPlane;
   const { jaeger, meshProviders, namespaces } = PLATFORM_NAMES;
   return [
+    // First: the charts of cert-manager and Argo Rollouts create ServiceMonitors, a kind this release brings.
+    { key: 'prometheusOperatorCrds', releaseName: 'prometheus-operator-crds', namespace: PROMETHEUS_OPERATOR_NAMESPACE, chart: HELM_CHARTS.prometheusOperatorCrds, values: {}, after: [], platformPrerequisite: true },
     { key: 'istioBase', releaseName: 'istio-base', namespace: namespaces.istio, chart: HELM_CHARTS.istioBase, values: {}, after: [], platformPrerequisite: true },
     {
       key: 'istioCni',
@@ -214,10 +231,16 @@ export function operatorReleases(args: Pick<OperatorsArgs, 'controlPlane' | 'ing
         },
         meshConfig: {
           enableTracing: true,
+          // Sidecars refuse destinations outside the service registry (Kubernetes Services and
+          // ServiceEntries) instead of passing them through; the platform's Sidecars
+          // (infra/k8s/mesh/sidecar-scopes.ts) import what each workload talks to. mesh/v1alpha1/config.proto
+          // at 1.29.2; templates/configmap.yaml merges `meshConfig` over the chart's mesh.
+          outboundTrafficPolicy: { mode: 'REGISTRY_ONLY' },
           extensionProviders: [
             { name: meshProviders.tracing, opentelemetry: { service: serviceHost(jaeger.service, namespaces.observability), port: jaeger.otlpGrpcPort } },
             { name: meshProviders.metrics, prometheus: {} },
-            { name: meshProviders.accessLog, envoyFileAccessLog: { path: '/dev/stdout' } },
+            // JSON lines (MESH_ACCESS_LOG_FORMAT), without the operators that have no value for a request.
+            { name: meshProviders.accessLog, envoyFileAccessLog: { path: '/dev/stdout', logFormat: { labels: { ...MESH_ACCESS_LOG_FORMAT } }, omitEmptyValues: true } },
           ],
         },
       },
@@ -258,7 +281,6 @@ export function operatorReleases(args: Pick<OperatorsArgs, 'controlPlane' | 'ing
       after: args.ingressExposure.kind === 'aws-nlb' ? ['istiod', 'awsLoadBalancerController', 'externalDns'] : ['istiod'],
       platformPrerequisite: false,
     },
-    { key: 'prometheusOperatorCrds', releaseName: 'prometheus-operator-crds', namespace: PROMETHEUS_OPERATOR_NAMESPACE, chart: HELM_CHARTS.prometheusOperatorCrds, values: {}, after: [], platformPrerequisite: true },
     {
       key: 'prometheusOperator',
       releaseName: 'prometheus-operator',
@@ -344,6 +366,8 @@ export function operatorReleases(args: Pick<OperatorsArgs, 'controlPlane' | 'ing
       after: ['istiod', 'prometheusOperatorCrds'],
       platformPrerequisite: true,
     },
+    ...logPipelineReleases({ logs: args.logs, storageClassName: args.storageClassName, storagePrerequisites: args.storagePrerequisites }),
+    resourceRecommenderRelease(),
     ...(args.addonReleases ?? []),
   ];
 }

@@ -2,7 +2,7 @@ import { MESH_PROVIDERS } from '../k8s/mesh/mesh-telemetry';
 import { RECEIVER_SECRETS } from '../k8s/observability/alert-routing';
 import { GRAFANA_ADMIN_SECRET } from '../k8s/observability/grafana';
 import { GATEWAY_NAME, GRAFANA, INGRESS_GATEWAY_SERVICE_ACCOUNT, JAEGER, NAMESPACES } from '../k8s/platform-names';
-import type { TrafficRule } from '../k8s/network-traffic';
+import type { ExternalEgress } from '../k8s/external-egress';
 import type { CloudEnvironmentName } from './cloud-environments';
 import type { ClientAddressSpec } from '../environments/types';
 
@@ -22,8 +22,8 @@ export interface PlatformRenderRequest {
   readonly storageClassName: string | null;
   /** Ingress hosts replacing the environment's own (from `uag:domain`); `undefined` keeps them. */
   readonly hosts: readonly string[] | undefined;
-  /** Gateway egress to cloud resources outside the cluster (ElastiCache). */
-  readonly gatewayExternalEgress: readonly TrafficRule[];
+  /** Gateway egress to cloud resources outside the cluster (ElastiCache): NetworkPolicy rules and ServiceEntries. */
+  readonly gatewayExternalEgress: readonly ExternalEgress[];
 }
 
 /**

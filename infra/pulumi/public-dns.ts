@@ -1,6 +1,7 @@
 import { Certificate } from '@kubernetes-models/cert-manager/cert-manager.io/v1/Certificate';
 import { ClusterIssuer } from '@kubernetes-models/cert-manager/cert-manager.io/v1/ClusterIssuer';
 import type * as pulumi from '@pulumi/pulumi';
+import { CERT_MANAGER_NAMESPACE, MONITOR_SELECTOR } from '../k8s/platform-names';
 import type { PolicyDocument } from './iam';
 
 /**
@@ -13,7 +14,7 @@ import type { PolicyDocument } from './iam';
  *   and renews it, into the TLS Secret the Istio Gateway serves.
  * Both reach Route 53 through EKS Pod Identity, each limited to the stack's hosted zone.
  */
-export const CERT_MANAGER = { namespace: 'cert-manager', releaseName: 'cert-manager', serviceAccount: 'cert-manager' } as const;
+export const CERT_MANAGER = { namespace: CERT_MANAGER_NAMESPACE, releaseName: 'cert-manager', serviceAccount: 'cert-manager' } as const;
 export const EXTERNAL_DNS = { namespace: 'external-dns', releaseName: 'external-dns', serviceAccount: 'external-dns' } as const;
 
 /** Let's Encrypt's production ACME directory. */
@@ -92,6 +93,12 @@ export function certManagerValues(args: { readonly replicas: number }): Record<s
     webhook: { replicaCount: replicas, ...budget, ...component('32Mi') },
     cainjector: { replicaCount: 1, ...component('64Mi') },
     startupapicheck: component('32Mi'),
+    // templates/servicemonitor.yaml: one ServiceMonitor for the controller, webhook and cainjector
+    // Services (`prometheus.enabled` is on by default), labelled for the platform's Prometheus. The
+    // certificate series carry the Certificate's own `namespace` label, which the target's namespace
+    // (cert-manager) would otherwise rename to `exported_namespace`: the renewal alerts name the
+    // certificate by it.
+    prometheus: { servicemonitor: { enabled: true, labels: { ...MONITOR_SELECTOR }, honorLabels: true } },
   };
 }
 

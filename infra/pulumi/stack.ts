@@ -5,7 +5,7 @@ import { CLOUD_ENVIRONMENTS, type CloudEnvironmentName } from './cloud-environme
 import { Cluster } from './cluster';
 import { ClusterAddons } from './cluster-addons';
 import { GatewayImage, REPOSITORY_ROOT } from './gateway-image';
-import type { TrafficRule } from '../k8s/network-traffic';
+import type { ExternalEgress } from '../k8s/external-egress';
 import { ENCRYPTED_STORAGE_CLASS } from '../k8s/platform-names';
 import { IMAGE_NAME } from '../synth/image-reference';
 import { Network, subnetLayout } from './network';
@@ -56,8 +56,8 @@ interface ClusterAccess {
   /** What pushes the image; the Rollout is applied after it. */
   readonly imageBuild: pulumi.Resource | undefined;
   readonly redisUrl: pulumi.Output<string> | undefined;
-  /** Cloud resources the gateway pods must reach past the default-deny egress. */
-  readonly gatewayExternalEgress: readonly TrafficRule[];
+  /** Cloud resources the gateway pods must reach past the default-deny egress and the mesh's registry. */
+  readonly gatewayExternalEgress: readonly ExternalEgress[];
   readonly ingressExposure: IngressExposure;
   /** The class the platform's volume claims name; `null`: the cluster's default. */
   readonly storageClassName: string | null;
@@ -188,8 +188,12 @@ async function awsCluster(config: StackConfig, target: AwsTarget, platform: Plat
     kubectlContext: `--context ${name} `,
     ...image,
     redisUrl: redis?.url,
-    // ElastiCache lives in the private subnets; its security group admits the cluster only.
-    gatewayExternalEgress: redis === undefined ? [] : [{ peers: subnetLayout(environment.network.cidrBlock).private.map((cidr) => ({ cidr })), ports: [{ port: REDIS_PORT }] }],
+    // ElastiCache lives in the private subnets; its security group admits the cluster only. Its
+    // endpoints are names under `cache.<dns suffix>` (master.<group>.<id>.<region>.cache.amazonaws.com).
+    gatewayExternalEgress:
+      redis === undefined
+        ? []
+        : [{ name: 'elasticache', host: `*.cache.${context.dnsSuffix}`, peers: subnetLayout(environment.network.cidrBlock).private.map((cidr) => ({ cidr })), ports: [{ port: REDIS_PORT }] }],
     ingressExposure: {
       kind: 'aws-nlb',
       controller: { clusterName: cluster.clusterName, region: target.region, vpcId: network.vpcId },
@@ -306,6 +310,9 @@ export async function deployStack(config: StackConfig, platform: PlatformSource)
     controlPlane: CLOUD_ENVIRONMENTS[environment].controlPlane,
     ingressExposure: access.ingressExposure,
     clientAddress: platform.clientAddress(environment),
+    logs: CLOUD_ENVIRONMENTS[environment].logs,
+    storageClassName: access.storageClassName,
+    storagePrerequisites: access.clusterPrerequisites,
     addonReleases: access.addonReleases,
   });
   // The platform is applied after the NodePool, so its HPAs can scale out onto Karpenter's nodes

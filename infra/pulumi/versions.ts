@@ -60,6 +60,13 @@ export const HELM_CHARTS = {
   karpenter: { repository: KARPENTER_REPOSITORY, chart: 'karpenter', version: '1.14.1' },
   // Chart 2.9.0 runs External Secrets Operator v2.9.0 (deploy/charts/external-secrets/Chart.yaml at tag helm-chart-2.9.0).
   externalSecrets: { repository: 'https://charts.external-secrets.io', chart: 'external-secrets', version: '2.9.0' },
+  // The log pipeline (log-pipeline.ts). Loki's OSS chart moved to grafana-community/helm-charts
+  // (forked from grafana/loki at chart 6.55.0); 18.11.0 runs Loki 3.7.6 (charts/loki/Chart.yaml at tag loki-18.11.0).
+  loki: { repository: 'https://grafana-community.github.io/helm-charts', chart: 'loki', version: '18.11.0' },
+  // Chart 0.58.1 runs Fluent Bit 5.1.1 (charts/fluent-bit/Chart.yaml at tag fluent-bit-0.58.1).
+  fluentBit: { repository: 'https://fluent.github.io/helm-charts', chart: 'fluent-bit', version: '0.58.1' },
+  // Chart 0.11.0 runs VPA 1.7.1 (vertical-pod-autoscaler/charts/vertical-pod-autoscaler/Chart.yaml at tag vertical-pod-autoscaler-chart-0.11.0).
+  verticalPodAutoscaler: { repository: 'https://kubernetes.github.io/autoscaler', chart: 'vertical-pod-autoscaler', version: '0.11.0' },
 } as const satisfies Record<string, HelmChartVersion>;
 
 /** ElastiCache engine for the shared rate-limit store. */

@@ -1,7 +1,7 @@
 /**
  * Validates synthesized objects against the published schemas shipped with `kubernetes-models`
  * (core Kubernetes) and `@kubernetes-models/*` (Istio, prometheus-operator, Argo Rollouts, Argo CD), and rejects unknown
- * fields. Kinds without a CommonJS model package (Karpenter, External Secrets) are checked against
+ * fields. Kinds without a CommonJS model package (Karpenter, External Secrets, the VerticalPodAutoscaler) are checked against
  * the schemas in infra/crd-models/, transcribed from their CRDs at the pinned versions.
  *
  * Those packages compile the schemas into validators that ignore properties the schema does not

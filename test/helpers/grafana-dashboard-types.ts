@@ -38,7 +38,8 @@ export function dashboardTypeCheckSource(dashboard: DashboardJson): string {
       if (datasourceType === undefined) throw new Error(`panel "${panel.title}" target ${t} names no datasource type`);
       const queryModule = `query_${datasourceType.replace(/\W/g, '_')}`;
       modules.add(`import type * as ${queryModule} from '${SDK}/${datasourceType}';`);
-      checks.push(`export const panel${p}Target${t}: Json<${queryModule}.Dataquery> = ${JSON.stringify(target)};`);
+      // The query type is what the module's `defaultDataquery` returns: the SDK names it `Dataquery` in some modules (prometheus), `dataquery` in others (loki).
+      checks.push(`export const panel${p}Target${t}: Json<ReturnType<typeof ${queryModule}.defaultDataquery>> = ${JSON.stringify(target)};`);
     });
   });
   return [`import type { Dashboard } from '${SDK}/dashboard';`, ...modules, JSON_OF, ...checks].join('\n');

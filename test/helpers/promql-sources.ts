@@ -29,9 +29,11 @@ function ruleQueries(rule: Manifest): PlatformQuery[] {
   );
 }
 
+/** Panel targets that query Prometheus (a target's own datasource, else its panel's); Loki's LogQL is checked in logql-syntax.ts. */
 function panelQueries(dashboardFile: string, panels: Manifest[]): PlatformQuery[] {
   return flatPanels(panels).flatMap((panel) =>
     ((panel.targets ?? []) as Manifest[])
+      .filter((target) => (target.datasource ?? panel.datasource)?.type === 'prometheus')
       .map((target, index): PlatformQuery => ({ id: `dashboard ${dashboardFile} panel "${panel.title}" target ${target.refId ?? index}`, origin: 'dashboard-panel', expr: target.expr }))
       .filter((query) => typeof query.expr === 'string'),
   );

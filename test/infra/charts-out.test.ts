@@ -173,7 +173,7 @@ describe('metric names in rules, dashboards, rollout analyses and the HPA', () =
   /**
    * The series the platform's own alerts read, by the job that exports them, with the labels they
    * select on besides the target labels: kube-state-metrics 2.17.0 (docs/metrics), the kubelets'
-   * /metrics and /metrics/cadvisor, node-exporter, Prometheus and Alertmanager. The gateway's alerts
+   * /metrics and /metrics/cadvisor, node-exporter, Prometheus, Alertmanager and cert-manager. The gateway's alerts
    * read only its contract.
    */
   const EXPORTED: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>> = {
@@ -198,6 +198,12 @@ describe('metric names in rules, dashboards, rollout analyses and the HPA', () =
       prometheus_notifications_alertmanagers_discovered: [],
     },
     [ALERTMANAGER.name]: { alertmanager_notifications_failed_total: [], alertmanager_notifications_total: [] },
+    // cert-manager v1.21.1 pkg/metrics/certificates.go: per Certificate, `condition` per Ready status.
+    [CLUSTER_SCRAPE_TARGETS.certManager.job]: {
+      certmanager_certificate_ready_status: ['condition'],
+      certmanager_certificate_expiration_timestamp_seconds: [],
+      certmanager_certificate_renewal_timestamp_seconds: [],
+    },
   };
   /** `metric{matchers}` with the job it selects, for every selector of an expression. */
   const selectors = (expr: string) =>

@@ -14,7 +14,7 @@ const POD_TEMPLATE_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'R
 const ENVIRONMENTS = ['dev', 'staging', 'prod'] as const;
 
 /** The istiod values the Pulumi program installs (their injection settings are the same in every stack). */
-const ISTIOD_VALUES = operatorReleases({ controlPlane: CLOUD_ENVIRONMENTS.dev.controlPlane, ingressExposure: { kind: 'node-port' }, clientAddress: ENVIRONMENT_DEFAULTS.clientAddress }).find((release) => release.key === 'istiod')?.values as Record<string, unknown>;
+const ISTIOD_VALUES = operatorReleases({ controlPlane: CLOUD_ENVIRONMENTS.dev.controlPlane, ingressExposure: { kind: 'node-port' }, clientAddress: ENVIRONMENT_DEFAULTS.clientAddress, logs: CLOUD_ENVIRONMENTS.dev.logs, storageClassName: null }).find((release) => release.key === 'istiod')?.values as Record<string, unknown>;
 
 interface PodUnderTest {
   readonly workload: string;

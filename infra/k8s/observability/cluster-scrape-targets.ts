@@ -1,4 +1,4 @@
-import { ARGO_ROLLOUTS, NAMESPACES } from '../platform-names';
+import { ARGO_ROLLOUTS, CERT_MANAGER_NAMESPACE, NAMESPACES } from '../platform-names';
 
 /**
  * What the platform's Prometheus scrapes outside its own namespace, as the pinned charts
@@ -22,6 +22,13 @@ export const CLUSTER_SCRAPE_TARGETS = {
   prometheusOperator: { namespace: PROMETHEUS_OPERATOR_NAMESPACE, port: 10250 },
   /** argo-rollouts 2.40.9: `controller.containerPorts.metrics`; the ServiceMonitor names the job after the `argo-rollouts-metrics` Service. */
   argoRollouts: { namespace: ARGO_ROLLOUTS.namespace, port: 8090, job: 'argo-rollouts-metrics' },
+  /**
+   * cert-manager v1.21.1 (AWS stacks): every component serves `http-metrics` on 9402
+   * (deploy/charts/cert-manager/templates/service.yaml, deployment.yaml); the chart's ServiceMonitor
+   * takes `jobLabel: app.kubernetes.io/name`, `cert-manager` for the controller, whose series
+   * describe the certificates (pkg/metrics/certificates.go).
+   */
+  certManager: { namespace: CERT_MANAGER_NAMESPACE, port: 9402, job: 'cert-manager' },
   /**
    * prometheus-node-exporter 4.49.1 on the host network: `service.port`; kube-prometheus-stack
    * 79.5.0 gives its Service the label `jobLabel: node-exporter`, which the ServiceMonitor's

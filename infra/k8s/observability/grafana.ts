@@ -3,10 +3,11 @@ import { Construct } from 'constructs';
 import { stringify } from 'yaml';
 import * as kplus from '../cdk8s-plus';
 import { CONFIG_CHECKSUM_ANNOTATION, configChecksum } from '../config-checksum';
-import { GRAFANA, JAEGER, NAMESPACES, prometheusUrl, serviceHost } from '../platform-names';
+import { GRAFANA, JAEGER, LOKI, prometheusUrl, serviceHost } from '../platform-names';
 import { appLabels } from '../labels';
 import { SingleContainerApp } from '../single-container-app';
 import { DATASOURCE_UIDS } from './dashboards/gateway-dashboard';
+import { TRACE_ID_PATTERN, TRACE_LOGS_QUERY, provisioningLiteral } from './log-links';
 
 export const GRAFANA_VERSION = '11.6.0';
 /** Secret (created out of band) with the admin password under `password`; referenced, never written. */
@@ -20,7 +21,11 @@ export interface GrafanaProps {
   readonly dashboards: Readonly<Record<string, object>>;
 }
 
-/** Grafana with Prometheus and Jaeger datasources and the platform's dashboards provisioned from ConfigMaps. */
+/**
+ * Grafana with Prometheus, Jaeger and Loki datasources and the platform's dashboards provisioned
+ * from ConfigMaps. A trace id in a Loki line links to the trace in Jaeger (a derived field), and a
+ * span in Jaeger to the lines of its trace (`tracesToLogsV2`), log-links.ts.
+ */
 export class Grafana extends Construct {
   readonly app: SingleContainerApp;
 
@@ -38,7 +43,28 @@ export class Grafana extends Construct {
           url: prometheusUrl(namespace),
           isDefault: true,
         },
-        { name: 'Jaeger', uid: DATASOURCE_UIDS.jaeger, type: 'jaeger', access: 'proxy', url: `http://${serviceHost(JAEGER.name, namespace)}:${JAEGER.queryPort}` },
+        {
+          name: 'Jaeger',
+          uid: DATASOURCE_UIDS.jaeger,
+          type: 'jaeger',
+          access: 'proxy',
+          url: `http://${serviceHost(JAEGER.name, namespace)}:${JAEGER.queryPort}`,
+          jsonData: {
+            tracesToLogsV2: { datasourceUid: DATASOURCE_UIDS.loki, spanStartTimeShift: '-5m', spanEndTimeShift: '5m', customQuery: true, query: provisioningLiteral(TRACE_LOGS_QUERY) },
+          },
+        },
+        {
+          name: 'Loki',
+          uid: DATASOURCE_UIDS.loki,
+          type: 'loki',
+          access: 'proxy',
+          url: `http://${serviceHost(LOKI.name, LOKI.namespace)}:${LOKI.port}`,
+          jsonData: {
+            derivedFields: [
+              { name: 'TraceID', matcherRegex: TRACE_ID_PATTERN, datasourceUid: DATASOURCE_UIDS.jaeger, url: provisioningLiteral('${__value.raw}'), urlDisplayLabel: 'Trace in Jaeger' },
+            ],
+          },
+        },
       ],
     });
     const providers = stringify({

@@ -4,7 +4,7 @@ import type { Labels } from '../labels';
 import { DNS_EGRESS, ISTIOD_EGRESS, allowTraffic, type TrafficRule } from '../network-traffic';
 import { CLUSTER_SCRAPE_TARGETS } from './cluster-scrape-targets';
 import { PROMETHEUS_ADAPTER_NAME } from './prometheus-adapter';
-import { ALERTMANAGER, ARGO_ROLLOUTS, GRAFANA, JAEGER, NAMESPACES, PROMETHEUS } from '../platform-names';
+import { ALERTMANAGER, ARGO_ROLLOUTS, GRAFANA, JAEGER, LOKI, NAMESPACES, PROMETHEUS } from '../platform-names';
 
 export interface ObservabilityNetworkPoliciesProps {
   readonly namespace: string;
@@ -22,11 +22,13 @@ const ANYWHERE = { cidr: '0.0.0.0/0' } as const;
  * is known here, hence any address on those ports.
  */
 function clusterScrapes(): TrafficRule[] {
-  const { istiod, kubeStateMetrics, prometheusOperator, argoRollouts, nodeExporter, kubelet, envoy } = CLUSTER_SCRAPE_TARGETS;
+  const { istiod, kubeStateMetrics, prometheusOperator, argoRollouts, certManager, nodeExporter, kubelet, envoy } = CLUSTER_SCRAPE_TARGETS;
   return [
     { peers: [{ namespace: istiod.namespace, pods: istiod.pods }], ports: [{ port: istiod.port }] },
     { peers: [{ namespace: kubeStateMetrics.namespace }], ports: [{ port: kubeStateMetrics.port }, { port: prometheusOperator.port }] },
     { peers: [{ namespace: argoRollouts.namespace }], ports: [{ port: argoRollouts.port }] },
+    // Only on the AWS stacks, where cert-manager is installed; elsewhere the rule matches no pod.
+    { peers: [{ namespace: certManager.namespace }], ports: [{ port: certManager.port }] },
     { peers: [ANYWHERE], ports: [{ port: nodeExporter.port }, { port: kubelet.port }, { port: envoy.port }] },
   ];
 }
@@ -91,6 +93,8 @@ export class ObservabilityNetworkPolicies extends Construct {
         ISTIOD_EGRESS,
         { peers: [local(prometheusPods)], ports: [{ port: PROMETHEUS.port }] },
         { peers: [local(props.jaegerSelector)], ports: [{ port: JAEGER.queryPort }] },
+        // The log store (a cluster add-on outside the mesh, infra/pulumi/log-pipeline.ts).
+        { peers: [{ namespace: LOKI.namespace }], ports: [{ port: LOKI.port }] },
       ],
     });
     allowTraffic(this, 'jaeger', {

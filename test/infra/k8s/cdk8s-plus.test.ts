@@ -90,6 +90,8 @@ describe('core Kubernetes objects come from cdk8s-plus', () => {
     ['argoproj.io/v1alpha1', false],
     ['monitoring.coreos.com/v1', false],
     ['security.istio.io/v1', false],
+    // The VerticalPodAutoscaler's group: the Kubernetes project's, served by a CRD.
+    ['autoscaling.k8s.io/v1', false],
   ])('classifies %s as built-in: %s', (apiVersion, builtIn) => {
     expect(isBuiltInApiVersion(apiVersion)).toBe(builtIn);
   });

@@ -36,7 +36,7 @@ type Manifest = any;
 
 /** The ingress gateway's Service policy and Envoy trusted hops, from the Helm values the Pulumi program installs. */
 function ingressSettings(clientAddress: ClientAddressSpec): IngressSettings {
-  const release = operatorReleases({ controlPlane: CLOUD_ENVIRONMENTS.prod.controlPlane, ingressExposure: AWS_NLB, clientAddress }).find((candidate) => candidate.key === 'ingressGateway');
+  const release = operatorReleases({ controlPlane: CLOUD_ENVIRONMENTS.prod.controlPlane, ingressExposure: AWS_NLB, clientAddress, logs: CLOUD_ENVIRONMENTS.prod.logs, storageClassName: null }).find((candidate) => candidate.key === 'ingressGateway');
   const values = release?.values as { service: { externalTrafficPolicy?: string }; podAnnotations?: Record<string, string> };
   const proxyConfig = JSON.parse(values.podAnnotations?.['proxy.istio.io/config'] ?? '{}') as { gatewayTopology?: { numTrustedProxies?: number } };
   return { externalTrafficPolicy: values.service.externalTrafficPolicy, numTrustedProxies: proxyConfig.gatewayTopology?.numTrustedProxies ?? 0 };

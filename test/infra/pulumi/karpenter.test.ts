@@ -86,7 +86,7 @@ describe.each(CLOUD_ENVIRONMENT_NAMES)('the %s NodePool', (environment) => {
    * an upper bound of what the scheduler reserves).
    */
   const platform = cdk8sPlatform().render({ environment, image: 'registry.test/uag-gateway:0123456789abcdef', storageClassName: null, hosts: undefined, gatewayExternalEgress: [] });
-  const istiodValues = operatorReleases({ controlPlane: CLOUD_ENVIRONMENTS[environment].controlPlane, ingressExposure: AWS_NLB, clientAddress: ENVIRONMENT_DEFAULTS.clientAddress }).find((release) => release.key === 'istiod')?.values ?? {};
+  const istiodValues = operatorReleases({ controlPlane: CLOUD_ENVIRONMENTS[environment].controlPlane, ingressExposure: AWS_NLB, clientAddress: ENVIRONMENT_DEFAULTS.clientAddress, logs: CLOUD_ENVIRONMENTS[environment].logs, storageClassName: null }).find((release) => release.key === 'istiod')?.values ?? {};
   const scaleOuts = platform
     .filter((object) => object.kind === 'HorizontalPodAutoscaler')
     .map((hpa) => {

@@ -9,7 +9,7 @@ import { HELM_CHARTS } from '../../../infra/pulumi/versions';
 
 
 describe('operatorReleases', () => {
-  const releases = operatorReleases({ controlPlane: CLOUD_ENVIRONMENTS.prod.controlPlane, ingressExposure: AWS_NLB, clientAddress: ENVIRONMENT_DEFAULTS.clientAddress, addonReleases: AWS_ADDON_RELEASES });
+  const releases = operatorReleases({ controlPlane: CLOUD_ENVIRONMENTS.prod.controlPlane, ingressExposure: AWS_NLB, clientAddress: ENVIRONMENT_DEFAULTS.clientAddress, logs: CLOUD_ENVIRONMENTS.prod.logs, storageClassName: 'gp3-encrypted', addonReleases: AWS_ADDON_RELEASES });
   const byKey = new Map(releases.map((release) => [release.key, release]));
 
   it('installs every release only after the releases it names, which come earlier in the list', () => {
@@ -23,6 +23,12 @@ describe('operatorReleases', () => {
   it('points the mesh tracing provider at the platform Jaeger OTLP gRPC endpoint', () => {
     const values = byKey.get('istiod')?.values as { meshConfig: { extensionProviders: { name: string }[] } };
     expect(values.meshConfig.extensionProviders).toContainEqual({ name: 'jaeger', opentelemetry: { service: 'jaeger.observability.svc.cluster.local', port: 4317 } });
+  });
+
+  it('has the mesh write its access lines as JSON with the request’s traceparent, so the log pipeline decodes them and they link to traces (regression: Envoy’s text lines were neither)', () => {
+    const values = byKey.get('istiod')?.values as { meshConfig: { extensionProviders: { name: string }[] } };
+    const accessLog = values.meshConfig.extensionProviders.find((provider) => provider.name === 'envoy');
+    expect(accessLog).toEqual({ name: 'envoy', envoyFileAccessLog: { path: '/dev/stdout', logFormat: { labels: expect.objectContaining({ traceparent: '%REQ(TRACEPARENT)%', response_code: '%RESPONSE_CODE%' }) }, omitEmptyValues: true } });
   });
 
   it('installs the operator and the cluster exporters from kube-prometheus-stack, not its Prometheus, Alertmanager or Grafana, its CRDs coming from their own chart', () => {
@@ -48,6 +54,12 @@ describe('operatorReleases', () => {
     expect(monitorLabels).toEqual({ kubeStateMetrics: selector, nodeExporter: selector, kubelet: selector, prometheusOperator: selector, argoRollouts: selector });
     expect(stack['prometheus-node-exporter']?.namespaceOverride).toBe('kube-system');
     expect(resolvePolicyOptions(repositoryPolicyOptions(join(__dirname, '..', '..', '..'))).unenforcedNamespaces).toContain('kube-system');
+  });
+
+  it('installs the VerticalPodAutoscaler recommender alone, one replica without a budget, before the platform’s objects that need its CRDs (regression: nothing recommended resources)', () => {
+    const vpa = byKey.get('vpaRecommender');
+    expect(vpa).toMatchObject({ namespace: 'vpa', chart: { chart: 'vertical-pod-autoscaler', version: '0.11.0' }, after: [], platformPrerequisite: true });
+    expect(vpa?.values).toMatchObject({ admissionController: { enabled: false }, updater: { enabled: false }, recommender: { replicas: 1, podDisruptionBudget: { enabled: false } } });
   });
 
   it('pins every chart to an exact version', () => {
@@ -93,8 +105,16 @@ describe('operatorReleases', () => {
     expect(certManager?.values).toMatchObject({ crds: { enabled: true }, replicaCount: 2, podDisruptionBudget: { enabled: true, minAvailable: 1 }, webhook: { replicaCount: 2 } });
   });
 
+  it('has cert-manager’s chart create a ServiceMonitor the platform’s Prometheus selects, keeping the certificates’ own namespace label (regression: its certificate metrics were never scraped)', () => {
+    expect((byKey.get('certManager')?.values as { prometheus?: unknown }).prometheus).toEqual({
+      servicemonitor: { enabled: true, labels: { 'monitoring.uag.example.com/prometheus': 'platform' }, honorLabels: true },
+    });
+    // A ServiceMonitor is a kind the monitoring CRDs' release brings.
+    expect(byKey.get('certManager')?.after).toEqual(['prometheusOperatorCrds']);
+  });
+
   it('gives a local cluster fixed node ports instead of a LoadBalancer no one provisions, and installs no load balancer controller (regression: the release waited 900 s for an address on kind, then rolled back)', () => {
-    const local = operatorReleases({ controlPlane: CLOUD_ENVIRONMENTS.dev.controlPlane, ingressExposure: { kind: 'node-port' }, clientAddress: ENVIRONMENT_DEFAULTS.clientAddress });
+    const local = operatorReleases({ controlPlane: CLOUD_ENVIRONMENTS.dev.controlPlane, ingressExposure: { kind: 'node-port' }, clientAddress: ENVIRONMENT_DEFAULTS.clientAddress, logs: CLOUD_ENVIRONMENTS.dev.logs, storageClassName: null });
     for (const key of ['awsLoadBalancerController', 'externalDns', 'certManager']) expect(local.map((release) => release.key)).not.toContain(key);
     const ingress = local.find((release) => release.key === 'ingressGateway');
     expect(ingress?.after).toEqual(['istiod']);
@@ -162,7 +182,7 @@ function chartDisruptionBudgets(byKey: Map<string, { values: Record<string, any>
 
 describe.each(CLOUD_ENVIRONMENT_NAMES)('control-plane availability in %s', (environment) => {
   const { controlPlane } = CLOUD_ENVIRONMENTS[environment];
-  const byKey = new Map(operatorReleases({ controlPlane, ingressExposure: AWS_NLB, clientAddress: ENVIRONMENT_DEFAULTS.clientAddress }).map((release) => [release.key as string, release as { values: Record<string, any> }]));
+  const byKey = new Map(operatorReleases({ controlPlane, ingressExposure: AWS_NLB, clientAddress: ENVIRONMENT_DEFAULTS.clientAddress, logs: CLOUD_ENVIRONMENTS[environment].logs, storageClassName: null }).map((release) => [release.key as string, release as { values: Record<string, any> }]));
   const values = (key: string) => byKey.get(key)!.values;
   const spread = (labelSelector?: Record<string, string>) => [
     { maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'DoNotSchedule', ...(labelSelector === undefined ? {} : { labelSelector: { matchLabels: labelSelector } }) },

@@ -36,12 +36,32 @@ describe.each(STACKS)('the %s stack', (stack) => {
       const dependents = [run.named('platform-objects', CONFIG_GROUP), ...run.ofType('kubernetes:networking.istio.io/v1beta1:VirtualService'), ...run.ofType('kubernetes:networking.istio.io/v1beta1:DestinationRule')];
       expect(dependents.length).toBe(3);
       for (const dependent of dependents) {
-        for (const name of ['istio-base', 'istiod', 'prometheus-operator-crds', 'prometheus-operator', 'argo-rollouts']) {
+        for (const name of ['istio-base', 'istiod', 'prometheus-operator-crds', 'prometheus-operator', 'argo-rollouts', 'vpa']) {
           expect(before(dependent, release(name))).toMatchObject({ waits: true });
         }
       }
       expect(before(release('istiod'), release('istio-base'))).toMatchObject({ waits: true });
       expect(before(release('prometheus-operator'), release('prometheus-operator-crds'))).toMatchObject({ waits: true });
+    });
+
+    it('applies the mesh’s Sidecars, the argo-rollouts one included, and the ElastiCache ServiceEntry where there is Redis, after the CRDs and the namespace they go into', () => {
+      const objects = objectsOf(run, 'platform-objects');
+      const sidecars = objects.filter((object) => object.kind === 'Sidecar').map((object) => `${object.metadata.namespace}/${object.metadata.name}`);
+      expect(sidecars.sort()).toEqual(['argo-rollouts/default', 'gateway/default', 'observability/alertmanager', 'observability/default', 'observability/prometheus']);
+      const entries = objects.filter((object) => object.kind === 'ServiceEntry').map((object) => `${object.metadata.namespace}/${object.metadata.name}`);
+      expect(entries).toEqual(stack === 'staging' || stack === 'prod' ? ['gateway/elasticache'] : []);
+      for (const name of ['istio-base', 'argo-rollouts']) expect(before(run.named('platform-objects', CONFIG_GROUP), release(name))).toMatchObject({ waits: true });
+    });
+
+    it('installs Loki, on the StorageClass the stack creates where it creates one, before Fluent Bit, which ships to it (regression: pod logs went nowhere a person could search)', () => {
+      const loki = release('loki');
+      expect(before(release('fluent-bit'), loki)).toMatchObject({ waits: true });
+      expect(loki.inputs).toMatchObject({ namespace: 'logging', chart: 'loki', version: '18.11.0' });
+      const storageClasses = run.ofType('kubernetes:storage.k8s.io/v1:StorageClass');
+      expect(storageClasses).toHaveLength(stack === 'local' ? 0 : 1);
+      for (const storageClass of storageClasses) expect(before(loki, storageClass)).toMatchObject({ waits: true });
+      const persistence = (loki.inputs.values as { singleBinary: { persistence: Record<string, unknown> } }).singleBinary.persistence;
+      expect(persistence.storageClass).toBe(stack === 'local' ? undefined : 'gp3-encrypted');
     });
 
     it('creates the namespaces before the Secrets (or the ExternalSecrets) that go into them, and both before the objects', () => {
@@ -141,6 +161,8 @@ describe.each(STACKS)('the %s stack', (stack) => {
       for (const grant of grantsOf('external-dns')) expect(before(release('external-dns'), grant)).toMatchObject({ waits: true });
       for (const grant of grantsOf('cert-manager')) expect(before(release('cert-manager'), grant)).toMatchObject({ waits: true });
       expect(before(release('istio-ingressgateway'), release('external-dns'))).toMatchObject({ waits: true });
+      // Its chart creates the ServiceMonitor the certificate alerts read (regression: it came before the monitoring CRDs).
+      expect(before(release('cert-manager'), release('prometheus-operator-crds'))).toMatchObject({ waits: true });
       const issuer = run.named('ingress-certificate-issuer');
       const certificate = run.named('ingress-certificate-certificate');
       expect(before(issuer, release('cert-manager'))).toMatchObject({ waits: true });

@@ -138,9 +138,9 @@ describe('the prod stack', () => {
     run = await deployed('prod');
   });
 
-  it('lets the gateway pods reach ElastiCache in the private subnets past the default-deny egress', () => {
+  it('lets the gateway pods reach ElastiCache in the private subnets past the default-deny egress and the mesh registry, under the partition’s ElastiCache domain', () => {
     expect(run.platform.requests.map((request) => request.gatewayExternalEgress)).toEqual([
-      [{ peers: subnetLayout('10.30.0.0/16').private.map((cidr) => ({ cidr })), ports: [{ port: REDIS_PORT }] }],
+      [{ name: 'elasticache', host: '*.cache.amazonaws.com', peers: subnetLayout('10.30.0.0/16').private.map((cidr) => ({ cidr })), ports: [{ port: REDIS_PORT }] }],
     ]);
   });
 
@@ -291,12 +291,15 @@ describe('the local stack', () => {
     expect(provider?.inputs.context).toBe('kind-uag');
     expect(run.ofType('kubernetes:helm.sh/v3:Release').map((release) => release.inputs.name).sort()).toEqual([
       'argo-rollouts',
+      'fluent-bit',
       'istio-base',
       'istio-cni',
       'istio-ingressgateway',
       'istiod',
+      'loki',
       'prometheus-operator',
       'prometheus-operator-crds',
+      'vpa',
     ]);
     expect(gatewayContainers(run).find((container) => container.name === 'gateway')?.image).toBe(`localhost:5000/uag-gateway:${CONTENT_TAG}`);
   });

@@ -1,5 +1,5 @@
 /**
- * Thresholds of the alerts on the platform itself (kubernetes.ts, monitoring-pipeline.ts): the
+ * Thresholds of the alerts on the platform itself (kubernetes.ts, monitoring-pipeline.ts, certificates.ts): the
  * same in every environment, since they describe the cluster and the monitoring pipeline rather
  * than the gateway's objectives.
  */
@@ -16,6 +16,16 @@ export const PLATFORM_ALERT_THRESHOLDS = {
   notificationFailureRatio: 0.01,
   /** Share of a job's scrape targets that are down. */
   targetsDownRatio: 0.1,
+  /**
+   * Days a certificate has left when its renewal has clearly failed: cert-manager renews two thirds
+   * through the lifetime (30 days before a 90-day Let's Encrypt certificate expires), so 21 days
+   * left means nine days of failed attempts (warning)...
+   */
+  certificateExpiryWarningDays: 21,
+  /** ...and 7 days left, a week to fix issuance by hand before clients see an expired certificate (critical). */
+  certificateExpiryCriticalDays: 7,
+  /** Hours past a certificate's renewal time without a new certificate: DNS-01 issuance takes minutes, retries back off beyond an hour. */
+  certificateRenewalOverdueHours: 1,
 } as const;
 
 /** `0.15` -> `15%`, without the float noise of `0.15 * 100`. */

@@ -1,11 +1,13 @@
 import { DashboardBuilder, RowBuilder, type Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
+import { DataqueryBuilder as LokiQueryBuilder } from '@grafana/grafana-foundation-sdk/loki';
 import { DataqueryBuilder } from '@grafana/grafana-foundation-sdk/prometheus';
 import { PanelBuilder as TimeSeriesBuilder } from '@grafana/grafana-foundation-sdk/timeseries';
 import { errorRatioQuery, latencyQuantileQuery } from '../gateway-queries';
+import { gatewayErrorLinesQuery } from '../log-links';
 import { METRICS } from '../../../../app/src/contract';
 
 /** Datasource UIDs provisioned with Grafana; dashboards refer to them by these. */
-export const DATASOURCE_UIDS = { prometheus: 'prometheus', jaeger: 'jaeger' } as const;
+export const DATASOURCE_UIDS = { prometheus: 'prometheus', jaeger: 'jaeger', loki: 'loki' } as const;
 
 /** A stable, readable UID derived from the title, so links and bookmarks survive re-synthesis. */
 export function dashboardUid(title: string): string {
@@ -30,8 +32,9 @@ function panel(title: string, unit: string, expr: string, legend: string): TimeS
 
 /**
  * The gateway's golden signals per route (traffic, errors, latency, saturation), connections by
- * protocol, circuit state and rate-limit rejections. Every query is built from the contract's metric
- * names; `selector` narrows them to the gateway's scrape targets.
+ * protocol, circuit state and rate-limit rejections, and the gateway's 5xx access lines per route from
+ * Loki. Every metric query is built from the contract's metric names; `selector` narrows them to the
+ * gateway's scrape targets.
  */
 export function gatewayDashboard(selector: string): Dashboard {
   const requests = METRICS.requestsTotal.name;
@@ -54,5 +57,15 @@ export function gatewayDashboard(selector: string): Dashboard {
     .withPanel(panel('Active connections by protocol', 'short', `sum by (protocol) (${METRICS.activeConnections.name}{${selector}})`, '{{protocol}}'))
     .withPanel(panel('Circuit state (0 closed, 1 half-open, 2 open)', 'short', `max by (upstream) (${METRICS.circuitState.name}{${selector}})`, '{{upstream}}'))
     .withPanel(panel('Rate-limit rejections per second', 'reqps', `sum by (route) (rate(${METRICS.rateLimitRejected.name}{${selector}}[$__rate_interval]))`, '{{route}}'))
+    .withRow(new RowBuilder('Logs'))
+    .withPanel(
+      new TimeSeriesBuilder()
+        .title('Gateway error lines per route (5xx access lines)')
+        .unit('short')
+        .span(24)
+        .height(8)
+        .datasource({ type: 'loki', uid: DATASOURCE_UIDS.loki })
+        .withTarget(new LokiQueryBuilder().expr(gatewayErrorLinesQuery()).legendFormat('{{route}}').queryType('range')),
+    )
     .build();
 }

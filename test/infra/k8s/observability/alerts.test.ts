@@ -14,7 +14,7 @@ const context = {
 const alerts = alertGroups(context).flatMap((group) => group.alerts);
 
 describe('gateway alerts', () => {
-  it('covers the reference alert set, with errors and latency watched through their objectives, plus the Watchdog, and the platform itself: Kubernetes workloads and storage, and the monitoring pipeline (regression: nothing watched the platform)', () => {
+  it('covers the reference alert set, with errors and latency watched through their objectives, plus the Watchdog, and the platform itself: Kubernetes workloads and storage, the monitoring pipeline and the certificates cert-manager keeps (regression: nothing watched the platform)', () => {
     expect(alerts.map((a) => a.alert)).toEqual([
       'GatewayDown',
       'GatewayAbsent',
@@ -41,7 +41,26 @@ describe('gateway alerts', () => {
       'PrometheusNotConnectedToAlertmanagers',
       'AlertmanagerNotificationsFailing',
       'TargetDown',
+      'CertificateNotReady',
+      'CertificateRenewalOverdue',
+      'CertificateExpiringSoon',
+      'CertificateExpiryImminent',
     ]);
+  });
+
+  it('warns of certificates failing to renew and nearing expiry from cert-manager’s controller series, skipping timestamps it does not know yet (regression: nothing warned before the ingress certificate expired)', () => {
+    const expr = (name: string) => alerts.find((a) => a.alert === name)?.expr;
+    expect({
+      notReady: expr('CertificateNotReady'),
+      overdue: expr('CertificateRenewalOverdue'),
+      warning: expr('CertificateExpiringSoon'),
+      critical: expr('CertificateExpiryImminent'),
+    }).toEqual({
+      notReady: 'max by (namespace, name) (certmanager_certificate_ready_status{job="cert-manager",condition!="True"}) == 1',
+      overdue: '(time() - (certmanager_certificate_renewal_timestamp_seconds{job="cert-manager"} > 0)) / 3600 > 1',
+      warning: '((certmanager_certificate_expiration_timestamp_seconds{job="cert-manager"} > 0) - time()) / 86400 < 21',
+      critical: '((certmanager_certificate_expiration_timestamp_seconds{job="cert-manager"} > 0) - time()) / 86400 < 7',
+    });
   });
 
   it('leaves the gateway’s own targets out of TargetDown, which GatewayDown and GatewayAbsent cover', () => {
@@ -125,6 +144,7 @@ describe('GatewayMonitoring', () => {
       'kubernetes-workloads',
       'kubernetes-storage',
       'monitoring-pipeline',
+      'certificates',
     ]);
   });
 });

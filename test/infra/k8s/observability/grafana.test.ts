@@ -1,6 +1,7 @@
 import { parse } from 'yaml';
 import { GRAFANA_ADMIN_SECRET, Grafana } from '../../../../infra/k8s/observability/grafana';
 import { GATEWAY_DASHBOARD_TITLE, dashboardUid, gatewayDashboard } from '../../../../infra/k8s/observability/dashboards/gateway-dashboard';
+import { TRACE_ID_PATTERN, TRACE_LOGS_QUERY } from '../../../../infra/k8s/observability/log-links';
 import { find, synth } from '../../fixtures';
 
 describe('gatewayDashboard', () => {
@@ -27,6 +28,8 @@ describe('gatewayDashboard', () => {
       'Active connections by protocol',
       'Circuit state (0 closed, 1 half-open, 2 open)',
       'Rate-limit rejections per second',
+      'Logs',
+      'Gateway error lines per route (5xx access lines)',
     ]);
   });
 });
@@ -34,12 +37,26 @@ describe('gatewayDashboard', () => {
 describe('Grafana', () => {
   const objects = synth((chart) => new Grafana(chart, 'g', { namespace: 'observability', dashboards: { 'uag-gateway-overview.json': { uid: 'uag-gateway-overview' } } }));
 
-  it('provisions the Prometheus and Jaeger datasources with stable UIDs', () => {
-    const { datasources } = parse(find(objects, 'ConfigMap', 'grafana-datasources').data['datasources.yaml']);
-    expect(datasources.map((d: { uid: string; url: string }) => [d.uid, d.url])).toEqual([
-      ['prometheus', 'http://prometheus.observability.svc.cluster.local:9090'],
-      ['jaeger', 'http://jaeger.observability.svc.cluster.local:16686'],
+  const datasources = () => parse(find(objects, 'ConfigMap', 'grafana-datasources').data['datasources.yaml']).datasources as { uid: string; type: string; url: string; jsonData?: any }[];
+
+  it('provisions the Prometheus, Jaeger and Loki datasources with stable UIDs', () => {
+    expect(datasources().map((d) => [d.uid, d.type, d.url])).toEqual([
+      ['prometheus', 'prometheus', 'http://prometheus.observability.svc.cluster.local:9090'],
+      ['jaeger', 'jaeger', 'http://jaeger.observability.svc.cluster.local:16686'],
+      ['loki', 'loki', 'http://loki.logging.svc.cluster.local:3100'],
     ]);
+  });
+
+  it('links a Loki line’s trace id to the trace in Jaeger, and a Jaeger span to its trace’s lines, as Grafana reads the provisioning file (regression: logs and traces were not linked)', () => {
+    // Grafana's provisioning expands `$NAME` and `${NAME}` from its environment; `$$` is a literal `$`.
+    const expand = (text: string) => text.replace(/\$\$|\$\{[^}]*\}|\$\w+/g, (whole) => (whole === '$$' ? '$' : ''));
+    const [, jaeger, loki] = datasources();
+    const [derived, ...others] = loki?.jsonData.derivedFields ?? [];
+    expect(others).toEqual([]);
+    expect({ ...derived, url: expand(derived.url) }).toEqual({ name: 'TraceID', matcherRegex: TRACE_ID_PATTERN, datasourceUid: 'jaeger', url: '${__value.raw}', urlDisplayLabel: 'Trace in Jaeger' });
+    const toLogs = jaeger?.jsonData.tracesToLogsV2;
+    expect({ ...toLogs, query: expand(toLogs.query) }).toEqual({ datasourceUid: 'loki', spanStartTimeShift: '-5m', spanEndTimeShift: '5m', customQuery: true, query: TRACE_LOGS_QUERY });
+    expect(TRACE_LOGS_QUERY).toBe('{namespace=~".+"} |= "${__trace.traceId}"');
   });
 
   it('mounts the dashboards and reads the admin password from a Secret it never writes', () => {

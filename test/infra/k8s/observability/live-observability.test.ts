@@ -30,6 +30,7 @@ const BURN_RATE_REASON =
   'a burn-rate alert: a series only while the budget burns at a pair’s rate above the traffic floor; what it reads are the gateway-slo recording rules, checked here, and live-canary.test.ts shows it paging on a gateway answering 500';
 const NO_KUBE_STATE_METRICS = 'kube-state-metrics reports the state of a Kubernetes API server, and none runs here';
 const NO_KUBELET = 'the kubelet serves these (its own /metrics and cAdvisor), and no kubelet runs here';
+const NO_CERT_MANAGER = 'cert-manager’s controller serves these for the Certificates it watches in a Kubernetes API server, and neither runs here';
 const LEGITIMATELY_EMPTY: Readonly<Record<string, string>> = {
   'alert GatewayAbsent': 'absent(): has a series only while no healthy gateway target is scraped',
   'alert GatewayErrorBudgetFastBurn': BURN_RATE_REASON,
@@ -42,6 +43,10 @@ const LEGITIMATELY_EMPTY: Readonly<Record<string, string>> = {
   'alert CPUThrottlingHigh': NO_KUBELET,
   'alert KubePersistentVolumeFillingUp': NO_KUBELET,
   'alert KubePersistentVolumeFull': NO_KUBELET,
+  'alert CertificateNotReady': NO_CERT_MANAGER,
+  'alert CertificateRenewalOverdue': NO_CERT_MANAGER,
+  'alert CertificateExpiringSoon': NO_CERT_MANAGER,
+  'alert CertificateExpiryImminent': NO_CERT_MANAGER,
 };
 
 const CHARTS_OUT = join(__dirname, '..', '..', '..', '..', 'charts-out');

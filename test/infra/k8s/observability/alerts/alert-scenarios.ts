@@ -91,6 +91,6 @@ export function alertScenarios({ target, thresholds, slo, resources, definitions
       value: 60,
     },
     Watchdog: { atThreshold: [], holdsFromMinute: 0, alertLabels: {}, value: 1 },
-    ...platformAlertScenarios({ gatewayTarget: target }),
+    ...platformAlertScenarios({ gatewayTarget: target, definitions }),
   };
 }

@@ -16,7 +16,7 @@ describe.each(ENVIRONMENT_NAMES)('Grafana dashboards in charts-out/%s', (environ
 
   it('are provisioned next to their datasources', () => {
     expect(dashboards.map((d) => d.file)).toEqual(['observability/grafana-dashboards/uag-gateway-overview.json']);
-    expect(datasources.map((d) => d.uid).sort()).toEqual(['jaeger', 'prometheus']);
+    expect(datasources.map((d) => d.uid).sort()).toEqual(['jaeger', 'loki', 'prometheus']);
   });
 
   it.each(dashboards.map((d) => [d.file, d.content]))('%s fits the Grafana foundation SDK types, panel options and queries included', (file, dashboard) => {
