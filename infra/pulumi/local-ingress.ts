@@ -1,5 +1,5 @@
 import { INGRESS_SERVER_PORTS } from '../k8s/mesh/ingress-routing';
-import { INGRESS_READINESS } from './load-balancer-controller';
+import { ingressServicePorts, type IngressTcpPort } from './ingress-service-ports';
 
 /**
  * How the `local` stack's ingress gateway is reached: fixed node ports on its Service, which the
@@ -13,17 +13,12 @@ export const LOCAL_INGRESS_PORTS = {
 } as const;
 
 /**
- * The ingress gateway chart's `service.ports` for the local stack: the chart's own three ports
- * (manifests/charts/gateway/values.yaml at 1.29.2: status-port, http2, https; written as given by
- * templates/service.yaml) with the node ports pinned, so the host mapping is known in advance.
+ * The ingress gateway chart's `service.ports` for the local stack, with the HTTP and HTTPS node
+ * ports pinned so the host mapping is known in advance; TCP listeners get node ports Kubernetes
+ * picks (reach them with `kubectl port-forward`).
  */
-export function localIngressServicePorts(): Record<string, unknown>[] {
-  const { http, https } = LOCAL_INGRESS_PORTS;
-  return [
-    { name: 'status-port', port: INGRESS_READINESS.port, protocol: 'TCP', targetPort: INGRESS_READINESS.port },
-    { name: 'http2', port: http.servicePort, protocol: 'TCP', targetPort: http.servicePort, nodePort: http.nodePort },
-    { name: 'https', port: https.servicePort, protocol: 'TCP', targetPort: https.servicePort, nodePort: https.nodePort },
-  ];
+export function localIngressServicePorts(tcp: readonly IngressTcpPort[]): Record<string, unknown>[] {
+  return ingressServicePorts(tcp, { http: LOCAL_INGRESS_PORTS.http.nodePort, https: LOCAL_INGRESS_PORTS.https.nodePort });
 }
 
 /** What `pulumi stack output ingress` prints on the local stack: where the gateway answers on this machine. */

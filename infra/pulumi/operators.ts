@@ -9,6 +9,7 @@ import { PROMETHEUS_OPERATOR_NAMESPACE } from '../k8s/observability/cluster-scra
 import { CONTROL_PATH_SPREAD, topologySpreadConstraints } from '../k8s/topology-spread';
 import type { ControlPlaneSpec } from './cloud-environments';
 import { LOAD_BALANCER_CONTROLLER, ingressLoadBalancerAnnotations, loadBalancerControllerValues, type LoadBalancerControllerValuesArgs } from './load-balancer-controller';
+import { ingressServicePorts, type IngressTcpPort } from './ingress-service-ports';
 import { localIngressServicePorts } from './local-ingress';
 import { LOG_PIPELINE, logPipelineReleases, type LogsSpec } from './log-pipeline';
 import { RESOURCE_RECOMMENDER, resourceRecommenderRelease } from './resource-recommender';
@@ -110,6 +111,8 @@ export interface OperatorsArgs {
   readonly ingressExposure: IngressExposure;
   /** The environment's `clientAddress`: what the ingress gateway's Service and Envoy need to pass the client's address on. */
   readonly clientAddress: ClientAddressSpec;
+  /** The rendered ingress Gateway's TCP listener ports, which the ingress gateway's Service exposes beside HTTP and HTTPS (ingress-service-ports.ts). */
+  readonly tcpListenerPorts: readonly IngressTcpPort[];
   /** The environment's log retention and volume (cloud-environments.ts). */
   readonly logs: LogsSpec;
   /** StorageClass of the add-ons' volumes (Loki's); `null`: the cluster's default class. */
@@ -121,14 +124,15 @@ export interface OperatorsArgs {
 }
 
 /** The ingress gateway chart's `service` values (manifests/charts/gateway/templates/service.yaml at 1.29.2). */
-function ingressServiceValues(exposure: IngressExposure): Record<string, unknown> {
+function ingressServiceValues(exposure: IngressExposure, tcpListenerPorts: readonly IngressTcpPort[]): Record<string, unknown> {
   // templates/service.yaml writes it when set: no hop through another node, which would replace the
   // client's address with that node's (client-address.ts).
   const externalTrafficPolicy = INGRESS_EXTERNAL_TRAFFIC_POLICY;
-  if (exposure.kind === 'node-port') return { type: 'NodePort', ports: localIngressServicePorts(), externalTrafficPolicy };
+  if (exposure.kind === 'node-port') return { type: 'NodePort', ports: localIngressServicePorts(tcpListenerPorts), externalTrafficPolicy };
   // `loadBalancerClass` is written only for type LoadBalancer; it hands the Service to the controller.
   return {
     type: 'LoadBalancer',
+    ports: ingressServicePorts(tcpListenerPorts),
     externalTrafficPolicy,
     loadBalancerClass: LOAD_BALANCER_CONTROLLER.loadBalancerClass,
     annotations: { ...ingressLoadBalancerAnnotations(), ...externalDnsServiceAnnotations(exposure.publicDns.domain) },
@@ -186,7 +190,7 @@ function awsEdgeReleases(exposure: IngressExposure, certManagerReplicas: number)
 }
 
 /** Every Helm release, with its values and order. */
-export function operatorReleases(args: Pick<OperatorsArgs, 'controlPlane' | 'ingressExposure' | 'clientAddress' | 'logs' | 'storageClassName' | 'storagePrerequisites' | 'addonReleases'>): OperatorRelease[] {
+export function operatorReleases(args: Pick<OperatorsArgs, 'controlPlane' | 'ingressExposure' | 'clientAddress' | 'tcpListenerPorts' | 'logs' | 'storageClassName' | 'storagePrerequisites' | 'addonReleases'>): OperatorRelease[] {
   const { istiodReplicas, ingressGatewayReplicas, argoRolloutsReplicas, certManagerReplicas } = args.controlPlane;
   const { jaeger, meshProviders, namespaces } = PLATFORM_NAMES;
   return [
@@ -272,7 +276,7 @@ export function operatorReleases(args: Pick<OperatorsArgs, 'controlPlane' | 'ing
           runAsNonRoot: true,
           seccompProfile: RUNTIME_DEFAULT_SECCOMP,
         },
-        service: ingressServiceValues(args.ingressExposure),
+        service: ingressServiceValues(args.ingressExposure, args.tcpListenerPorts),
         // Merged over the chart's own pod annotations (the `gateway` injection template, the scrape
         // annotations: templates/zzz_profile.yaml merges user values over the defaults), and read by
         // the injector and istio-agent as the pods' ProxyConfig (pkg/kube/inject/webhook.go).

@@ -12,6 +12,7 @@ import { Network, subnetLayout } from './network';
 import { NodeGroups } from './node-groups';
 import { LOAD_BALANCER_CONTROLLER, loadBalancerControllerPolicy } from './load-balancer-controller';
 import { CERT_MANAGER, EXTERNAL_DNS, certManagerPolicy, externalDnsPolicy, type PublicDnsArgs } from './public-dns';
+import { gatewayTcpPorts } from './ingress-service-ports';
 import { localIngressInstructions } from './local-ingress';
 import { AddonIdentities } from './addon-identities';
 import { EXTERNAL_SECRETS, SecretsManagerEntries, externalSecretsPolicy, externalSecretsRelease, secretsManagerPrefix } from './external-secrets';
@@ -310,6 +311,7 @@ export async function deployStack(config: StackConfig, platform: PlatformSource)
     controlPlane: CLOUD_ENVIRONMENTS[environment].controlPlane,
     ingressExposure: access.ingressExposure,
     clientAddress: platform.clientAddress(environment),
+    tcpListenerPorts: gatewayTcpPorts(objects),
     logs: CLOUD_ENVIRONMENTS[environment].logs,
     storageClassName: access.storageClassName,
     storagePrerequisites: access.clusterPrerequisites,

@@ -1,7 +1,8 @@
 import { Chart, Testing } from 'cdk8s';
 import { parseRouteTable } from '../../app/src/config/route-table-loader';
 import type { RouteTable } from '../../app/src/contract';
-import { ENVIRONMENT_DEFAULTS, type RolloutStrategySpec } from '../../infra/environments';
+import { ENVIRONMENT_DEFAULTS, ENVIRONMENT_OVERRIDES, defineEnvironment, type RolloutStrategySpec } from '../../infra/environments';
+import { synthesizePlatform } from '../../infra/platform';
 import { GatewayAutoscaler, type GatewayAutoscalerProps } from '../../infra/k8s/gateway-autoscaler';
 import { GatewayRollout } from '../../infra/k8s/gateway-rollout';
 import { GatewayServices } from '../../infra/k8s/gateway-services';
@@ -98,3 +99,13 @@ export function gatewayStack(chart: Chart, options: GatewayStackOptions = {}): G
   const autoscaler = options.autoscaler === false ? undefined : new GatewayAutoscaler(chart, 'autoscaler', { workload, rollout, ...options.autoscaler });
   return { workload, services, routing, analysis, rollout, autoscaler };
 }
+
+/** Dev with a raw TCP listener for game clients, as an environment would add one. */
+export function devWithTcpListener(): SynthObject[] {
+  const environment = defineEnvironment({
+    ...ENVIRONMENT_OVERRIDES.dev,
+    routes: { tcp: { add: [{ name: 'game', port: 7000, upstream: { service: 'game-server', namespace: 'games', port: 7000 } }] } },
+  });
+  return synthesizePlatform({ environment, image: TEST_IMAGE }).charts.flatMap((chart) => chart.toJson() as SynthObject[]);
+}
+

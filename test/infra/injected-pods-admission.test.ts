@@ -1,7 +1,5 @@
 import { join } from 'node:path';
-import { ENVIRONMENT_DEFAULTS } from '../../infra/environments';
-import { CLOUD_ENVIRONMENTS } from '../../infra/pulumi/cloud-environments';
-import { operatorReleases } from '../../infra/pulumi/operators';
+import { environmentReleases } from './pulumi/ingress-exposures';
 import { buildAdmissionPolicies, repositoryPolicyOptions } from '../../policies/k8s';
 import { evaluateAdmission } from '../../policies/k8s/admission-evaluator';
 import type { KubernetesObject } from '../../policies/k8s/manifest-object';
@@ -14,7 +12,7 @@ const POD_TEMPLATE_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'R
 const ENVIRONMENTS = ['dev', 'staging', 'prod'] as const;
 
 /** The istiod values the Pulumi program installs (their injection settings are the same in every stack). */
-const ISTIOD_VALUES = operatorReleases({ controlPlane: CLOUD_ENVIRONMENTS.dev.controlPlane, ingressExposure: { kind: 'node-port' }, clientAddress: ENVIRONMENT_DEFAULTS.clientAddress, logs: CLOUD_ENVIRONMENTS.dev.logs, storageClassName: null }).find((release) => release.key === 'istiod')?.values as Record<string, unknown>;
+const ISTIOD_VALUES = environmentReleases('dev', { ingressExposure: { kind: 'node-port' } }).find((release) => release.key === 'istiod')?.values as Record<string, unknown>;
 
 interface PodUnderTest {
   readonly workload: string;

@@ -50,6 +50,12 @@ export interface IngressRoutingProps {
  */
 export const INGRESS_SERVER_PORTS = { http: 80, https: 443 } as const;
 
+/**
+ * Ports every Envoy, the ingress gateway's included, uses itself (istio.io, Application
+ * Requirements, "Ports used by Istio"): a Gateway server on one would fail to bind or shadow it.
+ */
+const ENVOY_PORTS: readonly number[] = [15000, 15001, 15004, 15006, 15008, 15009, 15020, 15021, 15053, 15090];
+
 /** Subset names in the gateway's DestinationRule; Argo Rollouts points each at one ReplicaSet. */
 export const SUBSETS = { stable: 'stable', canary: 'canary' } as const;
 
@@ -58,7 +64,8 @@ export const SUBSETS = { stable: 'stable', canary: 'canary' } as const;
  * plus one TCP server per raw TCP listener), a VirtualService with one route per route-table entry
  * (timeouts, retries, delay injection where the environment enables it) preceded by its preview
  * route, a TCP VirtualService forwarding each listener port, and the stable/canary subsets. The
- * ingress gateway's own Service must expose the TCP ports too (set when Istio is installed).
+ * ingress gateway's own Service exposes the TCP ports too: the Pulumi program reads them from this
+ * Gateway when it installs the ingress gateway (infra/pulumi/ingress-service-ports.ts).
  *
  * Argo Rollouts owns the traffic split: it sets the weights of the routes in `weightedRouteNames`
  * and the subsets' `rollouts-pod-template-hash` labels. What is synthesized is the resting state
@@ -76,6 +83,12 @@ export class IngressRouting extends Construct {
     const fault = props.faultInjection?.enabled === true ? props.faultInjection : undefined;
     if (!/^[a-z0-9][a-z0-9-]*$/.test(props.previewHeaderName)) {
       throw new Error(`IngressRouting: 'previewHeaderName' (${props.previewHeaderName}) must be a lower-case header name`);
+    }
+    const taken = new Set([INGRESS_SERVER_PORTS.http, INGRESS_SERVER_PORTS.https, ...ENVOY_PORTS]);
+    for (const listener of workload.tcpListeners) {
+      if (taken.has(listener.port)) {
+        throw new Error(`IngressRouting: TCP listener '${listener.name}' port (${listener.port}) is one the ingress gateway already serves or Envoy uses (${[...taken].join(', ')}); give the listener another port in the route table's tcp list`);
+      }
     }
     this.virtualServiceName = workload.name;
     this.destinationRuleName = workload.name;

@@ -5,8 +5,6 @@ import { stringify } from 'yaml';
 import { ENVIRONMENT_NAMES, defineEnvironment, type ClientAddressSpec } from '../../../infra/environments';
 import { synthesizePlatform } from '../../../infra/platform';
 import { cdk8sPlatform } from '../../../infra/pulumi/cdk8s-platform';
-import { CLOUD_ENVIRONMENTS } from '../../../infra/pulumi/cloud-environments';
-import { operatorReleases } from '../../../infra/pulumi/operators';
 import { readManifests } from '../../../infra/synth/write-charts';
 import { useCleanup } from '../../helpers/cleanup';
 import { spawnGateway, servingPorts } from '../../helpers/gateway-process';
@@ -14,7 +12,7 @@ import { throughIngressGateway, throughLoadBalancer, throughSidecar, type Arriva
 import { echoHandler, startLoopbackServer } from '../../helpers/loopback-server';
 import { rawRequest } from '../../helpers/raw-request';
 import { TEST_IMAGE } from '../fixtures';
-import { AWS_NLB } from '../pulumi/ingress-exposures';
+import { environmentReleases } from '../pulumi/ingress-exposures';
 
 /**
  * The client's address end to end, per environment: the ingress gateway as the Pulumi program
@@ -36,7 +34,7 @@ type Manifest = any;
 
 /** The ingress gateway's Service policy and Envoy trusted hops, from the Helm values the Pulumi program installs. */
 function ingressSettings(clientAddress: ClientAddressSpec): IngressSettings {
-  const release = operatorReleases({ controlPlane: CLOUD_ENVIRONMENTS.prod.controlPlane, ingressExposure: AWS_NLB, clientAddress, logs: CLOUD_ENVIRONMENTS.prod.logs, storageClassName: null }).find((candidate) => candidate.key === 'ingressGateway');
+  const release = environmentReleases('prod', { clientAddress }).find((candidate) => candidate.key === 'ingressGateway');
   const values = release?.values as { service: { externalTrafficPolicy?: string }; podAnnotations?: Record<string, string> };
   const proxyConfig = JSON.parse(values.podAnnotations?.['proxy.istio.io/config'] ?? '{}') as { gatewayTopology?: { numTrustedProxies?: number } };
   return { externalTrafficPolicy: values.service.externalTrafficPolicy, numTrustedProxies: proxyConfig.gatewayTopology?.numTrustedProxies ?? 0 };

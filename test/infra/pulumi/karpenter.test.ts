@@ -1,11 +1,9 @@
-import { ENVIRONMENT_DEFAULTS } from '../../../infra/environments';
 import { cdk8sPlatform } from '../../../infra/pulumi/cdk8s-platform';
 import { CLOUD_ENVIRONMENT_NAMES, CLOUD_ENVIRONMENTS } from '../../../infra/pulumi/cloud-environments';
 import { INTERRUPTION_EVENTS, KARPENTER_NODE_POLICIES, KarpenterNodeAccess, karpenterControllerPolicy, karpenterValues, nodePool } from '../../../infra/pulumi/karpenter';
-import { operatorReleases } from '../../../infra/pulumi/operators';
 import type { KubernetesObject } from '../../../infra/pulumi/platform-contract';
 import { injectSidecar, injectionDisabled, type PodShape } from '../../helpers/istio-sidecar-injection';
-import { AWS_NLB } from './ingress-exposures';
+import { environmentReleases } from './ingress-exposures';
 import { plain, runMocked } from './pulumi-mocks';
 
 const AWS = { clusterName: 'uag-prod', region: 'eu-west-1', accountId: '123456789012' };
@@ -86,7 +84,7 @@ describe.each(CLOUD_ENVIRONMENT_NAMES)('the %s NodePool', (environment) => {
    * an upper bound of what the scheduler reserves).
    */
   const platform = cdk8sPlatform().render({ environment, image: 'registry.test/uag-gateway:0123456789abcdef', storageClassName: null, hosts: undefined, gatewayExternalEgress: [] });
-  const istiodValues = operatorReleases({ controlPlane: CLOUD_ENVIRONMENTS[environment].controlPlane, ingressExposure: AWS_NLB, clientAddress: ENVIRONMENT_DEFAULTS.clientAddress, logs: CLOUD_ENVIRONMENTS[environment].logs, storageClassName: null }).find((release) => release.key === 'istiod')?.values ?? {};
+  const istiodValues = environmentReleases(environment).find((release) => release.key === 'istiod')?.values ?? {};
   const scaleOuts = platform
     .filter((object) => object.kind === 'HorizontalPodAutoscaler')
     .map((hpa) => {

@@ -1,15 +1,14 @@
 import { join } from 'node:path';
-import { ENVIRONMENT_DEFAULTS } from '../../../infra/environments';
 import { CLOUD_ENVIRONMENTS, CLOUD_ENVIRONMENT_NAMES } from '../../../infra/pulumi/cloud-environments';
 import { ISTIO_CNI_NAMESPACE, OPERATOR_NAMESPACES, operatorReleases } from '../../../infra/pulumi/operators';
-import { AWS_ADDON_RELEASES, AWS_NLB } from './ingress-exposures';
+import { AWS_ADDON_RELEASES, environmentReleases } from './ingress-exposures';
 import { repositoryPolicyOptions } from '../../../policies/k8s';
 import { resolvePolicyOptions } from '../../../policies/k8s/policy-options';
 import { HELM_CHARTS } from '../../../infra/pulumi/versions';
 
 
 describe('operatorReleases', () => {
-  const releases = operatorReleases({ controlPlane: CLOUD_ENVIRONMENTS.prod.controlPlane, ingressExposure: AWS_NLB, clientAddress: ENVIRONMENT_DEFAULTS.clientAddress, logs: CLOUD_ENVIRONMENTS.prod.logs, storageClassName: 'gp3-encrypted', addonReleases: AWS_ADDON_RELEASES });
+  const releases = environmentReleases('prod', { storageClassName: 'gp3-encrypted', addonReleases: AWS_ADDON_RELEASES });
   const byKey = new Map(releases.map((release) => [release.key, release]));
 
   it('installs every release only after the releases it names, which come earlier in the list', () => {
@@ -114,7 +113,7 @@ describe('operatorReleases', () => {
   });
 
   it('gives a local cluster fixed node ports instead of a LoadBalancer no one provisions, and installs no load balancer controller (regression: the release waited 900 s for an address on kind, then rolled back)', () => {
-    const local = operatorReleases({ controlPlane: CLOUD_ENVIRONMENTS.dev.controlPlane, ingressExposure: { kind: 'node-port' }, clientAddress: ENVIRONMENT_DEFAULTS.clientAddress, logs: CLOUD_ENVIRONMENTS.dev.logs, storageClassName: null });
+    const local = environmentReleases('dev', { ingressExposure: { kind: 'node-port' } });
     for (const key of ['awsLoadBalancerController', 'externalDns', 'certManager']) expect(local.map((release) => release.key)).not.toContain(key);
     const ingress = local.find((release) => release.key === 'ingressGateway');
     expect(ingress?.after).toEqual(['istiod']);
@@ -182,7 +181,7 @@ function chartDisruptionBudgets(byKey: Map<string, { values: Record<string, any>
 
 describe.each(CLOUD_ENVIRONMENT_NAMES)('control-plane availability in %s', (environment) => {
   const { controlPlane } = CLOUD_ENVIRONMENTS[environment];
-  const byKey = new Map(operatorReleases({ controlPlane, ingressExposure: AWS_NLB, clientAddress: ENVIRONMENT_DEFAULTS.clientAddress, logs: CLOUD_ENVIRONMENTS[environment].logs, storageClassName: null }).map((release) => [release.key as string, release as { values: Record<string, any> }]));
+  const byKey = new Map(environmentReleases(environment, { controlPlane }).map((release) => [release.key as string, release as { values: Record<string, any> }]));
   const values = (key: string) => byKey.get(key)!.values;
   const spread = (labelSelector?: Record<string, string>) => [
     { maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'DoNotSchedule', ...(labelSelector === undefined ? {} : { labelSelector: { matchLabels: labelSelector } }) },

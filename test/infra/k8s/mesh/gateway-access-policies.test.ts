@@ -1,22 +1,12 @@
 import { join } from 'node:path';
 import { DEFAULT_ADMIN_PORT } from '../../../../app/src/contract';
-import { ENVIRONMENT_NAMES, ENVIRONMENT_OVERRIDES, defineEnvironment } from '../../../../infra/environments';
+import { ENVIRONMENT_NAMES } from '../../../../infra/environments';
 import { INGRESS_GATEWAY_PRINCIPAL, NAMESPACES } from '../../../../infra/k8s/platform-names';
-import { synthesizePlatform } from '../../../../infra/platform';
 import { readManifests } from '../../../../infra/synth/write-charts';
 import { authorize } from '../../../helpers/istio-authorization';
-import { TEST_IMAGE, type SynthObject } from '../../fixtures';
+import { devWithTcpListener, type SynthObject } from '../../fixtures';
 
 const CHARTS_OUT = join(__dirname, '..', '..', '..', '..', 'charts-out');
-
-/** Dev with a raw TCP listener for game clients, as an environment would add one. */
-function devWithTcpListener(): SynthObject[] {
-  const environment = defineEnvironment({
-    ...ENVIRONMENT_OVERRIDES.dev,
-    routes: { tcp: { add: [{ name: 'game', port: 7000, upstream: { service: 'game-server', namespace: 'games', port: 7000 } }] } },
-  });
-  return synthesizePlatform({ environment, image: TEST_IMAGE }).charts.flatMap((chart) => chart.toJson() as SynthObject[]);
-}
 
 function gatewayPodLabels(objects: readonly SynthObject[]): Record<string, string> {
   return objects.find((o) => o.kind === 'Rollout')!.spec.template.metadata.labels;

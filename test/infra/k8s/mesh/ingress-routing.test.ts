@@ -130,6 +130,13 @@ describe('IngressRouting', () => {
     expect(routing().filter((o) => o.kind === 'VirtualService').map((o) => o.metadata.name)).toEqual(['gateway']);
   });
 
+  it('refuses a TCP listener on a port the ingress gateway already serves or its Envoy uses, naming the listener', () => {
+    for (const port of [80, 443, 15021, 15090]) {
+      expect(() => routing({}, [{ name: 'game', port }])).toThrow(`IngressRouting: TCP listener 'game' port (${port}) is one the ingress gateway already serves or Envoy uses`);
+    }
+    expect(() => routing({}, [{ name: 'game', port: 15100 }])).not.toThrow();
+  });
+
   it('rejects a preview header name Istio would not match', () => {
     expect(() => routing({ previewHeaderName: 'X Canary' })).toThrow(`IngressRouting: 'previewHeaderName' (X Canary) must be a lower-case header name`);
   });

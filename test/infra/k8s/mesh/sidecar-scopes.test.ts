@@ -7,22 +7,19 @@ import { CLUSTER_SCRAPE_TARGETS } from '../../../../infra/k8s/observability/clus
 import { ALERTMANAGER, API_SERVER_SERVICE, ARGO_ROLLOUTS, CLUSTER_DNS_SERVICE, GRAFANA, JAEGER, LOKI, NAMESPACES, PROMETHEUS, principalOf } from '../../../../infra/k8s/platform-names';
 import { upstreamServices } from '../../../../infra/k8s/upstream-services';
 import { synthesizePlatform } from '../../../../infra/platform';
-import { CLOUD_ENVIRONMENTS } from '../../../../infra/pulumi/cloud-environments';
 import { LOAD_BALANCER_CONTROLLER } from '../../../../infra/pulumi/load-balancer-controller';
-import { operatorReleases } from '../../../../infra/pulumi/operators';
 import { CERT_MANAGER, EXTERNAL_DNS } from '../../../../infra/pulumi/public-dns';
 import { readManifests } from '../../../../infra/synth/write-charts';
-import { ENVIRONMENT_DEFAULTS } from '../../../../infra/environments';
 import { authorize } from '../../../helpers/istio-authorization';
 import { routeOutbound, type OutboundConnection, type OutboundMode, type RegistryService } from '../../../helpers/istio-sidecar-scope';
 import { TEST_IMAGE, type SynthObject } from '../../fixtures';
-import { AWS_NLB } from '../../pulumi/ingress-exposures';
+import { environmentReleases } from '../../pulumi/ingress-exposures';
 
 const CHARTS_OUT = join(__dirname, '..', '..', '..', '..', 'charts-out');
 
 /** The mesh's outbound policy, as the Pulumi program installs istiod. */
 function meshOutboundMode(): OutboundMode {
-  const istiod = operatorReleases({ controlPlane: CLOUD_ENVIRONMENTS.prod.controlPlane, ingressExposure: AWS_NLB, clientAddress: ENVIRONMENT_DEFAULTS.clientAddress, logs: CLOUD_ENVIRONMENTS.prod.logs, storageClassName: null }).find((release) => release.key === 'istiod');
+  const istiod = environmentReleases('prod').find((release) => release.key === 'istiod');
   const meshConfig = (istiod?.values as { meshConfig: { outboundTrafficPolicy?: { mode: OutboundMode } } }).meshConfig;
   return meshConfig.outboundTrafficPolicy?.mode ?? 'ALLOW_ANY';
 }
@@ -159,7 +156,7 @@ describe('the mesh’s outbound configuration', () => {
 
 describe('the AWS APIs', () => {
   it('are called only from namespaces without sidecar injection, so no meshed workload needs a ServiceEntry for them', () => {
-    const releases = operatorReleases({ controlPlane: CLOUD_ENVIRONMENTS.prod.controlPlane, ingressExposure: AWS_NLB, clientAddress: ENVIRONMENT_DEFAULTS.clientAddress, logs: CLOUD_ENVIRONMENTS.prod.logs, storageClassName: null });
+    const releases = environmentReleases('prod');
     // The namespaces of the Pod Identity roles infra/pulumi/stack.ts creates.
     const awsCallers = [LOAD_BALANCER_CONTROLLER.namespace, EXTERNAL_DNS.namespace, CERT_MANAGER.namespace];
     const injected = [
