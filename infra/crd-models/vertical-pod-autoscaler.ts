@@ -17,7 +17,7 @@ const verticalPodAutoscalerSpec = z.strictObject({
   targetRef: z.strictObject({ apiVersion: z.string().min(1), kind: z.string().min(1), name: z.string().min(1) }),
   /**
    * `Off`: recommend only; the recommender writes `status.recommendation` and nothing changes a pod.
-   * Optional in the CRD, required here: left out, the mode defaults to `Auto`, which evicts pods to resize them.
+   * Optional in the CRD, required here: left out, the mode defaults to `Recreate` (the CRD's description at chart 0.11.0), which evicts pods to resize them once an updater runs.
    */
   updatePolicy: z.strictObject({ updateMode: z.enum(UPDATE_MODES) }),
 });

@@ -34,7 +34,7 @@ describe('ResourceRecommendations', () => {
       'VerticalPodAutoscaler gateway/g: spec.updatePolicy: Unrecognized key: "updateMod" (updateMod; the VerticalPodAutoscaler CRD has no such field)',
     ]);
     expect(validateManifest(vpa({ targetRef: ROLLOUT, updatePolicy: { updateMode: 'Never' } }))).toEqual([expect.stringMatching(/^VerticalPodAutoscaler gateway\/g: spec\.updatePolicy\.updateMode: Invalid option: expected one of "Off"\|/)]);
-    // Optional in the CRD, required here: left out, the recommender's default mode (Auto) evicts pods to resize them.
+    // Optional in the CRD, required here: left out, the mode defaults to Recreate, which evicts pods to resize them once an updater runs.
     expect(validateManifest(vpa({ targetRef: ROLLOUT }))).toEqual([expect.stringMatching(/^VerticalPodAutoscaler gateway\/g: spec\.updatePolicy: /)]);
   });
 });
