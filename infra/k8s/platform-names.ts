@@ -73,6 +73,10 @@ export const LOKI = { name: 'loki', namespace: 'logging', port: 3100 } as const;
 
 /** Where cert-manager (installed as a cluster add-on on the AWS stacks) runs; its controller's metrics carry the certificates' expiry and readiness. */
 export const CERT_MANAGER_NAMESPACE = 'cert-manager';
+/** Where Karpenter (AWS stacks) runs; its controller's metrics tell whether it can add nodes. */
+export const KARPENTER_NAMESPACE = 'karpenter';
+/** Where External Secrets Operator (AWS stacks) runs; its controller's metrics tell whether the Secrets it keeps are in sync. */
+export const EXTERNAL_SECRETS_NAMESPACE = 'external-secrets';
 
 /** The Argo Rollouts controller (installed with its CRDs as a cluster add-on), which queries Prometheus during an analysis. */
 export const ARGO_ROLLOUTS = { namespace: 'argo-rollouts', serviceAccount: 'argo-rollouts' } as const;

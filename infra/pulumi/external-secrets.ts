@@ -1,6 +1,7 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { crdObject, type CrdObject } from '../crd-models';
+import { EXTERNAL_SECRETS_NAMESPACE, MONITOR_SELECTOR } from '../k8s/platform-names';
 import { CLUSTER_SECRET_STORE, EXTERNAL_SECRET, type ClusterSecretStoreSpec, type ExternalSecretSpec } from '../crd-models/external-secrets';
 import type { PolicyDocument } from './iam';
 import type { OperatorRelease } from './operators';
@@ -22,7 +23,7 @@ import { HELM_CHARTS } from './versions';
  * that role, and only from the platform's namespaces.
  */
 export const EXTERNAL_SECRETS = {
-  namespace: 'external-secrets',
+  namespace: EXTERNAL_SECRETS_NAMESPACE,
   releaseName: 'external-secrets',
   /** The chart names its service account after the release unless set; set, so the Pod Identity association names it. */
   serviceAccount: 'external-secrets',
@@ -82,6 +83,14 @@ export function externalSecretsValues(args: { readonly replicas: number }): Reco
     readinessProbe: { enabled: true },
     webhook: { replicaCount: replicas, ...budget, resources: smallResources('32Mi'), livenessProbe: { enabled: true } },
     certController: { resources: smallResources('64Mi'), livenessProbe: { enabled: true } },
+    // templates/servicemonitor.yaml and service.yaml: with `serviceMonitor.enabled` the chart adds
+    // the metrics Services (port `metrics`, 8080) of the controller, webhook and cert controller and
+    // one ServiceMonitor each, labelled for the platform's Prometheus. `failIfMissing` instead of
+    // the default `skipIfMissing` (templates/_helpers.tpl, shouldRenderServiceMonitor): without the
+    // monitoring CRDs the install fails rather than silently leaving the sync alerts blind (the
+    // release comes after them). `honorLabels` keeps each ExternalSecret's own `namespace` label,
+    // which the target's namespace would otherwise rename to `exported_namespace`.
+    serviceMonitor: { enabled: true, renderMode: 'failIfMissing', additionalLabels: { ...MONITOR_SELECTOR }, honorLabels: true },
   };
 }
 
@@ -93,7 +102,8 @@ export function externalSecretsRelease(args: { readonly replicas: number; readon
     namespace: EXTERNAL_SECRETS.namespace,
     chart: HELM_CHARTS.externalSecrets,
     values: externalSecretsValues(args),
-    after: [],
+    // Its chart's ServiceMonitors need the monitoring CRDs.
+    after: ['prometheusOperatorCrds'],
     platformPrerequisite: false,
     dependsOn: args.grants,
   };

@@ -2,6 +2,7 @@ import * as aws from '@pulumi/aws';
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { crdObject, type CrdObject } from '../crd-models';
+import { KARPENTER_NAMESPACE, MONITOR_SELECTOR } from '../k8s/platform-names';
 import { EC2_NODE_CLASS, NODE_POOL, type Ec2NodeClassSpec, type NodePoolRequirement, type NodePoolSpec } from '../crd-models/karpenter';
 import type { NodeAutoscalingSpec } from './cloud-environments';
 import { serviceRole, type PolicyDocument } from './iam';
@@ -27,7 +28,7 @@ import { HELM_CHARTS, KARPENTER_AMI_ALIAS } from './versions';
  * managed group per zone) in the hands of a controller the program cannot preview.
  */
 export const KARPENTER = {
-  namespace: 'karpenter',
+  namespace: KARPENTER_NAMESPACE,
   crdReleaseName: 'karpenter-crd',
   releaseName: 'karpenter',
   /** The chart names its service account after the release unless set; set, so the Pod Identity association names it. */
@@ -230,6 +231,10 @@ export function karpenterValues(args: KarpenterAwsArgs): Record<string, unknown>
       // The chart writes only a pod-level seccomp profile by default (podSecurityContext); the policies accept either.
       securityContext: { seccompProfile: { type: 'RuntimeDefault' } },
     },
+    // templates/servicemonitor.yaml: a ServiceMonitor on the `karpenter` Service's `http-metrics`
+    // port (controller.metrics.port, 8080), rendered only where the monitoring CRDs are served,
+    // hence the release's place after them; labelled for the platform's Prometheus.
+    serviceMonitor: { enabled: true, additionalLabels: { ...MONITOR_SELECTOR } },
     // Chart defaults kept on purpose: two replicas (one leads), a budget of maxUnavailable 1, a
     // required anti-affinity per node and a zone spread, and the node affinity
     // `karpenter.sh/nodepool DoesNotExist`, which keeps the controller on the managed nodes.
@@ -247,7 +252,8 @@ export function karpenterReleases(args: KarpenterAwsArgs & { readonly grants: re
       chart: HELM_CHARTS.karpenter,
       values: karpenterValues(args),
       skipCrds: true,
-      after: ['karpenterCrd'],
+      // Its ServiceMonitor needs the monitoring CRDs.
+      after: ['karpenterCrd', 'prometheusOperatorCrds'],
       platformPrerequisite: false,
       dependsOn: args.grants,
     },

@@ -1,5 +1,5 @@
 import type * as pulumi from '@pulumi/pulumi';
-import { LOKI, serviceHost } from '../k8s/platform-names';
+import { LOKI, MONITOR_SELECTOR, serviceHost } from '../k8s/platform-names';
 import { HELM_CHARTS } from './versions';
 import type { OperatorRelease } from './operators';
 
@@ -71,6 +71,11 @@ export function lokiValues(args: LogPipelineArgs): Record<string, unknown> {
     lokiCanary: { enabled: false },
     // The Helm test needs the canary (templates/validate.yaml).
     test: { enabled: false },
+    // templates/monitoring/servicemonitor.yaml: one ServiceMonitor on the `http-metrics` port
+    // (3100) of the Services carrying the chart's selector labels, the headless one excluded by its
+    // `prometheus.io/service-monitor: "false"` label; `jobPrefix` (default `<namespace>/`) makes the
+    // job `logging/loki`. Labelled for the platform's Prometheus; it needs nothing but the monitoring CRDs.
+    monitoring: { serviceMonitor: { enabled: true, labels: { ...MONITOR_SELECTOR } } },
   };
 }
 
@@ -144,6 +149,10 @@ export function fluentBitValues(): Record<string, unknown> {
     // Every node, tainted ones included: their pods' logs are as needed.
     tolerations: [{ operator: 'Exists' }],
     testFramework: { enabled: false },
+    // templates/servicemonitor.yaml: a ServiceMonitor on the `http` port (metricsPort, 2020) at
+    // /api/v2/metrics/prometheus, job from the `app.kubernetes.io/instance` label (`fluent-bit`),
+    // rendered only where the monitoring CRDs are served; `selector` becomes its labels.
+    serviceMonitor: { enabled: true, selector: { ...MONITOR_SELECTOR } },
   };
 }
 
@@ -156,10 +165,11 @@ export function logPipelineReleases(args: LogPipelineArgs): OperatorRelease[] {
       namespace: LOG_PIPELINE.namespace,
       chart: HELM_CHARTS.loki,
       values: lokiValues(args),
-      after: [],
+      // Its chart's ServiceMonitor needs the monitoring CRDs.
+      after: ['prometheusOperatorCrds'],
       platformPrerequisite: false,
       dependsOn: args.storagePrerequisites ?? [],
     },
-    { key: 'fluentBit', releaseName: LOG_PIPELINE.fluentBitRelease, namespace: LOG_PIPELINE.namespace, chart: HELM_CHARTS.fluentBit, values: fluentBitValues(), after: ['loki'], platformPrerequisite: false },
+    { key: 'fluentBit', releaseName: LOG_PIPELINE.fluentBitRelease, namespace: LOG_PIPELINE.namespace, chart: HELM_CHARTS.fluentBit, values: fluentBitValues(), after: ['loki', 'prometheusOperatorCrds'], platformPrerequisite: false },
   ];
 }

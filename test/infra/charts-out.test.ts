@@ -173,7 +173,8 @@ describe('metric names in rules, dashboards, rollout analyses and the HPA', () =
   /**
    * The series the platform's own alerts read, by the job that exports them, with the labels they
    * select on besides the target labels: kube-state-metrics 2.17.0 (docs/metrics), the kubelets'
-   * /metrics and /metrics/cadvisor, node-exporter, Prometheus, Alertmanager and cert-manager. The gateway's alerts
+   * /metrics and /metrics/cadvisor, node-exporter, Prometheus, Alertmanager, cert-manager, External
+   * Secrets Operator, Karpenter, Fluent Bit and Loki. The gateway's alerts
    * read only its contract.
    */
   const EXPORTED: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>> = {
@@ -183,6 +184,9 @@ describe('metric names in rules, dashboards, rollout analyses and the HPA', () =
       kube_horizontalpodautoscaler_spec_max_replicas: [],
       kube_poddisruptionbudget_status_current_healthy: [],
       kube_poddisruptionbudget_status_desired_healthy: [],
+      kube_statefulset_status_replicas_ready: ['statefulset'],
+      kube_statefulset_replicas: ['statefulset'],
+      kube_pod_status_unschedulable: [],
     },
     [CLUSTER_SCRAPE_TARGETS.kubelet.job]: {
       container_cpu_cfs_throttled_periods_total: ['metrics_path'],
@@ -204,6 +208,24 @@ describe('metric names in rules, dashboards, rollout analyses and the HPA', () =
       certmanager_certificate_expiration_timestamp_seconds: [],
       certmanager_certificate_renewal_timestamp_seconds: [],
     },
+    // External Secrets Operator at helm-chart-2.9.0 (esmetrics.go, cssmetrics.go): per object, `condition` and its `status`.
+    [CLUSTER_SCRAPE_TARGETS.externalSecrets.job]: {
+      externalsecret_status_condition: ['condition', 'status'],
+      clustersecretstore_status_condition: ['condition', 'status'],
+    },
+    // Karpenter 1.14.1: kubernetes-sigs/karpenter at the pinned commit (scheduling/metrics.go,
+    // metrics/nodepool/controller.go), operatorpkg's status-condition gauge, controller-runtime's reconcile counters.
+    [CLUSTER_SCRAPE_TARGETS.karpenter.job]: {
+      karpenter_scheduler_unschedulable_pods_count: ['controller'],
+      operator_nodepool_status_condition_count: ['type', 'status'],
+      karpenter_nodepools_usage: [],
+      karpenter_nodepools_limit: [],
+      controller_runtime_reconcile_total: ['controller', 'result'],
+    },
+    // Fluent Bit 5.1.1 src/flb_output.c: per output instance (`name`).
+    [CLUSTER_SCRAPE_TARGETS.fluentBit.job]: { fluentbit_output_dropped_records_total: [] },
+    // Loki 3.7.6: dskit's HTTP instrumentation (vendor/github.com/grafana/dskit/server/metrics.go).
+    [CLUSTER_SCRAPE_TARGETS.loki.job]: { loki_request_duration_seconds_count: ['route', 'status_code'] },
   };
   /** `metric{matchers}` with the job it selects, for every selector of an expression. */
   const selectors = (expr: string) =>

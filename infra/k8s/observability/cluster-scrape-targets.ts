@@ -1,4 +1,4 @@
-import { ARGO_ROLLOUTS, CERT_MANAGER_NAMESPACE, NAMESPACES } from '../platform-names';
+import { ARGO_ROLLOUTS, CERT_MANAGER_NAMESPACE, EXTERNAL_SECRETS_NAMESPACE, KARPENTER_NAMESPACE, LOKI, NAMESPACES } from '../platform-names';
 
 /**
  * What the platform's Prometheus scrapes outside its own namespace, as the pinned charts
@@ -29,6 +29,23 @@ export const CLUSTER_SCRAPE_TARGETS = {
    * describe the certificates (pkg/metrics/certificates.go).
    */
   certManager: { namespace: CERT_MANAGER_NAMESPACE, port: 9402, job: 'cert-manager' },
+  /**
+   * Karpenter 1.14.1 (AWS stacks): the `karpenter` Service's `http-metrics` port,
+   * `controller.metrics.port` (charts/karpenter/values.yaml, templates/service.yaml at v1.14.1);
+   * its ServiceMonitor sets no `jobLabel`, so the job is the Service's name.
+   */
+  karpenter: { namespace: KARPENTER_NAMESPACE, port: 8080, job: 'karpenter' },
+  /**
+   * External Secrets Operator 2.9.0 (AWS stacks): the controller, webhook and cert controller each
+   * serve `metrics` on `*.metrics.listen.port` 8080; the controller's Service is
+   * `external-secrets-metrics`, which names its job (deploy/charts/external-secrets/templates/
+   * service.yaml at helm-chart-2.9.0).
+   */
+  externalSecrets: { namespace: EXTERNAL_SECRETS_NAMESPACE, port: 8080, job: 'external-secrets-metrics' },
+  /** fluent-bit 0.58.1: `metricsPort`; its ServiceMonitor's `jobLabel` is `app.kubernetes.io/instance`, the release's name. */
+  fluentBit: { namespace: LOKI.namespace, port: 2020, job: 'fluent-bit' },
+  /** loki 18.11.0: `loki.server.http_listen_port`; its ServiceMonitor prefixes the Service's name with `monitoring.serviceMonitor.jobPrefix`, `<namespace>/`. */
+  loki: { namespace: LOKI.namespace, port: LOKI.port, job: `${LOKI.namespace}/${LOKI.name}`, statefulSet: LOKI.name },
   /**
    * prometheus-node-exporter 4.49.1 on the host network: `service.port`; kube-prometheus-stack
    * 79.5.0 gives its Service the label `jobLabel: node-exporter`, which the ServiceMonitor's

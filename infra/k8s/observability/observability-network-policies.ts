@@ -22,13 +22,17 @@ const ANYWHERE = { cidr: '0.0.0.0/0' } as const;
  * is known here, hence any address on those ports.
  */
 function clusterScrapes(): TrafficRule[] {
-  const { istiod, kubeStateMetrics, prometheusOperator, argoRollouts, certManager, nodeExporter, kubelet, envoy } = CLUSTER_SCRAPE_TARGETS;
+  const { istiod, kubeStateMetrics, prometheusOperator, argoRollouts, certManager, karpenter, externalSecrets, fluentBit, loki, nodeExporter, kubelet, envoy } = CLUSTER_SCRAPE_TARGETS;
   return [
     { peers: [{ namespace: istiod.namespace, pods: istiod.pods }], ports: [{ port: istiod.port }] },
     { peers: [{ namespace: kubeStateMetrics.namespace }], ports: [{ port: kubeStateMetrics.port }, { port: prometheusOperator.port }] },
     { peers: [{ namespace: argoRollouts.namespace }], ports: [{ port: argoRollouts.port }] },
-    // Only on the AWS stacks, where cert-manager is installed; elsewhere the rule matches no pod.
+    // Only on the AWS stacks, where these add-ons are installed; elsewhere the rules match no pod.
     { peers: [{ namespace: certManager.namespace }], ports: [{ port: certManager.port }] },
+    { peers: [{ namespace: karpenter.namespace }], ports: [{ port: karpenter.port }] },
+    { peers: [{ namespace: externalSecrets.namespace }], ports: [{ port: externalSecrets.port }] },
+    // The log pipeline, on every stack.
+    { peers: [{ namespace: fluentBit.namespace }], ports: [{ port: fluentBit.port }, { port: loki.port }] },
     { peers: [ANYWHERE], ports: [{ port: nodeExporter.port }, { port: kubelet.port }, { port: envoy.port }] },
   ];
 }

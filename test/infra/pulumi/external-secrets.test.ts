@@ -1,4 +1,4 @@
-import { clusterSecretStore, externalSecret, externalSecretsPolicy, externalSecretsValues } from '../../../infra/pulumi/external-secrets';
+import { clusterSecretStore, externalSecret, externalSecretsPolicy, externalSecretsRelease, externalSecretsValues } from '../../../infra/pulumi/external-secrets';
 import { plain } from './pulumi-mocks';
 import { deploy, type StackRun } from './stack-run';
 
@@ -17,6 +17,16 @@ describe('External Secrets Operator', () => {
       certController: { livenessProbe: { enabled: true } },
     });
     expect(externalSecretsValues({ replicas: 1 })).toMatchObject({ leaderElect: false, podDisruptionBudget: { enabled: false } });
+  });
+
+  it('has its chart create ServiceMonitors the platform’s Prometheus selects, failing the install rather than skipping them without the monitoring CRDs, and keeping each ExternalSecret’s own namespace label (regression: a Secret that stopped syncing went unnoticed)', () => {
+    expect((externalSecretsValues({ replicas: 2 }) as { serviceMonitor?: unknown }).serviceMonitor).toEqual({
+      enabled: true,
+      renderMode: 'failIfMissing',
+      additionalLabels: { 'monitoring.uag.example.com/prometheus': 'platform' },
+      honorLabels: true,
+    });
+    expect(externalSecretsRelease({ replicas: 2, grants: [] }).after).toEqual(['prometheusOperatorCrds']);
   });
 
   it('may read the listed entries and nothing else', () => {

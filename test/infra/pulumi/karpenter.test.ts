@@ -1,6 +1,6 @@
 import { cdk8sPlatform } from '../../../infra/pulumi/cdk8s-platform';
 import { CLOUD_ENVIRONMENT_NAMES, CLOUD_ENVIRONMENTS } from '../../../infra/pulumi/cloud-environments';
-import { INTERRUPTION_EVENTS, KARPENTER_NODE_POLICIES, KarpenterNodeAccess, karpenterControllerPolicy, karpenterValues, nodePool } from '../../../infra/pulumi/karpenter';
+import { INTERRUPTION_EVENTS, KARPENTER_NODE_POLICIES, KarpenterNodeAccess, karpenterControllerPolicy, karpenterReleases, karpenterValues, nodePool } from '../../../infra/pulumi/karpenter';
 import type { KubernetesObject } from '../../../infra/pulumi/platform-contract';
 import { injectSidecar, injectionDisabled, type PodShape } from '../../helpers/istio-sidecar-injection';
 import { environmentReleases } from './ingress-exposures';
@@ -45,6 +45,11 @@ describe('the Karpenter controller', () => {
     expect(values.settings).toEqual({ clusterName: 'uag-prod', interruptionQueue: 'uag-prod-karpenter' });
     expect(values.controller.env).toEqual([{ name: 'AWS_REGION', value: 'eu-west-1' }]);
     expect(values.controller.resources.limits.memory).toBe('1Gi');
+  });
+
+  it('has its chart create a ServiceMonitor the platform’s Prometheus selects, installed after the monitoring CRDs its template checks for (regression: Karpenter failing to add nodes went unnoticed)', () => {
+    expect((karpenterValues(AWS) as { serviceMonitor?: unknown }).serviceMonitor).toEqual({ enabled: true, additionalLabels: { 'monitoring.uag.example.com/prometheus': 'platform' } });
+    expect(karpenterReleases({ ...AWS, grants: [] }).find((release) => release.key === 'karpenter')?.after).toEqual(['karpenterCrd', 'prometheusOperatorCrds']);
   });
 });
 

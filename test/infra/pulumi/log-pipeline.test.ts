@@ -66,13 +66,20 @@ describe('the log pipeline releases', () => {
     const { logs } = CLOUD_ENVIRONMENTS[environment];
     const [loki, fluentBit, ...others] = logPipelineReleases({ logs, storageClassName: 'gp3-encrypted' });
     expect(others).toEqual([]);
-    expect(loki).toMatchObject({ key: 'loki', namespace: 'logging', chart: HELM_CHARTS.loki, after: [] });
-    expect(fluentBit).toMatchObject({ key: 'fluentBit', namespace: 'logging', chart: HELM_CHARTS.fluentBit, after: ['loki'] });
+    // Both charts' ServiceMonitors need the monitoring CRDs.
+    expect(loki).toMatchObject({ key: 'loki', namespace: 'logging', chart: HELM_CHARTS.loki, after: ['prometheusOperatorCrds'] });
+    expect(fluentBit).toMatchObject({ key: 'fluentBit', namespace: 'logging', chart: HELM_CHARTS.fluentBit, after: ['loki', 'prometheusOperatorCrds'] });
     expect(loki?.values).toMatchObject({
       deploymentMode: 'Monolithic',
       loki: { auth_enabled: false, storage: { type: 'filesystem' }, limits_config: { retention_period: `${logs.retentionHours}h` }, compactor: { retention_enabled: true, delete_request_store: 'filesystem' } },
       singleBinary: { replicas: 1, persistence: { size: `${logs.volumeGiB}Gi`, storageClass: 'gp3-encrypted' } },
     });
+  });
+
+  it('has Loki’s and Fluent Bit’s charts create ServiceMonitors the platform’s Prometheus selects (regression: logs dropped on the way to Loki, or Loki refusing them, went unnoticed)', () => {
+    const loki = lokiValues({ logs: CLOUD_ENVIRONMENTS.dev.logs, storageClassName: null }) as { monitoring?: unknown };
+    expect(loki.monitoring).toEqual({ serviceMonitor: { enabled: true, labels: { 'monitoring.uag.example.com/prometheus': 'platform' } } });
+    expect((fluentBitValues() as { serviceMonitor?: unknown }).serviceMonitor).toEqual({ enabled: true, selector: { 'monitoring.uag.example.com/prometheus': 'platform' } });
   });
 
   it('keeps each environment’s logs as long as it is reviewed: dev 3 days, staging a week, prod 30 days', () => {

@@ -1,5 +1,6 @@
 /**
- * Thresholds of the alerts on the platform itself (kubernetes.ts, monitoring-pipeline.ts, certificates.ts): the
+ * Thresholds of the alerts on the platform itself (kubernetes.ts, monitoring-pipeline.ts, certificates.ts,
+ * node-autoscaling.ts, log-pipeline.ts): the
  * same in every environment, since they describe the cluster and the monitoring pipeline rather
  * than the gateway's objectives.
  */
@@ -26,6 +27,10 @@ export const PLATFORM_ALERT_THRESHOLDS = {
   certificateExpiryCriticalDays: 7,
   /** Hours past a certificate's renewal time without a new certificate: DNS-01 issuance takes minutes, retries back off beyond an hour. */
   certificateRenewalOverdueHours: 1,
+  /** Share of a NodePool's CPU or memory limit in use past which the next scale-outs may find no room: raise the limit before pods wait. */
+  nodePoolLimitRatio: 0.9,
+  /** Share of log pushes Loki refuses: Fluent Bit retries a refused batch, but past this the retries cannot keep up for long. */
+  lokiPushRejectedRatio: 0.05,
 } as const;
 
 /** `0.15` -> `15%`, without the float noise of `0.15 * 100`. */

@@ -14,7 +14,7 @@ const context = {
 const alerts = alertGroups(context).flatMap((group) => group.alerts);
 
 describe('gateway alerts', () => {
-  it('covers the reference alert set, with errors and latency watched through their objectives, plus the Watchdog, and the platform itself: Kubernetes workloads and storage, the monitoring pipeline and the certificates cert-manager keeps (regression: nothing watched the platform)', () => {
+  it('covers the reference alert set, with errors and latency watched through their objectives, plus the Watchdog, and the platform itself: Kubernetes workloads and storage, the monitoring pipeline, the certificates cert-manager keeps, and the add-ons: secrets sync, node autoscaling and the log pipeline (regression: nothing watched the platform, then nothing watched the add-ons)', () => {
     expect(alerts.map((a) => a.alert)).toEqual([
       'GatewayDown',
       'GatewayAbsent',
@@ -45,7 +45,34 @@ describe('gateway alerts', () => {
       'CertificateRenewalOverdue',
       'CertificateExpiringSoon',
       'CertificateExpiryImminent',
+      'ExternalSecretNotSynced',
+      'ClusterSecretStoreNotReady',
+      'KarpenterPodsUnschedulable',
+      'KarpenterNodeRegistrationUnhealthy',
+      'KarpenterNodePoolNearLimit',
+      'KarpenterInterruptionQueueStalled',
+      'FluentBitDroppingLogs',
+      'LokiRejectingPushes',
+      'LokiNotReady',
     ]);
+  });
+
+  it('alerts on the add-ons from their own series, each read from its job, and never on their absence, since Karpenter and ESO run on the AWS stacks only (regression: a Secret stopped syncing, Karpenter stopped adding nodes or logs were lost, and nothing said so)', () => {
+    const addonAlerts = alerts.filter((a) => /^(ExternalSecret|ClusterSecretStore|Karpenter|FluentBit|Loki)/.test(a.alert));
+    expect(Object.fromEntries(addonAlerts.map((a) => [a.alert, a.expr]))).toEqual({
+      ExternalSecretNotSynced: 'max by (namespace, name) (externalsecret_status_condition{job="external-secrets-metrics",condition="Ready",status="False"}) == 1',
+      ClusterSecretStoreNotReady: 'max by (name) (clustersecretstore_status_condition{job="external-secrets-metrics",condition="Ready",status="False"}) == 1',
+      KarpenterPodsUnschedulable:
+        'max by (job) (karpenter_scheduler_unschedulable_pods_count{job="karpenter",controller="provisioner"}) > 0 and on () count(kube_pod_status_unschedulable{job="kube-state-metrics"}) > 0',
+      KarpenterNodeRegistrationUnhealthy: 'max by (name) (operator_nodepool_status_condition_count{job="karpenter",type="NodeRegistrationHealthy",status="False"}) > 0',
+      KarpenterNodePoolNearLimit: 'max by (nodepool, resource_type) (karpenter_nodepools_usage{job="karpenter"} / karpenter_nodepools_limit{job="karpenter"}) > 0.9',
+      KarpenterInterruptionQueueStalled: 'sum by (job) (increase(controller_runtime_reconcile_total{job="karpenter",controller="interruption",result!="error"}[10m])) == 0',
+      FluentBitDroppingLogs: 'sum by (namespace, pod, name) (increase(fluentbit_output_dropped_records_total{job="fluent-bit"}[5m])) > 0',
+      LokiRejectingPushes:
+        'sum by (job) (rate(loki_request_duration_seconds_count{job="logging/loki",route="loki_api_v1_push",status_code!~"2.."}[5m])) / sum by (job) (rate(loki_request_duration_seconds_count{job="logging/loki",route="loki_api_v1_push"}[5m])) > 0.05',
+      LokiNotReady: 'kube_statefulset_status_replicas_ready{job="kube-state-metrics",namespace="logging",statefulset="loki"} < kube_statefulset_replicas{job="kube-state-metrics",namespace="logging",statefulset="loki"}',
+    });
+    expect(addonAlerts.filter((a) => /\babsent(_over_time)?\(/.test(a.expr)).map((a) => a.alert)).toEqual([]);
   });
 
   it('warns of certificates failing to renew and nearing expiry from cert-manager’s controller series, skipping timestamps it does not know yet (regression: nothing warned before the ingress certificate expired)', () => {
@@ -145,6 +172,9 @@ describe('GatewayMonitoring', () => {
       'kubernetes-storage',
       'monitoring-pipeline',
       'certificates',
+      'secrets-sync',
+      'node-autoscaling',
+      'log-pipeline',
     ]);
   });
 });

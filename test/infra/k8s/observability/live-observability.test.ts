@@ -31,6 +31,9 @@ const BURN_RATE_REASON =
 const NO_KUBE_STATE_METRICS = 'kube-state-metrics reports the state of a Kubernetes API server, and none runs here';
 const NO_KUBELET = 'the kubelet serves these (its own /metrics and cAdvisor), and no kubelet runs here';
 const NO_CERT_MANAGER = 'cert-manager’s controller serves these for the Certificates it watches in a Kubernetes API server, and neither runs here';
+const NO_EXTERNAL_SECRETS = 'External Secrets Operator’s controller serves these for the objects it watches in a Kubernetes API server, and neither runs here';
+const NO_KARPENTER = 'Karpenter’s controller serves these for the NodePools and pods it watches in a Kubernetes API server, and neither runs here';
+const NO_LOG_PIPELINE = 'Fluent Bit and Loki serve these, and neither runs here';
 const LEGITIMATELY_EMPTY: Readonly<Record<string, string>> = {
   'alert GatewayAbsent': 'absent(): has a series only while no healthy gateway target is scraped',
   'alert GatewayErrorBudgetFastBurn': BURN_RATE_REASON,
@@ -47,6 +50,15 @@ const LEGITIMATELY_EMPTY: Readonly<Record<string, string>> = {
   'alert CertificateRenewalOverdue': NO_CERT_MANAGER,
   'alert CertificateExpiringSoon': NO_CERT_MANAGER,
   'alert CertificateExpiryImminent': NO_CERT_MANAGER,
+  'alert ExternalSecretNotSynced': NO_EXTERNAL_SECRETS,
+  'alert ClusterSecretStoreNotReady': NO_EXTERNAL_SECRETS,
+  'alert KarpenterPodsUnschedulable': NO_KARPENTER,
+  'alert KarpenterNodeRegistrationUnhealthy': NO_KARPENTER,
+  'alert KarpenterNodePoolNearLimit': NO_KARPENTER,
+  'alert KarpenterInterruptionQueueStalled': NO_KARPENTER,
+  'alert FluentBitDroppingLogs': NO_LOG_PIPELINE,
+  'alert LokiRejectingPushes': NO_LOG_PIPELINE,
+  'alert LokiNotReady': NO_KUBE_STATE_METRICS,
 };
 
 const CHARTS_OUT = join(__dirname, '..', '..', '..', '..', 'charts-out');

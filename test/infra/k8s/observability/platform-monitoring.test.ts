@@ -53,7 +53,7 @@ describe('PlatformMonitoring', () => {
     }
   });
 
-  it('opens the scrapes past the default deny: out of Prometheus to each target (cert-manager’s metrics port included; regression: its certificate series could not be scraped), into every platform namespace’s Envoys and Jaeger’s metrics port', () => {
+  it('opens the scrapes past the default deny: out of Prometheus to each target (cert-manager’s, Karpenter’s, External Secrets Operator’s, Fluent Bit’s and Loki’s metrics ports included; regression: their series could not be scraped), into every platform namespace’s Envoys and Jaeger’s metrics port', () => {
     const egressPorts = (peer: (rule: any) => boolean) =>
       find(objects, 'NetworkPolicy', 'prometheus-allow')
         .spec.egress.filter(peer)
@@ -64,8 +64,20 @@ describe('PlatformMonitoring', () => {
       operatorNamespace: egressPorts(toNamespace('prometheus-operator')),
       argoRollouts: egressPorts(toNamespace('argo-rollouts')),
       certManager: egressPorts(toNamespace('cert-manager')),
+      karpenter: egressPorts(toNamespace('karpenter')),
+      externalSecrets: egressPorts(toNamespace('external-secrets')),
+      logging: egressPorts(toNamespace('logging')),
       anyAddress: egressPorts((rule) => rule.to[0].ipBlock?.cidr === '0.0.0.0/0'),
-    }).toEqual({ istiod: [15012, 15014], operatorNamespace: [8080, 10250], argoRollouts: [8090], certManager: [9402], anyAddress: [9100, 10250, 15090, 443, 6443] });
+    }).toEqual({
+      istiod: [15012, 15014],
+      operatorNamespace: [8080, 10250],
+      argoRollouts: [8090],
+      certManager: [9402],
+      karpenter: [8080],
+      externalSecrets: [8080],
+      logging: [2020, 3100],
+      anyAddress: [9100, 10250, 15090, 443, 6443],
+    });
     for (const namespace of ['gateway', 'observability']) {
       const envoy = objects.find((o) => o.kind === 'NetworkPolicy' && o.metadata.namespace === namespace && o.metadata.name === 'allow-envoy-metrics');
       expect({ namespace, podSelector: envoy?.spec.podSelector, ingress: envoy?.spec.ingress }).toEqual({

@@ -4,6 +4,7 @@ import type { AlertDefinition } from '../../../../../infra/k8s/observability/ale
 import { quantityToBytes, quantityToCores } from '../../../../../infra/k8s/quantity';
 import { type AlertTesting, type InputSeries } from '../../../../helpers/promtool-rule-tests';
 import { burnRateCases } from './burn-rate-scenarios';
+import { addonAlertScenarios } from './addon-alert-scenarios';
 import { platformAlertScenarios } from './platform-alert-scenarios';
 import { EVENTS_PER_MINUTE, LAST, counter, gauge, nudge, series, type Side } from './scenario-series';
 
@@ -92,5 +93,6 @@ export function alertScenarios({ target, thresholds, slo, resources, definitions
     },
     Watchdog: { atThreshold: [], holdsFromMinute: 0, alertLabels: {}, value: 1 },
     ...platformAlertScenarios({ gatewayTarget: target, definitions }),
+    ...addonAlertScenarios({ definitions }),
   };
 }

@@ -2,8 +2,8 @@ import { PLATFORM_ALERT_THRESHOLDS as T } from '../../../../../infra/k8s/observa
 import { CLUSTER_SCRAPE_TARGETS } from '../../../../../infra/k8s/observability/cluster-scrape-targets';
 import { ALERTMANAGER, NAMESPACES, PROMETHEUS } from '../../../../../infra/k8s/platform-names';
 import type { AlertDefinition } from '../../../../../infra/k8s/observability/alerts';
-import { expectedAnnotations, type AlertRuleCases, type AlertScenario, type InputSeries } from '../../../../helpers/promtool-rule-tests';
-import { EVENTS_PER_MINUTE, counter, gauge, nudge, series, type Side } from './scenario-series';
+import { expectedAnnotations, type AlertRuleCases, type AlertScenario } from '../../../../helpers/promtool-rule-tests';
+import { aroundThreshold, counter, counterPair, definitionOf, gauge, gaugeScenario, matchers, nudge, series, type Labels, type Side } from './scenario-series';
 
 export interface PlatformScenarioContext {
   /** Labels of the gateway's series: TargetDown must leave the gateway's targets to the gateway alerts. */
@@ -11,8 +11,6 @@ export interface PlatformScenarioContext {
   /** The alert definitions, for the alerts tested through cases of their own. */
   readonly definitions: readonly AlertDefinition[];
 }
-
-type Labels = Readonly<Record<string, string>>;
 
 /**
  * Series labels as each source gives them. kube-state-metrics and the kubelet are scraped with
@@ -45,36 +43,10 @@ const ALERTMANAGER_TARGET: Labels = { job: ALERTMANAGER.name, namespace: NAMESPA
 /** Bytes of the volumes and filesystems in the scenarios: large enough that free shares land within the margin. */
 const CAPACITY = 1e10;
 
-/** A numerator counter and a denominator counter whose ratio is `ratio`, and that ratio as the rule computes it. */
-function counterPair(numerator: InputSeries['series'], denominator: InputSeries['series'], ratio: number) {
-  const part = Math.round(ratio * EVENTS_PER_MINUTE);
-  return { series: [{ series: numerator, values: counter(part) }, { series: denominator, values: counter(EVENTS_PER_MINUTE) }], value: part / EVENTS_PER_MINUTE };
-}
-
 /** Free and total bytes whose share is `ratio`. */
 function freeSpace(free: string, total: string, labels: Labels, ratio: number) {
   const available = Math.round(ratio * CAPACITY);
   return { series: [series(free, labels, gauge(available)), series(total, labels, gauge(CAPACITY))], value: available / CAPACITY };
-}
-
-/** A scenario from series built on either side of the threshold, firing with the value they hold past it. */
-function aroundThreshold(
-  around: (side: Side) => { series: readonly InputSeries[]; value: number },
-  fired: Pick<AlertScenario, 'holdsFromMinute' | 'alertLabels'>,
-): AlertScenario {
-  const past = around('above');
-  return { justBelow: around('below').series, atThreshold: past.series, value: past.value, ...fired };
-}
-
-/** A gauge that holds `quiet`, or `firing` from the first minute, and fires with the series' own labels. */
-function gaugeScenario(metric: string, labels: Labels, values: { quiet: number; firing: number }): AlertScenario {
-  return {
-    justBelow: [series(metric, labels, gauge(values.quiet))],
-    atThreshold: [series(metric, labels, gauge(values.firing))],
-    holdsFromMinute: 0,
-    alertLabels: labels,
-    value: values.firing,
-  };
 }
 
 /** A `for` of whole minutes, as the certificate alerts have. */
@@ -144,7 +116,6 @@ export function platformAlertScenarios({ gatewayTarget, definitions }: PlatformS
     series('kube_poddisruptionbudget_status_desired_healthy', pdb, gauge(2)),
   ];
   const container = { namespace: NAMESPACES.gateway, pod: 'gateway-7d9c4-x2x5q', container: 'gateway' };
-  const matchers = (labels: Labels) => Object.entries(labels).map(([name, value]) => `${name}="${value}"`).join(',');
   const throttling = (side: Side) =>
     counterPair(
       `container_cpu_cfs_throttled_periods_total{${matchers({ ...CADVISOR, ...container })}}`,
@@ -165,11 +136,7 @@ export function platformAlertScenarios({ gatewayTarget, definitions }: PlatformS
   // Whole targets, one of them down: one in eleven is below the share, one in nine past it.
   const istiodTargets = (count: number) =>
     Array.from({ length: count }, (_, index) => series('up', { job: CLUSTER_SCRAPE_TARGETS.istiod.job, namespace: NAMESPACES.istio, pod: `istiod-${index}` }, gauge(index === 0 ? 0 : 1)));
-  const definition = (alert: string): AlertDefinition => {
-    const found = definitions.find((candidate) => candidate.alert === alert);
-    if (found === undefined) throw new Error(`${alert} is not among the alert definitions`);
-    return found;
-  };
+  const definition = (alert: string): AlertDefinition => definitionOf(definitions, alert);
   // cert-manager writes one series per condition status, the current one at 1 (pkg/metrics/certificates.go).
   const readiness = (current: 'True' | 'False') =>
     (['True', 'False', 'Unknown'] as const).map((condition) => series('certmanager_certificate_ready_status', { ...CERTIFICATE, condition }, gauge(condition === current ? 1 : 0)));
