@@ -17,8 +17,4 @@ module.exports = {
   // CommonJS resolver does not try; point it at the files swc then turns into CommonJS.
   moduleNameMapper: { '^@actions/(workflow-parser|expressions)(/.*)?$': '<rootDir>/node_modules/@actions/$1/dist$2' },
   testTimeout: 20000,
-  // One worker per core, not jest's default of one fewer: most suites wait on real servers, child
-  // processes and promtool rather than compute, so on the 2-core machine the default single worker
-  // left a core idle (244 s for the suite against 148 s with two, measured 2026-12-06).
-  maxWorkers: '100%',
 };
