@@ -1,4 +1,5 @@
-import type { IncomingMessage, Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { WebSocketServer, type RawData } from 'ws';
 import type { AddressInfo, Server as TcpServer } from 'node:net';
 import type { GatewayErrorBody } from '../../app/src/contract';
 import { useCleanup } from '../helpers/cleanup';
@@ -55,6 +56,29 @@ export function listen(server: Server | TcpServer): Promise<number> {
 export function closeServer(server: Server | TcpServer): Promise<void> {
   if ('closeAllConnections' in server) server.closeAllConnections();
   return new Promise((resolve) => server.close(() => resolve()));
+}
+
+export interface WebSocketUpstream {
+  /** `http://127.0.0.1:<port>`, as a route's upstream names it. */
+  readonly url: string;
+  readonly server: WebSocketServer;
+}
+
+/**
+ * A WebSocket upstream on 127.0.0.1 (the `ws` library's server) answering every message with
+ * `answer(message)`, by default the message itself; its clients and server close after the test.
+ */
+export async function startWebSocketUpstream(answer: (message: RawData) => RawData | string = (message) => message): Promise<WebSocketUpstream> {
+  const http = createServer();
+  const server = new WebSocketServer({ server: http });
+  server.on('connection', (socket) => socket.on('message', (message) => socket.send(answer(message))));
+  const port = await listen(http);
+  onCleanup(async () => {
+    for (const client of server.clients) client.terminate();
+    server.close();
+    await closeServer(http);
+  });
+  return { url: `http://127.0.0.1:${port}`, server };
 }
 
 /** A loopback port with nothing listening on it now. */

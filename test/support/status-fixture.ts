@@ -1,13 +1,12 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
-import WebSocket, { WebSocketServer } from 'ws';
+import WebSocket from 'ws';
 import type { RouteTableInput } from '../../app/src/contract';
 import { startTcpEchoServer } from '../helpers/echo-upstreams';
 import { startTestGateway, type TestGateway } from '../helpers/test-gateway';
-import { closeServer, freePort, listen, onCleanup, startUpstream } from './edge-harness';
+import { freePort, onCleanup, startUpstream, startWebSocketUpstream } from './edge-harness';
 import { startRedis } from './redis-server';
 
 /** Secrets the gateway is given; the status page and /status must never show them. */
@@ -36,15 +35,7 @@ export async function startStatusFixture(folder: string): Promise<StatusFixture>
   const users = await startUpstream('users');
   const payments = await startUpstream('payments');
   payments.status = 502;
-  const chatHttp = createServer();
-  const chatServer = new WebSocketServer({ server: chatHttp });
-  chatServer.on('connection', (socket) => socket.on('message', (data) => socket.send(data)));
-  const chatPort = await listen(chatHttp);
-  onCleanup(async () => {
-    for (const client of chatServer.clients) client.terminate();
-    await closeServer(chatHttp);
-  });
-  const chat = `http://127.0.0.1:${chatPort}`;
+  const { url: chat } = await startWebSocketUpstream();
   const tcpEcho = await startTcpEchoServer();
   onCleanup(() => tcpEcho.close());
   const tcpPort = await freePort();

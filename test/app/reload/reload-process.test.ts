@@ -1,15 +1,15 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, type IncomingMessage } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import WebSocket, { WebSocketServer } from 'ws';
+import WebSocket from 'ws';
 import { routeTableChecksum } from '../../../app/src/contract';
 import type { RouteTableInput } from '../../../app/src/contract';
 import { ConfigMapVolume } from '../../helpers/config-map-volume';
 import { startTcpEchoServer } from '../../helpers/echo-upstreams';
 import { buildGatewayBundle, servingPorts, spawnGateway, type GatewayProcess } from '../../helpers/gateway-process';
-import { closeServer, freePort, listen, metricValue, onCleanup, startUpstream } from '../../support/edge-harness';
+import { freePort, metricValue, onCleanup, startUpstream, startWebSocketUpstream } from '../../support/edge-harness';
 
 const POLL_MS = 500;
 const WEBSOCKETS = 200;
@@ -26,20 +26,6 @@ afterAll(() => {
   rmSync(folder, { recursive: true, force: true });
   rmSync(dir, { recursive: true, force: true });
 });
-
-/** A WebSocket upstream that echoes `<name>:<message>`, so a client can tell which upstream it reached. */
-async function startNamedWebSocketUpstream(name: string): Promise<{ url: string; server: WebSocketServer }> {
-  const http = createServer();
-  const server = new WebSocketServer({ server: http });
-  server.on('connection', (socket) => socket.on('message', (data) => socket.send(`${name}:${String(data)}`)));
-  const port = await listen(http);
-  onCleanup(async () => {
-    for (const client of server.clients) client.terminate();
-    server.close();
-    await closeServer(http);
-  });
-  return { url: `http://127.0.0.1:${port}`, server };
-}
 
 function openWebSocket(url: string): Promise<WebSocket> {
   const socket = new WebSocket(url);
@@ -104,8 +90,8 @@ function rssBytes(gateway: GatewayProcess): number {
 describe('a built gateway reloading its route table from a ConfigMap-style volume', () => {
   test(`${WEBSOCKETS} WebSockets and ${TCP_CONNECTIONS} TCP connections survive ten rewrites and a rejected one, still echoing; each new table answers within one poll interval; RSS stays flat over 100 reloads`, async () => {
     const upstreams = { a: await startUpstream('a'), b: await startUpstream('b'), c: await startUpstream('c') };
-    const chatA = await startNamedWebSocketUpstream('wa');
-    const chatB = await startNamedWebSocketUpstream('wb');
+    const chatA = await startWebSocketUpstream((message) => `wa:${String(message)}`);
+    const chatB = await startWebSocketUpstream((message) => `wb:${String(message)}`);
     const tcpEcho = await startTcpEchoServer();
     onCleanup(() => tcpEcho.close());
     const tcpPort = await freePort();

@@ -1,13 +1,12 @@
 import { writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
 import type { Socket } from 'node:net';
 import { join } from 'node:path';
-import WebSocket, { WebSocketServer } from 'ws';
+import WebSocket from 'ws';
 import type { RouteTableInput } from '../../../app/src/contract';
 import { useTempDir } from '../../helpers/cleanup';
 import { startLoopbackServer } from '../../helpers/loopback-server';
 import { startTestGateway, type TestGateway } from '../../helpers/test-gateway';
-import { closeServer, listen, metricValue, onCleanup, startUpstream } from '../../support/edge-harness';
+import { metricValue, onCleanup, startUpstream, startWebSocketUpstream } from '../../support/edge-harness';
 
 const POLL_MS = 100;
 const tempDir = useTempDir('uag-reload-');
@@ -225,15 +224,7 @@ describe('route table reload', () => {
     ['close', true],
   ] as const)('with UAG_RELOAD_REMOVED_CONNECTIONS=%s', (policy, closes) => {
     test(`WebSockets of a removed route ${closes ? 'get 1001 after the drain delay' : 'stay open and keep echoing'}; those of a kept route are never touched`, async () => {
-      const http = createServer();
-      const upstream = new WebSocketServer({ server: http });
-      upstream.on('connection', (socket) => socket.on('message', (data) => socket.send(data)));
-      const port = await listen(http);
-      onCleanup(async () => {
-        for (const client of upstream.clients) client.terminate();
-        await closeServer(http);
-      });
-      const url = `http://127.0.0.1:${port}`;
+      const { url } = await startWebSocketUpstream();
       const gateway = await gatewayWatching({ routes: [route('chat', url, { websocket: true }), route('game', url, { websocket: true })] }, { UAG_RELOAD_REMOVED_CONNECTIONS: policy, UAG_DRAIN_DELAY_MS: '300' });
       const open = async (path: string) => {
         const socket = new WebSocket(`ws://127.0.0.1:${gateway.gateway.httpAddress.port}${path}`);
